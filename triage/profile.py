@@ -1,0 +1,186 @@
+"""The seller profile: who we are, what we make, on what terms.
+
+It is a TOML file at ``$TRIAGE_HOME/profile.toml`` (written by ``triage init``);
+until the user has one, the shipped demo profile (playbooks/profile.demo.toml)
+stands in and ``Profile.demo`` is true.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from triage.errors import ProfileError
+from triage.paths import profile_path, shipped
+
+
+@dataclass(slots=True)
+class Product:
+    sku: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    moq: int = 0
+    price_min: float | None = None
+    price_max: float | None = None
+    unit: str = "pcs"
+    certifications: list[str] = field(default_factory=list)
+
+    @property
+    def price(self) -> float | None:
+        """A middle price, to value an order."""
+        if self.price_min is None:
+            return None
+        return (self.price_min + (self.price_max or self.price_min)) / 2
+
+
+@dataclass(slots=True)
+class Profile:
+    company: dict[str, Any]
+    terms: dict[str, Any]
+    certifications: list[str]
+    not_held: list[str]
+    products: list[Product]
+    path: Path
+    demo: bool = False
+
+    def product(self, sku: str) -> Product | None:
+        return next((p for p in self.products if p.sku == sku), None)
+
+    @property
+    def name(self) -> str:
+        return self.company.get("short_name") or self.company.get("name", "")
+
+    @property
+    def own_domains(self) -> list[str]:
+        return [d.lower() for d in self.company.get("domains", [])]
+
+
+def demo_profile_path() -> Path:
+    return shipped("playbooks") / "profile.demo.toml"
+
+
+def load_profile(path: Path | None = None) -> Profile:
+    """The user's profile if there is one, else the shipped demo."""
+    if path is None:
+        user = profile_path()
+        path, demo = (user, False) if user.exists() else (demo_profile_path(), True)
+    else:
+        demo = path == demo_profile_path()
+    return parse_profile(_read_toml(path), path, demo=demo)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"{path}: no such profile") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: not valid TOML: {exc}") from None
+
+
+def parse_profile(data: dict[str, Any], path: Path, *, demo: bool = False) -> Profile:
+    company = _table(data, "company", path)
+    if not company.get("name"):
+        raise ProfileError(f"{path}: [company] needs a name")
+    certs = _table(data, "certifications", path)
+    products = [_product(p, path, i) for i, p in enumerate(data.get("products", []))]
+    return Profile(
+        company=company,
+        terms=_table(data, "terms", path),
+        certifications=list(certs.get("held", [])),
+        not_held=list(certs.get("not_held", [])),
+        products=products,
+        path=path,
+        demo=demo,
+    )
+
+
+def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ProfileError(f"{path}: [{key}] must be a table")
+    return value
+
+
+def _product(raw: Any, path: Path, index: int) -> Product:
+    if not isinstance(raw, dict) or not raw.get("sku") or not raw.get("name"):
+        raise ProfileError(f"{path}: products[{index}] needs a sku and a name")
+    price = raw.get("price") or [None, None]
+    if not isinstance(price, list) or len(price) not in (1, 2):
+        raise ProfileError(f"{path}: products[{index}] ({raw['sku']}): price must be [min, max]")
+    try:
+        return Product(
+            sku=str(raw["sku"]),
+            name=str(raw["name"]),
+            aliases=[str(a) for a in raw.get("aliases", [])],
+            moq=int(raw.get("moq", 0)),
+            price_min=None if price[0] is None else float(price[0]),
+            price_max=None if price[-1] is None else float(price[-1]),
+            unit=str(raw.get("unit", "pcs")),
+            certifications=[str(c) for c in raw.get("certifications", [])],
+        )
+    except (TypeError, ValueError) as exc:
+        raise ProfileError(f"{path}: products[{index}] ({raw['sku']}): {exc}") from None
+
+
+# -- writing (triage init) ---------------------------------------------------
+
+
+def products_from_csv(path: Path) -> list[dict[str, Any]]:
+    """Catalogue rows from a CSV with columns sku,name,aliases,moq,price_min,price_max,certifications.
+
+    ``aliases`` and ``certifications`` are separated by ``;`` or ``|``.
+    """
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise ProfileError(f"{path}: {exc.strerror}") from None
+    if not rows or not {"sku", "name"} <= set(rows[0]):
+        raise ProfileError(f"{path}: a catalogue CSV needs at least the columns sku and name")
+    return [_csv_product(row, path, n) for n, row in enumerate(rows, start=2)]
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").replace("|", ";").split(";") if v.strip()]
+
+
+def _csv_product(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
+    try:
+        product: dict[str, Any] = {"sku": row["sku"].strip(), "name": row["name"].strip()}
+        product["aliases"] = _split(row.get("aliases"))
+        product["moq"] = int(float(row.get("moq") or 0))
+        low, high = row.get("price_min"), row.get("price_max")
+        if low:
+            product["price"] = [float(low), float(high or low)]
+        product["certifications"] = _split(row.get("certifications"))
+    except ValueError as exc:
+        raise ProfileError(f"{path}, line {line}: {exc}") from None
+    return product
+
+
+def dump_toml(data: dict[str, Any]) -> str:
+    """A small TOML writer for the profile's shapes (tables, arrays of tables, scalars, lists)."""
+    lines: list[str] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            lines += ["", f"[{key}]"] + [f"{k} = {_toml_value(v)}" for k, v in value.items()]
+    for key, value in data.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for item in value:
+                lines += ["", f"[[{key}]]"] + [f"{k} = {_toml_value(v)}" for k, v in item.items()]
+    return "\n".join(lines).lstrip() + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
