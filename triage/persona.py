@@ -1,0 +1,441 @@
+"""Persona stage: read the writer's social style from the new text of an inquiry.
+
+Two axes, as in the social-styles model the trade uses:
+
+* assertiveness: tells (> 0) or asks (< 0)
+* responsiveness: emotes (> 0) or controls (< 0)
+
+driver = tells + controls, analytical = asks + controls, amiable = asks + emotes,
+expressive = tells + emotes. Every feature is a cue of the trade (imperatives,
+deadlines, spec questions, warmth, enthusiasm, ...) whose words come from a
+per-language lexicon and whose weights come from ``weights.toml`` (see
+:mod:`triage.persona_data`). Every cue that fired becomes a line of evidence.
+When the text is too thin, the message is not genuine or its language has no
+lexicon, the type is None.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from triage.errors import DataFileError
+from triage.model import Persona
+from triage.paths import shipped
+from triage.persona_data import Lexicon, Lexicons, load, read_toml
+
+__all__ = ["read_persona", "load_lexicons", "playbook", "playbook_summary", "detect_language", "STYLES"]
+
+STYLES = ("driver", "analytical", "amiable", "expressive")
+
+
+# ---------------------------------------------------------------- data
+
+
+def load_lexicons(user_dir: Path | None = None) -> Lexicons:
+    """The shipped lexicons and weights with the user's overrides merged on top."""
+    return load(shipped("playbooks") / "persona", user_dir)
+
+
+_default_cache: dict[tuple, Lexicons] = {}
+
+
+def _default_lexicons() -> Lexicons:
+    from triage.paths import user_dir
+
+    folder = user_dir() / "persona"
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.toml"))) if folder.is_dir() else ()
+    key = (str(folder), stamp)
+    if key not in _default_cache:
+        _default_cache.clear()
+        _default_cache[key] = load_lexicons()
+    return _default_cache[key]
+
+
+# ---------------------------------------------------------------- language
+
+
+@dataclass(slots=True)
+class _Languages:
+    table: dict[str, tuple[str, ...]]
+    order: tuple[str, ...]
+    scripts: list[tuple[int, int, str]]
+    min_hits: int
+    max_chars: int
+
+
+@cache
+def _languages() -> _Languages:
+    path = shipped("playbooks") / "languages.toml"
+    data = read_toml(path)
+    table: dict[str, list[str]] = {}
+    stopwords = data.get("stopwords")
+    if not isinstance(stopwords, dict):
+        raise DataFileError(f"{path}: key 'stopwords' must be a table of word lists")
+    for lang, words in stopwords.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise DataFileError(f"{path}: key 'stopwords.{lang}' must be a list of strings")
+        for w in words:
+            table.setdefault(w.lower(), []).append(lang)
+    scripts = []
+    for lang, ranges in data.get("scripts", {}).items():
+        for item in ranges:
+            try:
+                lo, hi = (int(x, 16) for x in item.split("-"))
+            except (ValueError, AttributeError) as exc:
+                raise DataFileError(f"{path}: key 'scripts.{lang}' has a bad range {item!r}") from exc
+            scripts.append((lo, hi, lang))
+    settings = data.get("settings", {})
+    return _Languages(
+        table={w: tuple(langs) for w, langs in table.items()},
+        order=tuple(stopwords),
+        scripts=scripts,
+        min_hits=int(settings.get("min_hits", 2)),
+        max_chars=int(settings.get("max_chars", 1500)),
+    )
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f\U0001f000-\U0001ffff\u2600-\u27bf\ufe0f]")
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, from stopwords and scripts kept as data."""
+    data = _languages()
+    sample = text[: data.max_chars]
+    script = _script_language(sample, data)
+    if script:
+        return script
+    counts: dict[str, int] = {}
+    table = data.table
+    for word in _WORD.findall(sample.lower()):
+        for lang in table.get(word, ()):
+            counts[lang] = counts.get(lang, 0) + 1
+    if not counts:
+        return None
+    best = max(data.order, key=lambda lang: counts.get(lang, 0))
+    return best if counts.get(best, 0) >= data.min_hits else None
+
+
+def _script_language(sample: str, data: _Languages) -> str | None:
+    others = _NON_LATIN.findall(sample)
+    if len(others) < 10 or len(others) < 0.3 * sum(ch.isalpha() for ch in sample):
+        return None
+    counts: dict[str, int] = {}
+    for ch in others:
+        cp = ord(ch)
+        for lo, hi, lang in data.scripts:
+            if lo <= cp <= hi:
+                counts[lang] = counts.get(lang, 0) + 1
+    if counts.get("ja"):
+        return "ja"
+    return max(counts, key=counts.get) if counts else None
+
+
+# ---------------------------------------------------------------- text
+
+
+_LIST_MARK = re.compile(r"^\s*(?:[-*•✨·–]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)]|item \d+:?)\s+")
+_SENT_END = re.compile(r"(?<=[.!?…])\s+(?=\S)|(?<=[.!?]['\")\]])\s+")
+_EMOJI = re.compile(
+    "[\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff]+|(?<!\\w)(?:[:;]-?[)D(P]|xD|lol|jaja\\w*|haha\\w*|kkk+)(?!\\w)"
+)
+_NUMBERISH = re.compile(r"\S*\d\S*")
+_CAPS = re.compile(r"(?<![\w-])[^\W\d_a-zß-ÿ]{3,}(?![\w-])")
+
+
+@dataclass(slots=True)
+class _Sentence:
+    start: int
+    text: str
+    listed: bool
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    pos = 0
+    for line in text.split("\n"):
+        mark = _LIST_MARK.match(line)
+        offset = mark.end() if mark else len(line) - len(line.lstrip())
+        body = line[offset:]
+        start = pos + offset
+        last = 0
+        for m in _SENT_END.finditer(body):
+            _add_sentence(out, start + last, body[last : m.start()], bool(mark))
+            last = m.end()
+        _add_sentence(out, start + last, body[last:], bool(mark))
+        pos += len(line) + 1
+    return out
+
+
+def _add_sentence(out: list[_Sentence], start: int, text: str, listed: bool) -> None:
+    if any(ch.isalpha() for ch in text):
+        out.append(_Sentence(start, text.rstrip(), listed))
+
+
+# ---------------------------------------------------------------- features
+
+
+@dataclass(slots=True)
+class _Hit:
+    feature: str
+    value: float  # count-like amount before the weight
+    sentence: int | None  # index of the sentence, None for whole-text features
+    words: str = ""
+
+
+@dataclass(slots=True)
+class _Reading:
+    hits: list[_Hit] = field(default_factory=list)
+    words: int = 0
+    sentences: list[_Sentence] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def _read_words(text: str, lex: Lexicon, reading: _Reading) -> None:
+    sents = reading.sentences
+    starts = [s.start for s in sents]
+    per_sentence: list[set[str]] = [set() for _ in sents]
+    pronouns = {"pronoun_i": 0, "pronoun_we": 0}
+    for m in lex.cues.finditer(text):
+        idx = bisect_right(starts, m.start()) - 1
+        if idx < 0:
+            continue
+        for cat in lex.categories(m.group()):
+            if cat in pronouns:
+                pronouns[cat] += 1
+            elif cat not in per_sentence[idx] or cat in ("proof", "warmth", "enthusiasm", "vision"):
+                per_sentence[idx].add(cat)
+                reading.hits.append(_Hit(cat, 1.0, idx, m.group()))
+    for idx, sent in enumerate(sents):
+        _sentence_shape(idx, sent, lex, per_sentence[idx], reading)
+    _pronouns(pronouns, reading)
+    _capitals(text, lex, reading)
+
+
+def _sentence_shape(idx: int, sent: _Sentence, lex: Lexicon, cats: set[str], reading: _Reading) -> None:
+    m = lex.imperative.match(sent.text)
+    if m and not sent.text.rstrip().endswith("?"):
+        reading.hits.append(_Hit("imperative", 1.0, idx, m.group()))
+    is_question = "?" in sent.text or bool(lex.question_start.match(sent.text))
+    if not is_question:
+        return
+    if cats & {"proof", "precision"}:
+        reading.hits.append(_Hit("spec_question", 1.0, idx, "?"))
+    elif cats & {"reassurance", "risk", "personal", "warmth", "consult"}:
+        reading.hits.append(_Hit("relationship_question", 1.0, idx, "?"))
+
+
+def _pronouns(pronouns: dict[str, int], reading: _Reading) -> None:
+    i, we = pronouns["pronoun_i"], pronouns["pronoun_we"]
+    if i + we >= 4:
+        share = i / (i + we)
+        value = max(-1.0, min(1.0, (share - 0.5) * 2))
+        reading.hits.append(_Hit("i_focus", value, None, f"{i} I / {we} we"))
+
+
+def _capitals(text: str, lex: Lexicon, reading: _Reading) -> None:
+    found = [w for w in _CAPS.findall(text) if w.lower() in lex.common]
+    if found:
+        reading.hits.append(_Hit("shouting", float(len(found)), None, ", ".join(found[:4])))
+
+
+def _read_shape(text: str, reading: _Reading) -> None:
+    """Features that need no lexicon: sentence length, figures, lists, ! and emoji."""
+    words, sents = reading.words, reading.sentences
+    if sents:
+        prose = [s for s in sents if not s.listed] or sents
+        avg = sum(len(s.text.split()) for s in prose) / len(prose)
+        value = max(-1.0, min(1.0, (13.0 - avg) / 6.0))
+        reading.hits.append(_Hit("short_sentences", value, None, f"{avg:.0f} words a sentence"))
+    if words >= 10:
+        density = len(_NUMBERISH.findall(text)) / words
+        value = max(-1.0, min(1.0, (density - 0.07) / 0.06))
+        reading.hits.append(_Hit("number_density", value, None, f"{density:.0%} of words are figures"))
+    listed_q = sum(1 for s in sents if s.listed and "?" in s.text)
+    if listed_q:
+        reading.hits.append(_Hit("numbered_questions", float(listed_q), None, f"{listed_q} listed questions"))
+    bangs = text.count("!")
+    if bangs:
+        reading.hits.append(_Hit("exclamations", float(bangs), None, f"{bangs} exclamation marks"))
+    emoji = _EMOJI.findall(text)
+    if emoji:
+        reading.hits.append(_Hit("emoji", float(len(emoji)), None, " ".join(emoji[:5])))
+
+
+# ---------------------------------------------------------------- scoring
+
+
+@dataclass(slots=True)
+class _Contribution:
+    assertiveness: float
+    responsiveness: float
+    labels: list[str]
+
+
+def _score(reading: _Reading, lex: Lexicons) -> tuple[float, float, float, dict, dict]:
+    """Raw axis sums, evidence strength, and contributions per sentence and per text feature."""
+    used: dict[str, float] = {}
+    by_sentence: dict[int, _Contribution] = {}
+    by_text: dict[str, _Contribution] = {}
+    total_a = total_r = strength = 0.0
+    for hit in reading.hits:
+        w = lex.weights[hit.feature]
+        room = w.cap - used.get(hit.feature, 0.0)
+        amount = math.copysign(min(abs(hit.value), room), hit.value) if room > 0 else 0.0
+        if not amount:
+            continue
+        used[hit.feature] = used.get(hit.feature, 0.0) + abs(amount)
+        da, dr = w.assertiveness * amount, w.responsiveness * amount
+        total_a, total_r = total_a + da, total_r + dr
+        strength += max(abs(da), abs(dr))
+        label = f'{w.label} "{" ".join(hit.words.split())}"' if hit.sentence is not None else f"{w.label} ({hit.words})"
+        bucket = by_sentence if hit.sentence is not None else by_text
+        key = hit.sentence if hit.sentence is not None else hit.feature
+        c = bucket.setdefault(key, _Contribution(0.0, 0.0, []))
+        c.assertiveness += da
+        c.responsiveness += dr
+        if label not in c.labels:
+            c.labels.append(label)
+    return total_a, total_r, strength, by_sentence, by_text
+
+
+def _style(a: float, r: float) -> str:
+    if a >= 0:
+        return "expressive" if r >= 0 else "driver"
+    return "amiable" if r >= 0 else "analytical"
+
+
+def _evidence(reading: _Reading, by_sentence: dict, by_text: dict, final: str, limit: int) -> list[str]:
+    items = []
+    for idx, c in by_sentence.items():
+        quote = _quote(reading.sentences[idx].text)
+        items.append((c, f'"{quote}" ({" + ".join(c.labels)})'))
+    for c in by_text.values():
+        items.append((c, " + ".join(c.labels)))
+    lines = []
+    for c, text in items:
+        size = abs(c.assertiveness) + abs(c.responsiveness)
+        if size < 0.2:
+            continue
+        style = _style(c.assertiveness, c.responsiveness)
+        lines.append((style != final, -size, f"{style}: {text}"))
+    lines.sort()
+    return [text for _, _, text in lines[:limit]]
+
+
+def _quote(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- the stage
+
+
+def read_persona(
+    text: str,
+    language: str | None,
+    *,
+    genuine: bool = True,
+    platform_form: bool = False,
+    lexicons: Lexicons | None = None,
+) -> Persona:
+    """The writer's social style, read off the new text of an inquiry."""
+    if not genuine:
+        return Persona(type=None, confidence=0.0, evidence=["none: not a genuine inquiry"])
+    lex = lexicons or _default_lexicons()
+    settings = lex.settings
+    language = language or detect_language(text)
+    reading = _Reading(words=len(_WORD.findall(text)), sentences=_sentences(text))
+    lang_lex = lex.languages.get(language or "")
+    if lang_lex is not None:
+        _read_words(text, lang_lex, reading)
+    _read_shape(text, reading)
+    total_a, total_r, strength, by_sentence, by_text = _score(reading, lex)
+    a = math.tanh(total_a / settings["scale"])
+    r = math.tanh(total_r / settings["scale"])
+    reason = _why_none(reading.words, strength, lang_lex, language, platform_form, settings)
+    if reason:
+        return Persona(type=None, confidence=round(min(0.2, _confidence(a, r, strength, settings) / 3), 2),
+                       evidence=[f"none: {reason}"], assertiveness=round(a, 3), responsiveness=round(r, 3))
+    style = _style(a, r)
+    evidence = _evidence(reading, by_sentence, by_text, style, int(settings["max_evidence"]))
+    return Persona(
+        type=style,
+        confidence=_confidence(a, r, strength, settings),
+        evidence=evidence,
+        assertiveness=round(a, 3),
+        responsiveness=round(r, 3),
+        advice=playbook_summary(style, "en"),
+    )
+
+
+def _why_none(words: int, strength: float, lang_lex, language, platform_form: bool, settings) -> str | None:
+    if lang_lex is None:
+        return f"no lexicon for language {language or 'unknown'!r}; word cues cannot be read"
+    if words < settings["min_words"]:
+        return f"too little text to read a style ({words} words)"
+    need = settings["platform_min_evidence"] if platform_form else settings["min_evidence"]
+    if strength < need:
+        return f"too few style cues (strength {strength:.1f} < {need:.1f})"
+    return None
+
+
+def _confidence(a: float, r: float, strength: float, settings) -> float:
+    margin = min(abs(a), abs(r))
+    amount = min(1.0, strength / (3 * settings["min_evidence"]))
+    return round(max(0.05, min(0.95, (0.25 + 0.75 * math.tanh(3 * margin)) * (0.5 + 0.5 * amount))), 2)
+
+
+# ---------------------------------------------------------------- playbooks
+
+
+def _playbook_path(style: str, lang: str) -> Path:
+    if style not in STYLES:
+        raise ValueError(f"unknown social style {style!r} (known: {', '.join(STYLES)})")
+    from triage.paths import user_dir
+
+    name = f"{style}.{lang}.md"
+    for folder in (user_dir() / "persona", shipped("playbooks") / "persona"):
+        if (folder / name).is_file():
+            return folder / name
+    if lang != "en":
+        return _playbook_path(style, "en")
+    raise DataFileError(f"playbook {name} is missing from {shipped('playbooks') / 'persona'}")
+
+
+def playbook(style: str, lang: str = "en") -> str:
+    """The playbook for ``style`` in ``lang`` (the user's copy first; English if missing)."""
+    return _playbook_path(style, lang).read_text(encoding="utf-8")
+
+
+_SHORT_HEADINGS = ("## in short", "## 要点", "## 一句话", "## 简要")
+
+
+def playbook_summary(style: str, lang: str = "en") -> list[str]:
+    """The bullet lines under the playbook's ``## In short`` heading."""
+    return list(_summary(_playbook_path(style, lang)))
+
+
+@cache
+def _summary_cached(path: str, mtime: int) -> tuple[str, ...]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("#"):
+            inside = line.strip().lower().startswith(_SHORT_HEADINGS) or line.strip().endswith("(In short)")
+            continue
+        if inside and line.lstrip().startswith(("- ", "* ")):
+            out.append(line.lstrip()[2:].strip())
+    if not out:
+        raise DataFileError(f"{path}: no bullet lines under a '## In short' heading")
+    return tuple(out)
+
+
+def _summary(path: Path) -> tuple[str, ...]:
+    return _summary_cached(str(path), path.stat().st_mtime_ns)
