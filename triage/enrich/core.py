@@ -1,0 +1,203 @@
+"""The enrich stage: what the sender's domains, DNS and website say about the buyer.
+
+:func:`enrich` takes one :class:`~triage.model.Inquiry` and returns the JSON
+contract's ``enrichment`` object; :func:`enrich_many` does many at once,
+looking each company domain up only once. Nothing here raises on a failed
+lookup: failures are recorded in ``errors`` as facts.
+
+The outside world is injected: ``cache`` (see :mod:`triage.enrich.cache`),
+``fetcher`` (:class:`~triage.enrich.fetch.Fetcher`), ``resolver`` (dnspython's
+or a fake) and ``now``.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import datetime
+
+from triage.enrich.cache import TTL, age, utcnow, worth_caching
+from triage.enrich.domains import (
+    brand_in_display_name, brand_of, cctld_country, host_of, is_disposable, is_free_mail, lookalike, registrable,
+)
+
+
+def analyse_domains(inquiry) -> dict:
+    """The ``domain`` object: offline facts about the sender's domains (no network)."""
+    message = inquiry.message
+    sender = host_of(message.from_email or inquiry.sender_email) or host_of(inquiry.sender_domain)
+    reg = registrable(sender)
+    domains = {
+        "sender": sender, "registrable": reg,
+        "free_mail": is_free_mail(sender), "disposable": is_disposable(sender),
+        "cctld_country": cctld_country(sender), "brand": (brand_of(sender) or {}).get("name"),
+        "lookalike": _lookalike(sender, message, inquiry.website),
+        "brand_in_display_name": brand_in_display_name(message.from_name, sender),
+        "reply_to_domain": _reg_list([host_of(r) for r in message.reply_to]),
+        "return_path_domain": registrable(host_of(message.return_path)),
+        "website_domain": registrable(host_of(inquiry.website)),
+    }
+    domains["mismatches"] = _mismatches(domains)
+    domains["domains_agree"] = not domains["mismatches"]
+    return domains
+
+
+def _reg_list(hosts: list[str | None]) -> str | None:
+    regs = [registrable(h) for h in hosts if h]
+    return ", ".join(dict.fromkeys(r for r in regs if r)) or None
+
+
+def _lookalike(sender: str | None, message, website: str | None) -> dict | None:
+    places = [("from", sender), ("website", host_of(website))] + [("reply-to", host_of(r)) for r in message.reply_to]
+    for where, host in places:
+        found = lookalike(host)
+        if found:
+            return found | {"where": where, "domain": registrable(host) or host}
+    return None
+
+
+def _mismatches(d: dict) -> list[str]:
+    from triage.enrich.data import load, words
+
+    reg, out = d["registrable"], []
+    for other in (d["reply_to_domain"] or "").split(", "):
+        if other and other != reg:
+            out.append(f"Reply-To goes to {other}, not the sender's {reg}")
+    services = words(load("domains"), "mail_services", "domains")
+    path = d["return_path_domain"]
+    if path and path != reg and path not in services:
+        out.append(f"Return-Path on {path}, not the sender's {reg}")
+    site = d["website_domain"]
+    if site and site != reg and not (d["free_mail"] or d["disposable"]):
+        out.append(f"signature website {site} is not the sender's domain {reg}")
+    return out
+
+
+# --- what to look up ---------------------------------------------------------------
+
+
+def plan(domains: dict, website: str | None) -> tuple[str | None, str | None, str | None]:
+    """``(company_domain, site_host, reason)``: the domain to look up, the host to fetch
+    (None: MX only) and why the site is not fetched."""
+    reg = domains["registrable"]
+    if domains["free_mail"] or domains["disposable"]:
+        return _plan_website(website)
+    if not reg:
+        return None, None, "no sender domain"
+    if domains["brand"]:
+        return reg, None, f"well-known brand domain ({domains['brand']}): site not fetched"
+    if domains["lookalike"]:
+        return reg, None, "look-alike domain: site not fetched"
+    site = host_of(website)
+    return reg, site if registrable(site) == reg else reg, None
+
+
+def _plan_website(website: str | None) -> tuple[str | None, str | None, str | None]:
+    host = host_of(website)
+    reg = registrable(host)
+    if not reg or is_free_mail(host) or brand_of(host) or lookalike(host):
+        return None, None, "free-mail sender and no company website to check"
+    return reg, host, None
+
+
+# --- one lookup (cached) ---------------------------------------------------------------
+
+
+def lookup(domain: str, site_host: str | None, *, cache=None, fetcher=None, resolver=None,
+           offline: bool = False, refresh: bool = False, now: datetime | None = None) -> dict:
+    """``{"mx", "site", "errors", "cache_age_days"}`` for a company domain, from the cache if fresh."""
+    now = now or utcnow()
+    cached = cache.get(domain) if cache is not None and not refresh else None
+    if cached and (offline or age(cached[1], now) <= TTL):
+        return cached[0] | {"cache_age_days": round(age(cached[1], now).total_seconds() / 86400, 2)}
+    if offline:
+        return {"mx": None, "site": None, "errors": [], "cache_age_days": None, "not_looked_up": True}
+    data = _fresh(domain, site_host, fetcher, resolver)
+    if cache is not None and worth_caching(data):
+        cache.put(domain, data)
+    return data | {"cache_age_days": None}
+
+
+def _fresh(domain: str, site_host: str | None, fetcher, resolver) -> dict:
+    from triage.enrich.mx import lookup_mx
+
+    try:
+        mx, errors = lookup_mx(domain, resolver)
+        site, site_errors = _site(site_host, fetcher) if site_host else (None, [])
+    except Exception as exc:  # noqa: BLE001 - the stage never raises on a lookup
+        return {"mx": None, "site": None, "errors": [f"lookup failed: {type(exc).__name__}: {exc}"[:200]]}
+    return {"mx": mx, "site": site, "errors": errors + site_errors}
+
+
+def _site(host: str, fetcher) -> tuple[dict | None, list[str]]:
+    from triage.enrich.facts import read_site
+    from triage.enrich.fetch import Fetcher
+    from triage.enrich.site import crawl
+
+    fetcher = fetcher or Fetcher()
+    deadline, errors = fetcher.deadline(), []
+    for scheme in fetcher.schemes:
+        url = f"{scheme}://{host}/"
+        docs, errors = crawl(fetcher, url, deadline)
+        if docs:
+            return read_site(docs, url), errors
+    return None, errors
+
+
+# --- the stage -------------------------------------------------------------------------
+
+
+def enrich(inquiry, *, cache=None, fetcher=None, resolver=None, offline: bool = False,
+           refresh: bool = False, now: datetime | None = None) -> dict:
+    """The ``enrichment`` object for one inquiry. Never raises on a failed lookup."""
+    domains = analyse_domains(inquiry)
+    domain, site_host, reason = plan(domains, inquiry.website)
+    found = lookup(domain, site_host, cache=cache, fetcher=fetcher, resolver=resolver, offline=offline,
+                   refresh=refresh, now=now) if domain else {}
+    return assemble(inquiry, domains, found, reason, offline)
+
+
+def assemble(inquiry, domains: dict, found: dict, reason: str | None, offline: bool) -> dict:
+    """The enrichment dict from the offline analysis and one (possibly cached) lookup."""
+    from triage.enrich.facts import name_match
+
+    site = dict(found["site"]) if found.get("site") else None
+    if site is not None:
+        site["name_matches_signature"] = name_match(inquiry.company_name, site.get("company_name"))
+    notes = [reason] if reason else []
+    if found.get("not_looked_up"):
+        notes.append("offline: no cached lookup")
+    return {
+        "domain": domains, "mx": found.get("mx"), "site": site, "errors": list(found.get("errors", [])),
+        "notes": notes, "cache_age_days": found.get("cache_age_days"), "offline": offline,
+    }
+
+
+def enrich_many(inquiries: list, *, workers: int = 8, progress=None, **kwargs) -> list[dict]:
+    """:func:`enrich` for many inquiries, each company domain looked up once, ``workers`` at a time.
+
+    ``progress(done, total)`` is called as inquiries complete (total = number of inquiries).
+    """
+    plans = []
+    for inquiry in inquiries:
+        domains = analyse_domains(inquiry)
+        plans.append((domains, *plan(domains, inquiry.website)))
+    found = _lookup_all(plans, workers, progress, kwargs)
+    offline = kwargs.get("offline", False)
+    return [assemble(inq, p[0], found.get(p[1], {}), p[3], offline) for inq, p in zip(inquiries, plans)]
+
+
+def _lookup_all(plans: list, workers: int, progress, kwargs: dict) -> dict[str, dict]:
+    jobs = {p[1]: p[2] for p in plans if p[1]}
+    waiting = {d: sum(1 for p in plans if p[1] == d) for d in jobs}
+    done, total, found = len(plans) - sum(waiting.values()), len(plans), {}
+    if progress and done:
+        progress(done, total)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {pool.submit(lookup, d, h, **kwargs): d for d, h in jobs.items()}
+        for future in as_completed(futures):
+            domain = futures[future]
+            found[domain] = future.result()
+            done += waiting[domain]
+            if progress:
+                progress(done, total)
+    return found

@@ -1,0 +1,115 @@
+"""The enrich stage's data files: ``playbooks/enrich/*.toml``.
+
+Each file is read once, checked strictly (a wrong key or type raises
+:class:`~triage.errors.DataFileError` naming the file and the key), and merged
+with the user's own file of the same name under ``$TRIAGE_HOME/enrich/`` if
+there is one: the user's lists are added to the shipped ones.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from triage.errors import DataFileError
+from triage.paths import shipped, user_dir
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(f"{path}: {exc}") from exc
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = out[key] + value
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load(name: str) -> dict[str, Any]:
+    """The data file ``name`` (e.g. ``"site"``), shipped plus the user's additions."""
+    return _load(name, user_dir() / "enrich" / f"{name}.toml")
+
+
+@cache
+def _load(name: str, user: Path) -> dict[str, Any]:
+    data = _read(shipped("playbooks") / "enrich" / f"{name}.toml")
+    if user.is_file():
+        data = _merge(data, _read(user))
+    return _checked(name, data)
+
+
+def words(data: dict, *keys: str, path: str = "") -> list[str]:
+    """The list of strings at ``data[k1][k2]...``, or DataFileError naming the key."""
+    node: Any = data
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            raise DataFileError(f"{path or 'enrich data'}: missing key {'.'.join(keys)!r}")
+        node = node[key]
+    if not isinstance(node, list) or not all(isinstance(w, str) for w in node):
+        raise DataFileError(f"{path or 'enrich data'}: {'.'.join(keys)!r} must be a list of strings")
+    return [w.lower() for w in node]
+
+
+_REQUIRED = {
+    "free_mail": [("groups",)],
+    "brands": [],
+    "domains": [("cctld", "generic"), ("mail_services", "domains")],
+    "site": [("pages", "about"), ("pages", "contact"), ("pages", "products"), ("same_trade", "places"),
+             ("same_trade", "manufacturer_words"), ("products", "words"), ("parked", "phrases"),
+             ("placeholder", "phrases"), ("ecommerce", "phrases"), ("ecommerce", "hosts"),
+             ("social", "hosts"), ("legal_forms", "words")],
+}
+
+
+def _checked(name: str, data: dict) -> dict:
+    where = f"playbooks/enrich/{name}.toml"
+    for keys in _REQUIRED.get(name, []):
+        if keys == ("groups",):
+            for group in data.get("groups") or _missing(where, "groups"):
+                words(data, "groups", group, path=where)
+        else:
+            words(data, *keys, path=where)
+    check = {"brands": _check_brands, "domains": _check_homoglyphs, "site": _check_types}.get(name)
+    if check:
+        check(data, where)
+    return data
+
+
+def _missing(where: str, key: str):
+    raise DataFileError(f"{where}: missing key {key!r}")
+
+
+def _check_brands(data: dict, where: str) -> None:
+    for i, brand in enumerate(data.get("brand") or _missing(where, "brand")):
+        for key in ("name", "kind"):
+            if not isinstance(brand.get(key), str):
+                raise DataFileError(f"{where}: brand[{i}].{key} must be a string")
+        words(brand, "domains", path=f"{where} brand[{i}]")
+        for key in ("display", "short"):
+            if key in brand:
+                words(brand, key, path=f"{where} brand[{i}]")
+
+
+def _check_homoglyphs(data: dict, where: str) -> None:
+    for i, pair in enumerate(data.get("homoglyph", [])):
+        if not (isinstance(pair.get("fake"), str) and isinstance(pair.get("real"), str)):
+            raise DataFileError(f"{where}: homoglyph[{i}] needs string keys 'fake' and 'real'")
+
+
+def _check_types(data: dict, where: str) -> None:
+    types = data.get("business_types") or _missing(where, "business_types")
+    for name in types:
+        words(data, "business_types", name, path=where)
+    if not isinstance(data["placeholder"].get("min_words", 0), int):
+        raise DataFileError(f"{where}: placeholder.min_words must be an integer")

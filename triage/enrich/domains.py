@@ -1,0 +1,214 @@
+"""Offline domain analysis: no network, only the bundled public-suffix list and data files.
+
+Registrable domain (tldextract's bundled snapshot, never fetched), free-mail
+and throwaway providers, look-alikes of well-known brands, the country of a
+country-code ending, the display name claiming a brand, and whether From,
+Reply-To, Return-Path and the signature's website agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Any
+
+from triage.enrich.data import load, words
+
+
+@cache
+def _extractor():
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def host_of(value: str | None) -> str | None:
+    """The host in an address, URL or bare domain: ``a@B.com`` -> ``b.com``."""
+    if not value:
+        return None
+    text = value.strip().strip("<>").lower()
+    text = text.rsplit("@", 1)[-1]
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
+    host = re.split(r"[/?#\s]", text, maxsplit=1)[0].rsplit(":", 1)[0].strip(".")
+    return _decode_idna(host) or None
+
+
+def _decode_idna(host: str) -> str:
+    if "xn--" not in host:
+        return host
+    try:
+        return host.encode("ascii").decode("idna")
+    except UnicodeError:
+        return host
+
+
+def split(host: str | None):
+    """tldextract's (subdomain, label, suffix) for ``host``."""
+    return _extractor()(host or "")
+
+
+def registrable(host: str | None) -> str | None:
+    """``message.alibaba.com.cn`` -> ``alibaba.com.cn``; None for IPs and bare names."""
+    if not host:
+        return None
+    parts = split(host)
+    return f"{parts.domain}.{parts.suffix}" if parts.domain and parts.suffix else None
+
+
+@cache
+def _free_mail() -> frozenset[str]:
+    data = load("free_mail")
+    return frozenset(d for group in data["groups"] for d in words(data, "groups", group))
+
+
+def is_free_mail(host: str | None) -> bool:
+    return bool(host) and (host in _free_mail() or registrable(host) in _free_mail())
+
+
+def is_disposable(host: str | None) -> bool:
+    from disposable_email_domains import blocklist
+
+    return bool(host) and (host in blocklist or registrable(host) in blocklist)
+
+
+def cctld_country(host: str | None) -> str | None:
+    """ISO 3166 alpha-2 of a country-code ending (``.co.uk`` -> GB), None for generic ones."""
+    suffix = split(host).suffix if host else ""
+    last = suffix.rsplit(".", 1)[-1]
+    data = load("domains")
+    if len(last) != 2 or not last.isascii() or last in words(data, "cctld", "generic"):
+        return None
+    return data.get("cctld_aliases", {}).get(last, last.upper())
+
+
+# --- brands and look-alikes -------------------------------------------------
+
+
+@cache
+def brands() -> list[dict[str, Any]]:
+    return load("brands")["brand"]
+
+
+def brand_of(host: str | None) -> dict | None:
+    """The brand that really owns ``host``, if any."""
+    reg = registrable(host)
+    for brand in brands():
+        if host in brand["domains"] or reg in brand["domains"]:
+            return brand
+    return None
+
+
+def _labels(brand: dict) -> set[str]:
+    labels = {split(d).domain for d in brand["domains"][:1]} | set(brand.get("short", []))
+    return {label for label in labels if len(label) >= 3}
+
+
+@cache
+def _homoglyphs() -> list[tuple[str, str]]:
+    return [(p["fake"], p["real"]) for p in load("domains").get("homoglyph", [])]
+
+
+def skeleton(text: str) -> str:
+    """``text`` with every look-alike character folded to one form (i, l, 1 -> l; rn -> m ...)."""
+    text = unicodedata.normalize("NFKC", text.lower())
+    for fake, real in _homoglyphs():
+        if fake not in ("l", "i"):
+            text = text.replace(fake, real)
+    return text.replace("i", "l")
+
+
+def _swaps(label: str, target: str) -> list[str]:
+    """The homoglyph swaps that turn ``label`` towards ``target``'s spelling."""
+    found = []
+    for fake, real in _homoglyphs():
+        if label.count(fake) > target.count(fake) and label.count(real) < target.count(real):
+            found.append(f"{fake}->{real}")
+    return found
+
+
+def lookalike(host: str | None) -> dict | None:
+    """``{"of": "alibaba.com", "how": "..."}`` when ``host`` imitates a brand it is not."""
+    if not host or brand_of(host):
+        return None
+    return _brand_as_subdomain(host) or _lookalike_label(host)
+
+
+def _brand_as_subdomain(host: str) -> dict | None:
+    sub = split(host).subdomain
+    for brand in brands():
+        for domain in brand["domains"]:
+            if re.search(rf"(^|\.){re.escape(domain)}$|(^|\.){re.escape(domain)}\.", sub):
+                return {"of": brand["domains"][0], "how": f"brand as subdomain of {registrable(host)}"}
+    return None
+
+
+def _lookalike_label(host: str) -> dict | None:
+    parts = split(host)
+    for brand in brands():
+        for label in _labels(brand):
+            how = _compare(parts.domain, label, parts.suffix, brand)
+            if how:
+                return {"of": brand["domains"][0], "how": how}
+    return None
+
+
+def _compare(candidate: str, label: str, suffix: str, brand: dict) -> str | None:
+    if candidate == label:
+        return _same_name(suffix, brand)
+    cand, real = skeleton(candidate), skeleton(label)
+    swaps = ", ".join(f"homoglyph {s}" for s in _swaps(candidate, label))
+    if cand == real:
+        return swaps or "look-alike spelling"
+    extra = _extra_words(candidate, real)
+    if extra:
+        return ", ".join(x for x in (swaps, f"brand plus extra words {extra!r}") if x)
+    if len(real) >= 5 and _distance(cand, real) <= (2 if len(real) >= 9 else 1):
+        return f"one or two letters off {label!r}"
+    return None
+
+
+def _same_name(suffix: str, brand: dict) -> str | None:
+    """Brand name on another ending: country variants are let through, generic ones are not."""
+    if cctld_country(f"x.{suffix}"):
+        return None
+    return f"brand name on another ending (.{suffix})"
+
+
+def _extra_words(candidate: str, real: str) -> str | None:
+    """What ``candidate`` adds around the brand ``real`` (a skeleton): ``docusign-notify`` -> ``notify``."""
+    tokens = [t for t in re.split(r"[-_.]+", candidate) if t]
+    want = real.split("-")
+    for i in range(len(tokens) - len(want) + 1):
+        if [skeleton(t) for t in tokens[i : i + len(want)]] == want:
+            return "-".join(tokens[:i] + tokens[i + len(want) :]) or None
+    if len(real) < 7:  # short brand names are parts of ordinary words
+        return None
+    for token in tokens:
+        folded = skeleton(token)
+        if folded != real and folded.startswith(real):
+            return token[len(real) :]
+        if folded != real and folded.endswith(real):
+            return token[: -len(real)]
+    return None
+
+
+def _distance(a: str, b: str) -> int:
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    return DamerauLevenshtein.distance(a, b)
+
+
+def brand_in_display_name(display: str | None, host: str | None) -> str | None:
+    """The brand a From display name claims when the address does not belong to it."""
+    text = unicodedata.normalize("NFKC", display or "").lower()
+    if not text:
+        return None
+    owner = brand_of(host)
+    for brand in brands():
+        if brand is owner:
+            continue
+        for phrase in brand.get("display", []):
+            if re.search(rf"(?<![\w]){re.escape(phrase.lower())}(?![\w])", text):
+                return brand["name"]
+    return None

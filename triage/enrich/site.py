@@ -1,0 +1,133 @@
+"""Reading a buyer's website: which pages to fetch, and what they say.
+
+:func:`crawl` fetches the home page and at most a few same-site pages that tell
+who the company is (about, contact, products); :func:`read_site` turns the
+pages into facts. Every keyword list is data, in ``playbooks/enrich/site.toml``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+from triage.enrich.data import load, words
+from triage.enrich.domains import host_of, registrable
+from triage.enrich.fetch import FetchError, Fetcher, Page
+
+
+@dataclass(slots=True)
+class Doc:
+    """One parsed page: its URL, soup, visible text (lower case) and JSON-LD objects."""
+
+    url: str
+    soup: object
+    text: str
+    raw_text: str
+    ld: list[dict]
+
+
+# --- fetching ---------------------------------------------------------------
+
+
+def crawl(fetcher: Fetcher, url: str, deadline: float) -> tuple[list[Doc], list[str]]:
+    """The home page at ``url`` and up to ``max_pages - 1`` telling pages of the same site."""
+    try:
+        home = parse(fetcher.get(url, deadline))
+    except FetchError as exc:
+        return [], [f"site unreachable: {exc}"]
+    docs, errors = [home], []
+    if _skip_links(home, url):
+        return docs, errors
+    for link in pick_links(home)[: max(fetcher.max_pages - 1, 0)]:
+        try:
+            docs.append(parse(fetcher.get(link, deadline)))
+        except FetchError as exc:
+            errors.append(f"page {urlsplit(link).path} unreachable: {exc}")
+    return docs, errors
+
+
+def _skip_links(home: Doc, url: str) -> bool:
+    return off_domain(url, home.url) or is_parked(home) or is_placeholder(home)
+
+
+def pick_links(home: Doc) -> list[str]:
+    """At most one same-site link per kind (about, contact, products), in that order."""
+    pages = load("site")["pages"]
+    found: list[str] = []
+    for kind in ("about", "contact", "products"):
+        link = _first_link(home, words(pages, kind))
+        if link and link not in found and link.rstrip("/") != home.url.rstrip("/"):
+            found.append(link)
+    return found
+
+
+def _first_link(home: Doc, keys: list[str]) -> str | None:
+    site = registrable(host_of(home.url))
+    for a in home.soup.find_all("a", href=True):
+        label = f"{a.get_text(' ', strip=True)} {a['href']}".lower()
+        url = urljoin(home.url, a["href"]).split("#", 1)[0]
+        if urlsplit(url).scheme in ("http", "https") and registrable(host_of(url)) == site:
+            if any(_has(label, key) for key in keys):
+                return url
+    return None
+
+
+# --- parsing ----------------------------------------------------------------
+
+
+def parse(page: Page) -> Doc:
+    """A :class:`Doc` from a fetched page; garbage HTML gives a Doc with little text."""
+    from bs4 import BeautifulSoup
+
+    try:
+        soup = BeautifulSoup(page.content, "lxml", from_encoding=page.encoding)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a fact, not a crash
+        raise FetchError(f"unreadable HTML ({type(exc).__name__})") from exc
+    ld = _json_ld(soup)
+    for tag in soup(["script", "style", "noscript", "template", "svg"]):
+        tag.decompose()
+    raw = re.sub(r"[ \t\r\f\v]+", " ", soup.get_text("\n", strip=True))
+    return Doc(page.final_url, soup, raw.lower(), raw, ld)
+
+
+def _json_ld(soup) -> list[dict]:
+    found: list[dict] = []
+    for tag in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(tag.string or "")
+        except ValueError:
+            continue
+        items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        found.extend(item for item in items if isinstance(item, dict))
+    return found
+
+
+def _has(text: str, phrase: str) -> bool:
+    """``phrase`` in ``text``, as whole words when it starts and ends with a letter."""
+    if not phrase[:1].isalnum() or not phrase[-1:].isalnum() or not phrase.isascii():
+        return phrase in text
+    return re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text) is not None
+
+
+def _hits(text: str, phrases: list[str]) -> list[str]:
+    return [p for p in phrases if _has(text, p)]
+
+
+# --- judgements on the home page ---------------------------------------------
+
+
+def off_domain(asked: str, final: str) -> bool:
+    return registrable(host_of(asked)) != registrable(host_of(final))
+
+
+def is_parked(doc: Doc) -> bool:
+    return bool(_hits(doc.text, words(load("site"), "parked", "phrases")))
+
+
+def is_placeholder(doc: Doc) -> bool:
+    data = load("site")
+    few_words = len(doc.text.split()) < data["placeholder"].get("min_words", 40)
+    return few_words or bool(_hits(doc.text, words(data, "placeholder", "phrases")))
