@@ -61,8 +61,7 @@ def _default_lexicons() -> Lexicons:
 
 @dataclass(slots=True)
 class _Languages:
-    table: dict[str, tuple[str, ...]]
-    order: tuple[str, ...]
+    stopwords: dict[str, frozenset[str]]  # in the file's order: earlier wins a tie
     scripts: list[tuple[int, int, str]]
     min_hits: int
     max_chars: int
@@ -72,15 +71,12 @@ class _Languages:
 def _languages() -> _Languages:
     path = shipped("playbooks") / "languages.toml"
     data = read_toml(path)
-    table: dict[str, list[str]] = {}
     stopwords = data.get("stopwords")
     if not isinstance(stopwords, dict):
         raise DataFileError(f"{path}: key 'stopwords' must be a table of word lists")
     for lang, words in stopwords.items():
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
             raise DataFileError(f"{path}: key 'stopwords.{lang}' must be a list of strings")
-        for w in words:
-            table.setdefault(w.lower(), []).append(lang)
     scripts = []
     for lang, ranges in data.get("scripts", {}).items():
         for item in ranges:
@@ -91,8 +87,7 @@ def _languages() -> _Languages:
             scripts.append((lo, hi, lang))
     settings = data.get("settings", {})
     return _Languages(
-        table={w: tuple(langs) for w, langs in table.items()},
-        order=tuple(stopwords),
+        stopwords={lang: frozenset(w.lower() for w in words) for lang, words in stopwords.items()},
         scripts=scripts,
         min_hits=int(settings.get("min_hits", 2)),
         max_chars=int(settings.get("max_chars", 1500)),
@@ -104,21 +99,23 @@ _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f\U0001f000-\U00
 
 
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language, from stopwords and scripts kept as data."""
+    """ISO 639-1 code of the text's language, from stopwords and scripts kept as data.
+
+    The language whose stopwords are most among the distinct words of the text's
+    opening wins; a text in a non-Latin script is told by its script.
+    """
     data = _languages()
     sample = text[: data.max_chars]
     script = _script_language(sample, data)
     if script:
         return script
-    counts: dict[str, int] = {}
-    table = data.table
-    for word in _WORD.findall(sample.lower()):
-        for lang in table.get(word, ()):
-            counts[lang] = counts.get(lang, 0) + 1
-    if not counts:
-        return None
-    best = max(data.order, key=lambda lang: counts.get(lang, 0))
-    return best if counts.get(best, 0) >= data.min_hits else None
+    words = set(_WORD.findall(sample.lower()))
+    best, hits = None, 0
+    for lang, stop in data.stopwords.items():
+        n = len(words & stop)
+        if n > hits:
+            best, hits = lang, n
+    return best if hits >= data.min_hits else None
 
 
 def _script_language(sample: str, data: _Languages) -> str | None:
@@ -140,12 +137,13 @@ def _script_language(sample: str, data: _Languages) -> str | None:
 
 
 _LIST_MARK = re.compile(r"^\s*(?:[-*•✨·–]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)]|item \d+:?)\s+")
+_HAS_END = re.compile(r"[.!?…]\s")
 _SENT_END = re.compile(r"(?<=[.!?…])\s+(?=\S)|(?<=[.!?]['\")\]])\s+")
-_EMOJI = re.compile(
-    "[\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff]+|(?<!\\w)(?:[:;]-?[)D(P]|xD|lol|jaja\\w*|haha\\w*|kkk+)(?!\\w)"
-)
-_NUMBERISH = re.compile(r"\S*\d\S*")
-_CAPS = re.compile(r"(?<![\w-])[^\W\d_a-zß-ÿ]{3,}(?![\w-])")
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff]+|[:;]-?[)D(P](?!\\w)")
+_LAUGH = re.compile(r"\b(?:lol|xd|jaja\w*|haha\w*|kkkk*)\b")
+_NUMBERISH = re.compile(r"(?<!\S)[^\s\d]*\d")  # a whitespace-separated token holding a digit
+_CAPS = re.compile(r"\b[^\W\d_a-zß-ÿ]{3,}\b")
+_ALPHA = re.compile(r"[^\W\d_]")
 
 
 @dataclass(slots=True)
@@ -164,6 +162,10 @@ def _sentences(text: str) -> list[_Sentence]:
         body = line[offset:]
         start = pos + offset
         last = 0
+        if not _HAS_END.search(body):
+            _add_sentence(out, start, body, bool(mark))
+            pos += len(line) + 1
+            continue
         for m in _SENT_END.finditer(body):
             _add_sentence(out, start + last, body[last : m.start()], bool(mark))
             last = m.end()
@@ -173,7 +175,7 @@ def _sentences(text: str) -> list[_Sentence]:
 
 
 def _add_sentence(out: list[_Sentence], start: int, text: str, listed: bool) -> None:
-    if any(ch.isalpha() for ch in text):
+    if _ALPHA.search(text):
         out.append(_Sentence(start, text.rstrip(), listed))
 
 
@@ -201,7 +203,7 @@ def _read_words(text: str, lex: Lexicon, reading: _Reading) -> None:
     starts = [s.start for s in sents]
     per_sentence: list[set[str]] = [set() for _ in sents]
     pronouns = {"pronoun_i": 0, "pronoun_we": 0}
-    for m in lex.cues.finditer(text):
+    for m in lex.cues.finditer(text.lower()):
         idx = bisect_right(starts, m.start()) - 1
         if idx < 0:
             continue
@@ -262,7 +264,7 @@ def _read_shape(text: str, reading: _Reading) -> None:
     bangs = text.count("!")
     if bangs:
         reading.hits.append(_Hit("exclamations", float(bangs), None, f"{bangs} exclamation marks"))
-    emoji = _EMOJI.findall(text)
+    emoji = _EMOJI.findall(text) + _LAUGH.findall(text.lower())
     if emoji:
         reading.hits.append(_Hit("emoji", float(len(emoji)), None, " ".join(emoji[:5])))
 
@@ -350,7 +352,7 @@ def read_persona(
     lex = lexicons or _default_lexicons()
     settings = lex.settings
     language = language or detect_language(text)
-    reading = _Reading(words=len(_WORD.findall(text)), sentences=_sentences(text))
+    reading = _Reading(words=len(text.split()), sentences=_sentences(text))
     lang_lex = lex.languages.get(language or "")
     if lang_lex is not None:
         _read_words(text, lang_lex, reading)
@@ -413,7 +415,14 @@ def playbook(style: str, lang: str = "en") -> str:
     return _playbook_path(style, lang).read_text(encoding="utf-8")
 
 
-_SHORT_HEADINGS = ("## in short", "## 要点", "## 一句话", "## 简要")
+_SHORT_HEADINGS = ("## in short", "## 要点")
+PLAYBOOK_SECTIONS = {
+    "en": ("How they decide", "What they value", "Lead with", "Words to use", "Words to avoid",
+           "The common mistake and how to recover", "Follow-up", "Reply length and structure",
+           "How to close", "In short"),
+    "zh": ("他们怎么做决定", "他们看重什么", "开头先讲什么", "该用的词", "要避免的词",
+           "常见错误及补救", "跟进节奏", "回复长度与结构", "如何促成成交", "要点"),
+}
 
 
 def playbook_summary(style: str, lang: str = "en") -> list[str]:
@@ -428,7 +437,7 @@ def _summary_cached(path: str, mtime: int) -> tuple[str, ...]:
     inside = False
     for line in lines:
         if line.startswith("#"):
-            inside = line.strip().lower().startswith(_SHORT_HEADINGS) or line.strip().endswith("(In short)")
+            inside = line.strip().lower().startswith(_SHORT_HEADINGS)
             continue
         if inside and line.lstrip().startswith(("- ", "* ")):
             out.append(line.lstrip()[2:].strip())

@@ -54,7 +54,7 @@ class Lexicon:
 
     language: str
     words: dict[str, list[str]]
-    cues: re.Pattern  # every phrase of every category except imperative/question_start
+    cues: re.Pattern  # every phrase of every category except imperative/question_start (lower case)
     imperative: re.Pattern  # anchored at a sentence start
     question_start: re.Pattern
     exact: dict[str, frozenset[str]]  # normalised phrase -> categories
@@ -233,7 +233,7 @@ def compile_lexicon(lang: str, words: dict[str, list[str]]) -> Lexicon:
     return Lexicon(
         language=lang,
         words=words,
-        cues=re.compile(wrap.format(trie_pattern(sorted(cue_entries))), re.I),
+        cues=re.compile(wrap.format(trie_pattern(sorted(cue_entries)))),  # run on lower-cased text
         imperative=re.compile(r"(?:{})(?![\w'])".format(trie_pattern(words.get("imperative", []))), re.I),
         question_start=re.compile(r"(?:{})(?![\w'])".format(trie_pattern(words.get("question_start", []))), re.I),
         exact={k: frozenset(v) for k, v in exact.items()},
