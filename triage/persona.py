@@ -253,11 +253,13 @@ def _read_shape(text: str, reading: _Reading) -> None:
         prose = [s for s in sents if not s.listed] or sents
         avg = sum(len(s.text.split()) for s in prose) / len(prose)
         value = max(-1.0, min(1.0, (13.0 - avg) / 6.0))
-        reading.hits.append(_Hit("short_sentences", value, None, f"{avg:.0f} words a sentence"))
+        size = "short" if value > 0 else "long"
+        reading.hits.append(_Hit("short_sentences", value, None, f"{size} sentences, {avg:.0f} words on average"))
     if words >= 10:
         density = len(_NUMBERISH.findall(text)) / words
         value = max(-1.0, min(1.0, (density - 0.07) / 0.06))
-        reading.hits.append(_Hit("number_density", value, None, f"{density:.0%} of words are figures"))
+        size = "many" if value > 0 else "few"
+        reading.hits.append(_Hit("number_density", value, None, f"{size} figures and specs, {density:.0%} of words"))
     listed_q = sum(1 for s in sents if s.listed and "?" in s.text)
     if listed_q:
         reading.hits.append(_Hit("numbered_questions", float(listed_q), None, f"{listed_q} listed questions"))
@@ -295,7 +297,7 @@ def _score(reading: _Reading, lex: Lexicons) -> tuple[float, float, float, dict,
         da, dr = w.assertiveness * amount, w.responsiveness * amount
         total_a, total_r = total_a + da, total_r + dr
         strength += max(abs(da), abs(dr))
-        label = f'{w.label} "{" ".join(hit.words.split())}"' if hit.sentence is not None else f"{w.label} ({hit.words})"
+        label = f'{w.label} "{" ".join(hit.words.split())}"' if hit.sentence is not None else _text_label(hit, w.label)
         bucket = by_sentence if hit.sentence is not None else by_text
         key = hit.sentence if hit.sentence is not None else hit.feature
         c = bucket.setdefault(key, _Contribution(0.0, 0.0, []))
@@ -304,6 +306,12 @@ def _score(reading: _Reading, lex: Lexicons) -> tuple[float, float, float, dict,
         if label not in c.labels:
             c.labels.append(label)
     return total_a, total_r, strength, by_sentence, by_text
+
+
+def _text_label(hit: _Hit, label: str) -> str:
+    if hit.feature in ("short_sentences", "number_density"):
+        return hit.words
+    return f"{label} ({hit.words})"
 
 
 def _style(a: float, r: float) -> str:
@@ -324,10 +332,15 @@ def _evidence(reading: _Reading, by_sentence: dict, by_text: dict, final: str, l
         size = abs(c.assertiveness) + abs(c.responsiveness)
         if size < 0.2:
             continue
-        style = _style(c.assertiveness, c.responsiveness)
+        a = c.assertiveness if abs(c.assertiveness) > 1e-9 else _AXES[final][0]
+        r = c.responsiveness if abs(c.responsiveness) > 1e-9 else _AXES[final][1]
+        style = _style(a, r)
         lines.append((style != final, -size, f"{style}: {text}"))
     lines.sort()
     return [text for _, _, text in lines[:limit]]
+
+
+_AXES = {"driver": (1, -1), "analytical": (-1, -1), "amiable": (-1, 1), "expressive": (1, 1)}
 
 
 def _quote(text: str, width: int = 90) -> str:

@@ -246,12 +246,14 @@ def compile_lexicon(lang: str, words: dict[str, list[str]]) -> Lexicon:
 
 
 def _persona_dir(user_dir: Path | None) -> Path | None:
+    """The user's persona folder: ``<user_dir>/persona`` (or ``user_dir`` if it is that folder)."""
     if user_dir is None:
         from triage.paths import user_dir as default_user_dir
 
         user_dir = default_user_dir()
     user_dir = Path(user_dir)
-    return user_dir / "persona" if (user_dir / "persona").is_dir() else user_dir if user_dir.is_dir() else None
+    folder = user_dir if user_dir.name == "persona" else user_dir / "persona"
+    return folder if folder.is_dir() else None
 
 
 def _lexicon_files(folder: Path | None) -> dict[str, Path]:
