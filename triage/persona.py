@@ -390,10 +390,10 @@ def read_persona(
 
 
 def _why_none(words: int, strength: float, lang_lex, language, platform_form: bool, settings) -> str | None:
-    if lang_lex is None:
-        return f"no lexicon for language {language or 'unknown'!r}; word cues cannot be read"
     if words < settings["min_words"]:
         return f"too little text to read a style ({words} words)"
+    if lang_lex is None:
+        return f"no lexicon for language {language or 'unknown'!r}; word cues cannot be read"
     need = settings["platform_min_evidence"] if platform_form else settings["min_evidence"]
     if strength < need:
         return f"too few style cues (strength {strength:.1f} < {need:.1f})"
