@@ -55,5 +55,10 @@ def age(fetched_at: datetime, now: datetime) -> timedelta:
 
 def worth_caching(data: dict) -> bool:
     """False when a lookup failed in a way that may pass (timeouts, DNS trouble, 5xx)."""
-    errors = data.get("errors", [])
-    return not any(t in e and not any(d in e for d in DEFINITIVE) for e in errors for t in TRANSIENT)
+    return not any(_transient(e) for e in data.get("errors", []))
+
+
+def _transient(error: str) -> bool:
+    """A failure of the whole lookup (not of one extra page) that may pass on its own."""
+    whole = error.startswith(("site unreachable", "dns", "lookup failed"))
+    return whole and any(t in error for t in TRANSIENT) and not any(d in error for d in DEFINITIVE)

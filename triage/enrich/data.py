@@ -8,6 +8,7 @@ there is one: the user's lists are added to the shipped ones.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -38,7 +39,13 @@ def _merge(base: dict, extra: dict) -> dict:
 
 def load(name: str) -> dict[str, Any]:
     """The data file ``name`` (e.g. ``"site"``), shipped plus the user's additions."""
-    return _load(name, user_dir() / "enrich" / f"{name}.toml")
+    return _load(name, _user_enrich(os.environ.get("TRIAGE_HOME")) / f"{name}.toml")
+
+
+@cache
+def _user_enrich(home: str | None) -> Path:
+    """The user's ``enrich/`` directory (``home`` is only the cache key: $TRIAGE_HOME)."""
+    return user_dir() / "enrich"
 
 
 @cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from triage.enrich.data import load, words
@@ -99,9 +99,14 @@ def brand_of(host: str | None) -> dict | None:
     return None
 
 
-def _labels(brand: dict) -> set[str]:
-    labels = {split(d).domain for d in brand["domains"][:1]} | set(brand.get("short", []))
-    return {label for label in labels if len(label) >= 3}
+@cache
+def _brand_labels() -> list[tuple[dict, str, str]]:
+    """``(brand, label, skeleton)`` for every brand name worth comparing against."""
+    table = []
+    for brand in brands():
+        labels = {split(d).domain for d in brand["domains"][:1]} | set(brand.get("short", []))
+        table += [(brand, label, skeleton(label)) for label in sorted(labels) if len(label) >= 3]
+    return table
 
 
 @cache
@@ -109,6 +114,7 @@ def _homoglyphs() -> list[tuple[str, str]]:
     return [(p["fake"], p["real"]) for p in load("domains").get("homoglyph", [])]
 
 
+@lru_cache(maxsize=8192)
 def skeleton(text: str) -> str:
     """``text`` with every look-alike character folded to one form (i, l, 1 -> l; rn -> m ...)."""
     text = unicodedata.normalize("NFKC", text.lower())
@@ -116,6 +122,10 @@ def skeleton(text: str) -> str:
         if fake not in ("l", "i"):
             text = text.replace(fake, real)
     return text.replace("i", "l")
+
+
+def _swap_text(label: str, target: str) -> str:
+    return ", ".join(f"homoglyph {s}" for s in _swaps(label, target))
 
 
 def _swaps(label: str, target: str) -> list[str]:
@@ -129,6 +139,12 @@ def _swaps(label: str, target: str) -> list[str]:
 
 def lookalike(host: str | None) -> dict | None:
     """``{"of": "alibaba.com", "how": "..."}`` when ``host`` imitates a brand it is not."""
+    found = _find_lookalike(host)
+    return dict(found) if found else None
+
+
+@lru_cache(maxsize=4096)
+def _find_lookalike(host: str | None) -> dict | None:
     if not host or brand_of(host):
         return None
     return _brand_as_subdomain(host) or _lookalike_label(host)
@@ -136,6 +152,8 @@ def lookalike(host: str | None) -> dict | None:
 
 def _brand_as_subdomain(host: str) -> dict | None:
     sub = split(host).subdomain
+    if not sub:
+        return None
     for brand in brands():
         for domain in brand["domains"]:
             if re.search(rf"(^|\.){re.escape(domain)}$|(^|\.){re.escape(domain)}\.", sub):
@@ -145,30 +163,28 @@ def _brand_as_subdomain(host: str) -> dict | None:
 
 def _lookalike_label(host: str) -> dict | None:
     parts = split(host)
-    for brand in brands():
-        for label in _labels(brand):
-            how = _compare(parts.domain, label, parts.suffix, brand)
-            if how:
-                return {"of": brand["domains"][0], "how": how}
+    for brand, label, real in _brand_labels():
+        how = _compare(parts.domain, label, real, parts.suffix)
+        if how:
+            return {"of": brand["domains"][0], "how": how}
     return None
 
 
-def _compare(candidate: str, label: str, suffix: str, brand: dict) -> str | None:
+def _compare(candidate: str, label: str, real: str, suffix: str) -> str | None:
     if candidate == label:
-        return _same_name(suffix, brand)
-    cand, real = skeleton(candidate), skeleton(label)
-    swaps = ", ".join(f"homoglyph {s}" for s in _swaps(candidate, label))
+        return _same_name(suffix)
+    cand = skeleton(candidate)
     if cand == real:
-        return swaps or "look-alike spelling"
-    extra = _extra_words(candidate, real)
+        return _swap_text(candidate, label) or "look-alike spelling"
+    extra = _extra_words(candidate, real) if real in cand or len(real) >= 7 else None
     if extra:
-        return ", ".join(x for x in (swaps, f"brand plus extra words {extra!r}") if x)
+        return ", ".join(x for x in (_swap_text(candidate, label), f"brand plus extra words {extra!r}") if x)
     if len(real) >= 5 and _distance(cand, real) <= (2 if len(real) >= 9 else 1):
         return f"one or two letters off {label!r}"
     return None
 
 
-def _same_name(suffix: str, brand: dict) -> str | None:
+def _same_name(suffix: str) -> str | None:
     """Brand name on another ending: country variants are let through, generic ones are not."""
     if cctld_country(f"x.{suffix}"):
         return None

@@ -102,8 +102,12 @@ def _copyright(doc: Doc) -> str | None:
         r"\s*(?:[.,]?\s*all rights reserved|\.?\s*alle rechte|\||\n|$)",
         doc.raw_text, re.I,
     )
-    name = match.group(1).strip(" .,-") if match else ""
-    return name if re.search(r"[A-Za-z\u4e00-\u9fff]", name) else None
+    if not match:
+        return None
+    name = match.group(1).strip(" ,-")
+    if doc.raw_text[match.end(1) : match.end(1) + 1] == "." and re.search(r"\b(?:ltd|inc|co|corp|bros)$", name, re.I):
+        name += "."
+    return name.rstrip(" ,-") if re.search(r"[A-Za-z\u4e00-\u9fff]", name) else None
 
 
 def _title_name(doc: Doc) -> str | None:

@@ -89,6 +89,7 @@ class Fetcher:
         self.session_factory = session_factory or _new_session
         self.getaddrinfo, self.clock = getaddrinfo, clock
         self._local = threading.local()
+        self._any_proxy: bool | None = None
 
     def deadline(self) -> float:
         """The end of a new time budget, on this fetcher's clock."""
@@ -163,8 +164,17 @@ class Fetcher:
     def _proxied(self, url: str) -> bool:
         import requests.utils
 
-        session = self._session()
-        return session.trust_env and bool(requests.utils.get_environ_proxies(url, no_proxy=None))
+        if not self._session().trust_env or not self._proxies_set():
+            return False
+        return bool(requests.utils.get_environ_proxies(url, no_proxy=None))
+
+    def _proxies_set(self) -> bool:
+        """Whether any proxy variable is set; read once per Fetcher (it is slow to ask)."""
+        if self._any_proxy is None:
+            import urllib.request
+
+            self._any_proxy = bool(urllib.request.getproxies())
+        return self._any_proxy
 
     def _timeouts(self, deadline: float) -> tuple[float, float]:
         left = deadline - self.clock()

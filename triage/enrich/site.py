@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from triage.enrich.data import load, words
@@ -107,9 +107,15 @@ def _json_ld(soup) -> list[dict]:
 
 def _has(text: str, phrase: str) -> bool:
     """``phrase`` in ``text``, as whole words when it starts and ends with a letter."""
+    pattern = _pattern(phrase)
+    return phrase in text if pattern is None else (phrase in text and pattern.search(text) is not None)
+
+
+@lru_cache(maxsize=4096)
+def _pattern(phrase: str):
     if not phrase[:1].isalnum() or not phrase[-1:].isalnum() or not phrase.isascii():
-        return phrase in text
-    return re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text) is not None
+        return None
+    return re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])")
 
 
 def _hits(text: str, phrases: list[str]) -> list[str]:
