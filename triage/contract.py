@@ -1,0 +1,69 @@
+"""The JSON contract: one object per inquiry, keys other tools rely on.
+
+``to_contract`` is the only place that decides the shape; the store keeps this
+object as each inquiry's record, and ``--json`` prints it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from triage.model import Inquiry
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def to_contract(inquiry: Inquiry) -> dict[str, Any]:
+    m = inquiry.message
+    judgment, persona, draft = inquiry.judgment, inquiry.persona, inquiry.draft
+    return {
+        "id": inquiry.id,
+        "source": {"kind": m.kind, "path": m.path, "message_id": m.message_id, "date": _iso(m.date),
+                   "platform": m.platform, "subject": m.subject or None},
+        "sender": {"name": inquiry.sender_name, "email": inquiry.sender_email, "domain": inquiry.sender_domain},
+        "contact": {"name": inquiry.contact_name, "title": inquiry.contact_title, "phones": inquiry.phones,
+                    "website": inquiry.website},
+        "company": {"name": inquiry.company_name, "country": inquiry.country, "country_source": inquiry.country_source,
+                    "website": inquiry.website or _site_from_domain(inquiry)},
+        "request": {
+            "products": [{"sku": p.sku, "name": p.name, "score": round(p.score, 1)} for p in inquiry.products],
+            "quantity": {"value": _number(inquiry.quantity.value), "unit": inquiry.quantity.unit} if inquiry.quantity else None,
+            "deadline": _iso(inquiry.deadline),
+            "incoterm": inquiry.incoterm,
+            "destination": inquiry.destination,
+            "certifications": inquiry.certifications,
+            "sample_requested": inquiry.sample_requested,
+            "payment_terms": inquiry.payment_terms,
+            "questions": inquiry.questions,
+        },
+        "language": inquiry.language,
+        "attachments": [asdict(a) for a in m.attachments],
+        "platform_fields": m.platform_fields or None,
+        "parse_notes": m.notes,
+        "enrichment": inquiry.enrichment,
+        "scores": judgment.scores if judgment else None,
+        "category": judgment.category if judgment else None,
+        "tier": judgment.tier if judgment else None,
+        "verdict": judgment.verdict if judgment else None,
+        "signals": [asdict(h) for h in judgment.signals] if judgment else None,
+        "persona": {"type": persona.type, "confidence": round(persona.confidence, 2), "evidence": persona.evidence}
+        if persona else None,
+        "draft": {"subject": draft.subject, "body": draft.body} if draft else None,
+        "followups": [{"step": f.step, "due": _iso(f.due), "purpose": f.purpose} for f in inquiry.followups]
+        if inquiry.followups else None,
+    }
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _site_from_domain(inquiry: Inquiry) -> str | None:
+    enrichment = inquiry.enrichment or {}
+    domain = enrichment.get("domain") or {}
+    if domain.get("free_mail") is False and inquiry.sender_domain:
+        return inquiry.sender_domain
+    return None

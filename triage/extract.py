@@ -1,0 +1,300 @@
+"""extract: Message + seller Profile -> Inquiry (who wrote, from where, asking what).
+
+No network, no database. Facts come from, in order of trust: a platform's
+labelled fields, the signature block, the headers, then the free text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from functools import cache
+
+from triage import products, request
+from triage.lexicon import fold, lexicon, pattern
+from triage.model import Inquiry, Message
+from triage.profile import Profile
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+_WEB = re.compile(r"(?<![@\w.])((?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,6})(?:/[^\s|,;]*)?(?![@\w])", re.I)
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-žA-Z'’.-]+"
+_NAME = re.compile(rf"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Eng|Ing|Sr|Sra)\.?\s+)?({_NAME_WORD}(?:\s+(?:{_NAME_WORD}|[A-Z]\.|de|da|van|von|der|den|del|la|el|al|bin|dos|do)){{0,4}})\s*$")
+_INTRO_NAME = re.compile(rf"(?:my name is|i am|i'm|this is|me llamo|mi nombre es|soy|meu nome é|sou|je suis|je m'appelle|ich bin|mein name ist|sono)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})", re.I)
+
+
+def extract(message: Message, profile: Profile, *, today: date | None = None) -> Inquiry:
+    """Read the buyer's request off a parsed message."""
+    source = _buyer_message(message, profile)
+    inquiry = Inquiry(message=message)
+    fields = source.platform_fields
+    sig_lines = _lines(source.signature)
+    _sender(inquiry, source, fields, profile)
+    _contact(inquiry, source, fields, sig_lines)
+    _company(inquiry, source, fields, sig_lines)
+    _phones_and_country(inquiry, source, fields, sig_lines)
+    _request(inquiry, source, fields, profile, today or _today(message))
+    return inquiry
+
+
+def _today(message: Message) -> date:
+    if message.date:
+        return message.date.date()
+    return datetime.now(timezone.utc).date()
+
+
+def _buyer_message(message: Message, profile: Profile) -> Message:
+    """A colleague's forward of a buyer's mail is the buyer's inquiry: analyse the forwarded one."""
+    own = profile.own_domains
+    sender_domain = (message.from_email or "").rsplit("@", 1)[-1]
+    if message.forwarded and sender_domain in own and len(message.body) < 600:
+        inner = message.forwarded[0]
+        if (inner.from_email or "").rsplit("@", 1)[-1] not in own:
+            return inner
+    return message
+
+
+def _lines(text: str) -> list[str]:
+    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
+# -- sender -------------------------------------------------------------------------
+
+
+def _sender(inquiry: Inquiry, source: Message, fields: dict[str, str], profile: Profile) -> None:
+    email = source.from_email
+    if source.kind == "text" or source is not inquiry.message and not email:
+        email = _shown_email(fields, source, profile)
+    inquiry.sender_email = email
+    inquiry.sender_name = source.from_name or None
+    inquiry.sender_domain = registrable_domain(email.rsplit("@", 1)[-1]) if email else None
+
+
+def _shown_email(fields: dict[str, str], source: Message, profile: Profile) -> str | None:
+    own = set(profile.own_domains)
+    for text in (fields.get("email", ""), source.new_text):
+        for email in _EMAIL.findall(text):
+            if email.rsplit("@", 1)[-1].lower() not in own:
+                return email.lower()
+    return None
+
+
+@cache
+def _extractor():
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def registrable_domain(host: str) -> str:
+    """'mail.acme.co.uk' -> 'acme.co.uk', with tldextract's bundled suffix list (no network)."""
+    host = host.lower().strip(". ")
+    parts = _extractor()(host)
+    return f"{parts.domain}.{parts.suffix}" if parts.suffix and parts.domain else host
+
+
+# -- contact ------------------------------------------------------------------------
+
+
+def _contact(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: list[str]) -> None:
+    name_at = _signature_name(sig, source.from_name)
+    inquiry.contact_name = (
+        (sig[name_at] if name_at is not None else None)
+        or _clean_name(fields.get("name", ""))
+        or _display_name(source.from_name)
+        or _intro_name(source.new_text)
+    )
+    inquiry.contact_title = _title(sig, name_at) or _headline_title(source.text)
+    websites = [w for line in sig for w in _websites(line)] + _websites(fields.get("website", ""))
+    inquiry.website = websites[0] if websites else None
+
+
+def _signature_name(sig: list[str], display: str) -> int | None:
+    """Index of the line that holds the writer's full name (the longest name-like line near the top)."""
+    display_words = {w.lower() for w in re.findall(r"\w+", display)}
+    best, best_score = None, 0
+    for i, line in enumerate(sig[:8]):
+        if _is_signoff(line) or not _NAME.match(line) or _title_words(line) or _has_company_suffix(line):
+            continue
+        words = line.split()
+        score = len(words) + 3 * len(display_words & {w.lower().strip(".,") for w in words}) - i * 0.1
+        if len(words) >= 2 or display_words & {words[0].lower()}:
+            score += 1
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _is_signoff(line: str) -> bool:
+    from triage.mailtext import rules
+
+    return bool(rules().signoff.match(line))
+
+
+def _clean_name(value: str) -> str | None:
+    value = re.sub(r"\(.*?\)|\s[-–|].*$|^(?:mr|mrs|ms|miss|dr)\.?\s+", "", value.strip(), flags=re.I).strip()
+    value = re.sub(r"\s{2,}.*$", "", value)
+    if not value or "@" in value or re.search(r"\d{3}", value):
+        return None
+    return value
+
+
+def _display_name(name: str) -> str | None:
+    if not name or "@" in name:
+        return None
+    if "," in name:  # "Dawson, Rick"
+        last, first = [p.strip() for p in name.split(",", 1)]
+        name = f"{first} {last}"
+    return name.strip() or None
+
+
+def _intro_name(text: str) -> str | None:
+    match = _INTRO_NAME.search(text[:1500])
+    return match.group(1) if match else None
+
+
+def _title_words(line: str) -> bool:
+    words = tuple(lexicon().words("titles", "words"))
+    return bool(pattern("titles", words, r"(?<!\w)(?:{})(?!\w)").search(fold(line)))
+
+
+def _title(sig: list[str], name_at: int | None) -> str | None:
+    start = 0 if name_at is None else name_at + 1
+    for line in sig[start:start + 3]:
+        if _title_words(line) and not _has_company_suffix(line) and not re.search(r"\d{4}|@|www\.", line):
+            return re.sub(r"\s+(?:at|@)\s+.*$", "", line).strip(" ,|")
+        if name_at is not None and _has_company_suffix(line):
+            break
+    match = re.match(rf"^{_NAME.pattern[1:-3]}\s*[,|–-]\s*(.+)$", sig[name_at]) if name_at is not None else None
+    return match.group(2) if match and _title_words(match.group(2)) else None
+
+
+def _headline_title(text: str) -> str | None:
+    """A profile headline such as 'Founder & CEO at Stroomhuis' (LinkedIn)."""
+    match = re.search(r"^([^\n]{2,60}?)\s+at\s+[^\n]+$", text[:1500], re.M)
+    if match and _title_words(match.group(1)) and len(match.group(1).split()) <= 6:
+        return match.group(1).strip()
+    return None
+
+
+def _websites(line: str) -> list[str]:
+    out = []
+    for match in _WEB.finditer(line):
+        host = re.sub(r"^https?://", "", match.group(1), flags=re.I).lower()
+        if "." in host and not re.search(r"\.(?:jpg|png|pdf|docx?|xlsx?)$", host):
+            out.append(host)
+    return out
+
+
+# -- company ------------------------------------------------------------------------
+
+
+def _has_company_suffix(line: str) -> bool:
+    suffixes = tuple(w for w in lexicon().words("company", "suffixes"))
+    regex = pattern("company-suffix", suffixes, r"(?<![\w])(?:{})(?![\w])")
+    return bool(regex.search(fold(line))) and len(line) < 90
+
+
+def _company(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: list[str]) -> None:
+    inquiry.company_name = (
+        _clean_company(fields.get("company", ""))
+        or _signature_company(sig, inquiry.contact_name)
+        or _text_company(source.new_text)
+    )
+
+
+def _clean_company(value: str) -> str | None:
+    value = re.split(r"\s{2,}|\s[|·]\s", value.strip())[0].strip()
+    return value or None
+
+
+def _signature_company(sig: list[str], contact: str | None) -> str | None:
+    candidates = [
+        ln for ln in sig[:10]
+        if _has_company_suffix(ln) and not _EMAIL.search(ln) and not re.search(r"\d{3}", ln)
+        and ln != contact and not _is_signoff(ln) and not ln.lower().startswith(("tel", "ph", "fax", "www"))
+    ]
+    if candidates:
+        return re.sub(r"^(?:at|@)\s+", "", candidates[0]).strip(" |,")
+    return _after_title(sig, contact)
+
+
+def _after_title(sig: list[str], contact: str | None) -> str | None:
+    """Without a legal form, the company is the line after the name and title."""
+    if not contact or contact not in sig:
+        return None
+    i = sig.index(contact) + 1
+    while i < len(sig) and _title_words(sig[i]):
+        i += 1
+    if i < len(sig):
+        line = sig[i]
+        if not re.search(r"\d|@|www\.|https?:", line) and 2 <= len(line) <= 60:
+            return line
+    return None
+
+
+_TEXT_COMPANY = re.compile(
+    r"(?:greetings from|on behalf of|here at|I am \w+ from|I'm \w+ from|we are|somos|nous sommes|wir sind|de la empresa|da empresa)\s+"
+    r"((?:[A-Z][\w&'.-]*\s?){1,5}(?:Ltd\.?|LLC|Inc\.?|GmbH|S\.A\.|S\.L\.|SARL|Pty Ltd|Co\., Ltd\.?|Limited|Trading|Electricals?))"
+)
+
+
+def _text_company(text: str) -> str | None:
+    match = _TEXT_COMPANY.search(text[:2000])
+    if match:
+        return match.group(1).strip()
+    match = re.search(r"\b((?:[A-Z][\w&'-]+\s){1,4}(?:Ltd|LLC|Inc|GmbH|Limited|Co\., Ltd|Pty Ltd|Electricals|Trading(?: Co\.)?))\b\.?", text[:2000])
+    return match.group(1).strip() if match else None
+
+
+# -- phones and country ------------------------------------------------------------
+
+
+def _phones_and_country(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: list[str]) -> None:
+    from triage import geo
+
+    hint = geo.country_from_text(fields.get("country", "")) or geo.country_from_address("\n".join(sig))
+    tld_country = geo.cctld_country(inquiry.sender_domain or "")
+    phone_text = "\n".join([fields.get("phone", ""), "\n".join(sig), _chat_number(source)])
+    inquiry.phones, phone_country = geo.phones(phone_text, hint or tld_country)
+    for country, where in (
+        (geo.country_from_text(fields.get("country", "")) or geo.country_from_text(fields.get("name", "")), "platform"),
+        (geo.country_from_address("\n".join(sig)), "signature"),
+        (phone_country, "phone"),
+        (tld_country, "cctld"),
+        (geo.country_from_text(source.new_text[:1500], strict=True), "text"),
+    ):
+        if country:
+            inquiry.country, inquiry.country_source = country, where
+            return
+
+
+def _chat_number(source: Message) -> str:
+    name = source.platform_fields.get("name", "") if source.platform in ("whatsapp", "chat") else ""
+    return name if name.startswith("+") else ""
+
+
+# -- the request ---------------------------------------------------------------------
+
+
+def _request(inquiry: Inquiry, source: Message, fields: dict[str, str], profile: Profile, today: date) -> None:
+    text = source.body or source.new_text
+    subject_and_text = "\n".join([source.subject, fields.get("product", ""), fields.get("model", ""), text])
+    inquiry.products = products.catalogue(profile).match(subject_and_text)
+    inquiry.quantity = request.quantity(text, fields.get("quantity"))
+    us = inquiry.country in ("US", "CA", "PH") or (source.platform or "") == "chat"
+    inquiry.deadline = request.deadline(text, today, field=fields.get("deadline"), us_dates=us)
+    inquiry.incoterm = request.incoterm(text, fields.get("terms")) or request.incoterm(source.quoted)
+    inquiry.destination = request.destination(text, fields.get("destination"))
+    inquiry.certifications = request.certifications(text, fields.get("certifications"))
+    inquiry.sample_requested = request.sample_requested(text)
+    inquiry.payment_terms = request.payment_terms(text)
+    inquiry.questions = request.questions(text)
+    inquiry.language = _language(text)
+
+
+def _language(text: str) -> str | None:
+    try:
+        from triage.persona import detect_language
+    except ImportError:
+        return None
+    return detect_language(text)

@@ -1,0 +1,88 @@
+"""Countries and phone numbers: ISO alpha-2 from names, addresses, ccTLDs and phone prefixes.
+
+pycountry supplies the country names, phonenumbers the parsing and the prefix ->
+region mapping; other spellings are data in playbooks/extract.toml [countries].
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from triage.lexicon import fold, lexicon
+
+_GENERIC_CCTLDS = {"co", "io", "ai", "me", "tv", "cc", "ws", "fm", "am", "ly", "to", "gg", "so", "app", "eu"}
+_US_STATES = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"
+).split()
+_ADDRESS_PATTERNS = [
+    (re.compile(rf"\b(?:{'|'.join(_US_STATES)})\s+\d{{5}}(?:-\d{{4}})?\b"), "US"),
+    (re.compile(r"\b(?:ON|QC|BC|AB|MB|SK|NS|NB|NL|PE)\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"), "CA"),
+    (re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"), "CA"),
+    (re.compile(r"\b(?:VIC|NSW|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}\b"), "AU"),
+    (re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"), "GB"),
+]
+
+
+@cache
+def _names() -> tuple[dict[str, str], re.Pattern]:
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names[fold(value)] = country.alpha_2
+    names.update({k: v for k, v in lexicon().mapping("countries").items()})
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return names, re.compile(rf"(?<![\w-])({alternation})(?![\w-])")
+
+
+def country_from_text(text: str, *, strict: bool = False) -> str | None:
+    """The first country named in ``text``; strict: only after 'from', 'in', 'based in' and the like, never China."""
+    if not text:
+        return None
+    names, regex = _names()
+    folded = fold(text)
+    for match in regex.finditer(folded):
+        code = names[match.group(1)]
+        if strict and (code == "CN" or not re.search(r"(?:from|in|based in|de|en|em|aus|du|da)\s+$", folded[max(0, match.start() - 12):match.start()])):
+            continue
+        return code
+    return None
+
+
+def country_from_address(text: str) -> str | None:
+    """A country named in an address block, else one implied by a postcode format."""
+    found = country_from_text(text)
+    if found:
+        return found
+    for regex, code in _ADDRESS_PATTERNS:
+        if regex.search(text):
+            return code
+    return None
+
+
+def cctld_country(domain: str) -> str | None:
+    tld = domain.rsplit(".", 1)[-1].lower() if "." in domain else ""
+    if len(tld) != 2 or tld in _GENERIC_CCTLDS:
+        return None
+    return {"uk": "GB"}.get(tld, tld.upper())
+
+
+def phones(text: str, region: str | None) -> tuple[list[str], str | None]:
+    """Phone numbers in ``text`` as E.164, and the country of the first one."""
+    if not re.search(r"\d{3}", text):
+        return [], None
+    import phonenumbers
+
+    found, country = [], None
+    for match in phonenumbers.PhoneNumberMatcher(text, region or "ZZ", leniency=phonenumbers.Leniency.POSSIBLE):
+        number = match.number
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if e164 not in found:
+            found.append(e164)
+            country = country or phonenumbers.region_code_for_number(number)
+    return found, country if country not in (None, "ZZ", "001") else None

@@ -1,0 +1,134 @@
+"""Inputs: paths, directories, mbox files and standard input -> raw messages.
+
+Yields one :class:`Item` per message, or per input that could not be read (with
+its error), so that a batch goes on past bad input and lists it at the end.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from triage import limits
+from triage.errors import InputError, ParseError
+from triage.model import Message
+from triage.parse import parse_message, parse_pasted, sniff
+
+SUFFIXES = {".eml", ".txt", ".mbox", ".msg.txt", ""}
+
+
+@dataclass
+class Item:
+    """One message to triage: its raw content, or the error that kept it from being read."""
+
+    label: str  # path, path#n for an mbox message, or "<stdin>"
+    kind: str  # eml, mbox, text
+    raw: bytes | None = None
+    error: str | None = None
+
+    def parse(self) -> Message:
+        if self.error:
+            raise InputError(self.error)
+        assert self.raw is not None
+        if self.kind == "text":
+            return parse_pasted(_text(self.raw), path=self.label)
+        return parse_message(self.raw, kind=self.kind, path=self.label)
+
+
+def _text(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    from triage.parse import decode_bytes
+
+    return decode_bytes(raw, None)
+
+
+def items(paths: Iterable[str], stdin=None) -> Iterator[Item]:
+    for name in paths:
+        if name == "-":
+            yield from _from_stream(stdin or sys.stdin.buffer, "<stdin>")
+        else:
+            yield from _from_path(Path(name))
+
+
+def _from_stream(stream, label: str) -> Iterator[Item]:
+    raw = stream.read(limits.MAX_MESSAGE_BYTES + 1)
+    if not raw or not raw.strip():
+        yield Item(label, "text", error=f"{label}: nothing to read")
+        return
+    yield from _split(raw, label, sniff(raw))
+
+
+def _from_path(path: Path) -> Iterator[Item]:
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p))
+        if not files:
+            yield Item(str(path), "text", error=f"{path}: no .eml, .mbox or .txt files in this directory")
+        for file in files:
+            yield from _from_path(file)
+        return
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(limits.MAX_MESSAGE_BYTES * 8 if _is_mbox_name(path) else limits.MAX_MESSAGE_BYTES + 1)
+    except FileNotFoundError:
+        yield Item(str(path), "text", error=f"{path}: no such file")
+        return
+    except OSError as exc:
+        yield Item(str(path), "text", error=f"{path}: {exc.strerror or exc}")
+        return
+    if not raw.strip():
+        yield Item(str(path), "text", error=f"{path}: empty file")
+        return
+    yield from _split(raw, str(path), sniff(raw, path.name))
+
+
+def _wanted(path: Path) -> bool:
+    return not path.name.startswith(".") and path.suffix.lower() in SUFFIXES and path.name != "labels.json"
+
+
+def _is_mbox_name(path: Path) -> bool:
+    return path.suffix.lower() == ".mbox"
+
+
+def _split(raw: bytes, label: str, kind: str) -> Iterator[Item]:
+    if kind != "mbox":
+        yield Item(label, kind, raw=raw)
+        return
+    for n, message in enumerate(split_mbox(raw), start=1):
+        yield Item(f"{label}#{n}", "eml", raw=message)
+
+
+def split_mbox(raw: bytes) -> list[bytes]:
+    """The messages of an mbox: split at 'From ' lines, '>From ' unescaped."""
+    chunks, current = [], []
+    for line in raw.splitlines(keepends=True):
+        if line.startswith(b"From ") and (not current or _blank_before(current)):
+            if current:
+                chunks.append(b"".join(current))
+            current = []
+            continue
+        current.append(line[1:] if line.startswith(b">From ") else line)
+    if current:
+        chunks.append(b"".join(current))
+    return [c for c in chunks if c.strip()]
+
+
+def _blank_before(lines: list[bytes]) -> bool:
+    return not lines[-1].strip()
+
+
+def parse_item(item: Item) -> Message:
+    """Parse one item; any failure becomes a ParseError with the item's label."""
+    try:
+        return item.parse()
+    except (InputError, ParseError) as exc:
+        raise type(exc)(f"{item.label}: {str(exc).removeprefix(item.label + ': ')}") from None
+    except (RecursionError, MemoryError) as exc:
+        raise ParseError(f"{item.label}: message too deeply nested or too large ({type(exc).__name__})") from None
+    except Exception as exc:  # noqa: BLE001 - hostile input must never crash a batch
+        raise ParseError(f"{item.label}: could not be parsed ({type(exc).__name__}: {exc})") from None

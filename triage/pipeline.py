@@ -1,0 +1,212 @@
+"""The pipeline: inputs -> parse -> extract -> enrich -> judge -> persona -> draft -> store.
+
+Each stage is a function in its own module; this module only wires them and is
+what the command line calls. ``triage_items`` is the one entry point for a
+batch: bad inputs are collected, good ones are stored, nothing stops the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from triage.contract import to_contract
+from triage.errors import TriageError
+from triage.extract import extract
+from triage.inputs import Item, items, parse_item
+from triage.model import Inquiry
+from triage.profile import Profile
+
+
+@dataclass
+class Options:
+    offline: bool = False
+    refresh: bool = False
+    lang: str = "en"
+    workers: int = 8
+    today: date | None = None  # the clock, injected (follow-up due dates)
+    fetcher: object | None = None  # enrich's HTTP fetcher (tests pass one bound to a local server)
+    resolver: object | None = None  # enrich's DNS resolver
+
+
+@dataclass
+class Result:
+    inquiry: Inquiry
+    id: int | None = None
+    created: bool = True
+
+    @property
+    def record(self) -> dict:
+        return to_contract(self.inquiry)
+
+
+@dataclass
+class Batch:
+    results: list[Result] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def read_inquiry(item: Item, profile: Profile, today: date | None = None) -> Inquiry:
+    """Parse and extract one item (no network, no database)."""
+    return extract(parse_item(item), profile, today=today)
+
+
+def read_path(path: Path | str, profile: Profile) -> list[Inquiry]:
+    """Every inquiry under ``path`` (file, mbox or directory), parsed and extracted; unreadable ones skipped."""
+    out = []
+    for item in items([str(path)]):
+        try:
+            out.append(read_inquiry(item, profile))
+        except TriageError:
+            continue
+    return out
+
+
+def judge_all(inquiries: list[Inquiry], profile: Profile, options: Options, store=None,
+              progress: Callable[[int, int], None] | None = None) -> None:
+    """Enrich, judge, read the writer and draft, in place."""
+    enrich_all(inquiries, options, store, progress)
+    stages = _Stages.load(profile)
+    for inquiry in inquiries:
+        stages.run(inquiry, profile, options, store)
+
+
+def enrich_all(inquiries: list[Inquiry], options: Options, store=None, progress=None) -> None:
+    from triage import enrich
+
+    cache = None
+    if store is not None:
+        from triage.store import LookupCache
+
+        cache = LookupCache(store)
+    kwargs = dict(cache=cache, offline=options.offline, refresh=options.refresh)
+    if options.fetcher is not None:
+        kwargs["fetcher"] = options.fetcher
+    if options.resolver is not None:
+        kwargs["resolver"] = options.resolver
+    results = enrich.enrich_many(inquiries, workers=options.workers, progress=progress, **kwargs)
+    for inquiry, enrichment in zip(inquiries, results):
+        inquiry.enrichment = enrichment
+
+
+@dataclass
+class _Stages:
+    signals: object
+
+    @classmethod
+    def load(cls, profile: Profile) -> _Stages:
+        from triage.score import load_signals
+
+        return cls(signals=load_signals())
+
+    def run(self, inquiry: Inquiry, profile: Profile, options: Options, store) -> None:
+        from triage import draft, followup, persona, score
+
+        history = _history(inquiry, store)
+        inquiry.judgment = score.judge(inquiry, profile, signals=self.signals, history=history, today=options.today)
+        genuine = inquiry.judgment.category == "genuine"
+        platform_form = inquiry.message.platform not in (None, "chat", "whatsapp", "wechat", "linkedin") and len(inquiry.message.body) < 200
+        inquiry.persona = persona.read_persona(inquiry.message.body or inquiry.message.new_text, inquiry.language,
+                                               genuine=genuine, platform_form=platform_form)
+        inquiry.draft = draft.draft_reply(inquiry, profile, lang=None)
+        if genuine:
+            start = options.today or _received(inquiry)
+            inquiry.followups = followup.plan_followups(inquiry, start=start)
+
+
+def _received(inquiry: Inquiry) -> date:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).date()
+
+
+def _history(inquiry: Inquiry, store):
+    if store is None:
+        return None
+    from triage.score import build_history
+
+    candidates = store.history_candidates(inquiry.sender_email, inquiry.sender_domain, exclude=dedupe_key(inquiry))
+    return build_history(inquiry, candidates)
+
+
+def dedupe_key(inquiry: Inquiry) -> str:
+    """Same Message-ID, or the same normalised content for pasted text, is the same inquiry."""
+    m = inquiry.message
+    if m.message_id and m.kind != "text":
+        return f"mid:{m.message_id}"
+    return f"sha256:{m.raw_hash}"
+
+
+def store_row(inquiry: Inquiry) -> dict:
+    record = to_contract(inquiry)
+    judgment, persona = inquiry.judgment, inquiry.persona
+    scores = judgment.scores if judgment else {}
+    return {
+        "dedupe_key": dedupe_key(inquiry),
+        "message_id": inquiry.message.message_id,
+        "in_reply_to": inquiry.message.in_reply_to,
+        "source_kind": inquiry.message.kind,
+        "source_path": inquiry.message.path,
+        "received": inquiry.message.date.isoformat() if inquiry.message.date else None,
+        "sender_name": inquiry.sender_name,
+        "sender_email": inquiry.sender_email,
+        "sender_domain": inquiry.sender_domain,
+        "contact_name": inquiry.contact_name,
+        "company_name": inquiry.company_name,
+        "country": inquiry.country,
+        "subject": inquiry.message.subject or None,
+        "products": " ".join(p.sku for p in inquiry.products if p.sku) or None,
+        "language": inquiry.language,
+        "category": judgment.category if judgment else None,
+        "tier": judgment.tier if judgment else None,
+        "persona": persona.type if persona else None,
+        "verdict": judgment.verdict if judgment else None,
+        "body": inquiry.message.body or inquiry.message.new_text,
+        "record": {k: v for k, v in record.items() if k != "id"},
+        **{k: scores.get(k) for k in ("money", "authority", "need", "authenticity")},
+    }
+
+
+def triage_items(source: Iterable[Item], profile: Profile, options: Options, store=None,
+                 progress: Callable[[int, int], None] | None = None, chunk: int = 200) -> Batch:
+    """Triage every item; store each chunk as it is done so a killed batch keeps what it finished."""
+    batch = Batch()
+    pending: list[Inquiry] = []
+    for item in source:
+        try:
+            pending.append(read_inquiry(item, profile))
+        except TriageError as exc:
+            batch.errors.append(str(exc))
+        if len(pending) >= chunk:
+            _finish(pending, profile, options, store, batch, progress)
+            pending = []
+    if pending:
+        _finish(pending, profile, options, store, batch, progress)
+    return batch
+
+
+def _finish(inquiries: list[Inquiry], profile: Profile, options: Options, store, batch: Batch, progress) -> None:
+    judge_all(inquiries, profile, options, store, progress)
+    if store is None:
+        batch.results += [Result(i) for i in inquiries]
+        return
+    saved = store.save_many(store_row(i) for i in inquiries)
+    for inquiry, s in zip(inquiries, saved):
+        inquiry.id = s.id
+        batch.results.append(Result(inquiry, s.id, s.created))
+    _save_plans(store, batch.results[-len(inquiries):])
+
+
+def _save_plans(store, results: list[Result]) -> None:
+    from triage import store_followups
+
+    for result in results:
+        if result.inquiry.followups:
+            store_followups.save_plan(store, result.id, result.inquiry.followups)
+
+
+def triage_paths(paths: Iterable[str], *, profile: Profile, options: Options | None = None, store=None,
+                 stdin=None, progress=None) -> Batch:
+    return triage_items(items(paths, stdin=stdin), profile, options or Options(), store, progress)

@@ -1,0 +1,111 @@
+"""Match the buyer's words to the seller's catalogue (SKUs, names, aliases) with rapidfuzz.
+
+The catalogue is turned once into an index of alias token sequences. A text is
+tokenised, each token is mapped to the closest catalogue word (exact, else a
+rapidfuzz ratio of at least 88 for words of five letters or more, memoised), and
+an alias matches when all its tokens occur within a short window. The score is
+100 for an exact phrase, less for a loose or fuzzy one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from triage.lexicon import fold
+from triage.model import ProductMatch
+from triage.profile import Product, Profile
+
+MIN_SCORE = 75  # a loose match below this is not reported
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)?")
+_SKU = re.compile(r"\b[A-Z]{1,4}-[A-Z0-9]{2,6}\b")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text).replace("-", " "))
+
+
+@dataclass(frozen=True)
+class _Alias:
+    sku: str
+    words: tuple[str, ...]
+    text: str
+
+
+class Catalogue:
+    """The profile's products as an index of alias phrases."""
+
+    def __init__(self, profile: Profile):
+        self.products = {p.sku: p for p in profile.products}
+        self.aliases = [a for p in profile.products for a in _aliases(p)]
+        self.vocabulary = frozenset(w for a in self.aliases for w in a.words)
+        self.first_words: dict[str, list[_Alias]] = {}
+        for alias in self.aliases:
+            self.first_words.setdefault(alias.words[0], []).append(alias)
+        self._near = lru_cache(maxsize=20_000)(self._nearest)
+
+    def _nearest(self, word: str) -> tuple[str, float]:
+        if word in self.vocabulary or len(word) < 5 or word.isdigit():
+            return word, 100.0
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=88)
+        return (best[0], best[1]) if best else (word, 100.0)
+
+    def match(self, text: str) -> list[ProductMatch]:
+        """Products of ours the text names, best score per SKU, in order of first mention."""
+        found: dict[str, tuple[int, ProductMatch]] = {}
+        for position, match in self._sku_mentions(text):
+            found.setdefault(match.sku, (position, match))
+        words = [self._near(w) for w in tokens(text)]
+        plain = [w for w, _ in words]
+        for i, (word, closeness) in enumerate(words):
+            for alias in self.first_words.get(word, ()):
+                score = _window_score(alias.words, plain, i, closeness)
+                if score >= MIN_SCORE and _better(found.get(alias.sku), score):
+                    product = self.products[alias.sku]
+                    found[alias.sku] = (found.get(alias.sku, (i, None))[0], ProductMatch(alias.sku, product.name, score, alias.text))
+        return [m for _, m in sorted(found.values(), key=lambda pm: pm[0])]
+
+    def _sku_mentions(self, text: str):
+        for match in _SKU.finditer(text):
+            sku = match.group(0)
+            if sku in self.products:
+                yield -1, ProductMatch(sku, self.products[sku].name, 100.0, sku)
+
+
+def _aliases(product: Product) -> list[_Alias]:
+    phrases = [product.name.split(",")[0], *product.aliases]
+    out = []
+    for phrase in phrases:
+        words = tuple(tokens(phrase))
+        if words:
+            out.append(_Alias(product.sku, words, phrase))
+    return out
+
+
+def _window_score(alias: tuple[str, ...], words: list[str], start: int, closeness: float) -> float:
+    """All alias words within len(alias) + 2 words from ``start``: 100 when adjacent and exact."""
+    if len(alias) == 1:
+        return closeness
+    window = words[start:start + len(alias) + 2]
+    if not all(w in window for w in alias[1:]):
+        return 0.0
+    span = max(window.index(w) for w in alias[1:]) + 1
+    return closeness * len(alias) / span
+
+
+def _better(current: tuple[int, ProductMatch | None] | None, score: float) -> bool:
+    return current is None or current[1] is None or score > current[1].score
+
+
+_CATALOGUES: dict[int, Catalogue] = {}
+
+
+def catalogue(profile: Profile) -> Catalogue:
+    key = id(profile)
+    if key not in _CATALOGUES:
+        _CATALOGUES.clear()
+        _CATALOGUES[key] = Catalogue(profile)
+    return _CATALOGUES[key]

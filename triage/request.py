@@ -1,0 +1,362 @@
+"""What the buyer asks for, read off the text: quantity, deadline, incoterm,
+destination, certifications, samples, payment terms and questions.
+
+Pure functions of strings (and the message date for relative deadlines); the
+words they look for are in the extraction lexicon (playbooks/extract.toml).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from triage.lexicon import fold, lexicon, pattern
+from triage.model import Quantity
+
+# -- numbers and quantities ---------------------------------------------------------
+
+_NUMBER = r"(?<![\w.,])(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(k|mil|thousand|million|mio\.?|lakh)?(?![\w])"
+
+
+def number(text: str) -> float | None:
+    """'12,000' -> 12000, '3.000' -> 3000, '1,5' -> 1.5, '20k' -> 20000."""
+    match = re.match(_NUMBER, text.strip(), re.I)
+    if not match:
+        return None
+    return _value(match.group(1), match.group(2))
+
+
+def _value(digits: str, scale: str | None) -> float:
+    digits = digits.replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", digits):
+        value = float(re.sub(r"[.,]", "", digits))
+    else:
+        value = float(digits.replace(",", "."))
+    factor = {"k": 1e3, "mil": 1e3, "thousand": 1e3, "million": 1e6, "mio": 1e6, "mio.": 1e6, "lakh": 1e5}
+    return value * factor.get((scale or "").lower(), 1)
+
+
+def _quantity_pattern() -> re.Pattern:
+    units = tuple(lexicon().units)
+    template = _NUMBER.replace("{", "{{").replace("}", "}}") + r"\s*(?:x\s*)?(?:-\s*)?({})(?![\w])"
+    return pattern("quantity", units, template)
+
+
+_CONTAINER = re.compile(r"(\d+)\s*(?:x|×)\s*(40\s*'?\s*(?:hq|hc|gp|ft)?|20\s*'?\s*(?:gp|ft)?)\b", re.I)
+_TIMES = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:x|×)\s+\D", re.I | re.M)
+
+
+def quantity(text: str, field: str | None = None) -> Quantity | None:
+    """The total quantity asked for: a platform's quantity field, a stated total, else the sum of line items."""
+    if field:
+        found = _mentions(field)
+        if found:
+            return found[0][1]
+    mentions = _mentions(text)
+    if not mentions:
+        return None
+    total = _stated_total(text, mentions)
+    if total:
+        return total
+    return _sum(mentions)
+
+
+def _mentions(text: str) -> list[tuple[int, Quantity]]:
+    folded = fold(text)
+    out: list[tuple[int, Quantity]] = []
+    for match in _CONTAINER.finditer(folded):
+        out.append((match.start(), Quantity(float(match.group(1)), "containers")))
+    units = lexicon().units
+    for match in _quantity_pattern().finditer(folded):
+        if _ignored(folded, match.start(), match.end()):
+            continue
+        value = _value(match.group(1), match.group(2))
+        unit = units.get(match.group(3).lower(), "pcs")
+        if value > 0 and not any(abs(p - match.start()) < 3 for p, _ in out):
+            out.append((match.start(), Quantity(_multiplied(folded, match.end(), value), unit)))
+    for match in _TIMES.finditer(folded):
+        if not any(abs(p - match.start()) < 8 for p, _ in out):
+            out.append((match.start(), Quantity(_value(match.group(1), None), "pcs")))
+    if not out:
+        out = _cued_numbers(folded)
+    return sorted(out, key=lambda pq: pq[0])
+
+
+_QTY_CUE = re.compile(r"(?:volumes?|quantity|quantities|qty|cantidad(?:es)?|quantidade|quantite|menge|mengen|quantita|ilosc)\b[^\n\d]{0,20}")
+_BARE = re.compile(r"(?<![\w.,$€£])(\d{1,3}(?:[.,]\d{3})+|\d{3,7})(?![\w.,%]|\s*(?:usd|eur|us\$|\$|v|w|a|mm|cm|m|k)\b)")
+
+
+def _cued_numbers(folded: str) -> list[tuple[int, Quantity]]:
+    """'Volumes: 5,000 single / 3,000 twin': numbers on a line opened by a quantity word, no unit written."""
+    out = []
+    for cue in _QTY_CUE.finditer(folded):
+        line_end = folded.find("\n", cue.end())
+        line = folded[cue.end(): line_end if line_end >= 0 else None]
+        for m in _BARE.finditer(line):
+            out.append((cue.end() + m.start(), Quantity(_value(m.group(1), None), "pcs")))
+    return out
+
+
+def _ignored(folded: str, start: int, end: int) -> bool:
+    before = folded[max(0, start - 25):start]
+    after = folded[end:end + 25]
+    lex = lexicon()
+    ignore = pattern("qty-ignore", tuple(lex.words("quantity", "ignore_before")), r"(?<!\w)(?:{})(?!\w)")
+    if ignore.search(before):
+        return True
+    monthly = any(after.lstrip(" /").startswith(w.lstrip("/")) for w in lex.words("quantity", "per_period"))
+    return monthly and not re.search(r"\bfor\s+\d+\s+months?\b|\bdurante\s+\d+\s+mes", folded[end:end + 60])
+
+
+def _multiplied(folded: str, end: int, value: float) -> float:
+    """'1,000 pcs per month for 6 months' -> 6,000."""
+    match = re.match(r"\s*(?:per|a|/)\s*month\s+for\s+(\d+)\s+months?", folded[end:end + 60])
+    return value * int(match.group(1)) if match else value
+
+
+def _stated_total(text: str, mentions: list[tuple[int, Quantity]]) -> Quantity | None:
+    folded = fold(text)
+    for word in lexicon().words("quantity", "total_words"):
+        for hit in re.finditer(rf"\b{re.escape(word)}\b", folded):
+            near = [q for p, q in mentions if 0 <= p - hit.end() < 60 or 0 <= hit.start() - p < 30]
+            if near:
+                return near[0]
+    return None
+
+
+def _sum(mentions: list[tuple[int, Quantity]]) -> Quantity:
+    unit = mentions[0][1].unit
+    same = [q.value for _, q in mentions if q.unit == unit]
+    distinct = list(dict.fromkeys(same))
+    if len(distinct) > 1 and max(distinct) == sum(distinct) - max(distinct):
+        return Quantity(max(distinct), unit)  # items and their total both written
+    return Quantity(sum(distinct), unit)
+
+
+# -- dates ---------------------------------------------------------------------------
+
+def _month_words() -> dict[str, int]:
+    return lexicon().numbered("months")
+
+
+def _date_patterns():
+    months = tuple(_month_words())
+    month_alt = pattern("months", months, "{}").pattern
+    return [
+        ("ymd", re.compile(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")),
+        ("dmy_text", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s*(?:de\s+|of\s+)?({month_alt})\.?,?(?:\s+(?:de\s+)?(20\d\d))?\b", re.I)),
+        ("mdy_text", re.compile(rf"\b({month_alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(20\d\d))?\b", re.I)),
+        ("numeric", re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](20\d\d|\d\d))?\b")),
+    ]
+
+
+_WEEKDAY_CACHE: dict[int, re.Pattern] = {}
+
+
+def deadline(text: str, today: date, *, field: str | None = None, us_dates: bool = False) -> date | None:
+    """The date by which the buyer wants the quote or the goods, resolved against ``today``."""
+    if field:
+        found = dates_in(field, today, us_dates=us_dates)
+        if found:
+            return found[0][1]
+    folded = fold(text)
+    candidates = dates_in(folded, today, us_dates=us_dates) + _weekdays(folded, today) + _relative(folded, today)
+    cued = [d for pos, d in sorted(candidates) if _cued(folded, pos)]
+    return cued[0] if cued else None
+
+
+def _cued(folded: str, position: int) -> bool:
+    before = folded[max(0, position - 40):position]
+    cues = pattern("deadline-cues", tuple(lexicon().words("deadline", "cues")), r"(?<!\w)(?:{})(?!\w)")
+    return bool(cues.search(before))
+
+
+def dates_in(text: str, today: date, *, us_dates: bool = False) -> list[tuple[int, date]]:
+    folded = fold(text)
+    months = _month_words()
+    out = []
+    for kind, regex in _date_patterns():
+        for m in regex.finditer(folded):
+            if any(abs(p - m.start()) < 4 for p, _ in out):
+                continue
+            found = _resolve(kind, m, months, today, us_dates)
+            if found:
+                out.append((m.start(), found))
+    return out
+
+
+def _resolve(kind: str, m: re.Match, months: dict[str, int], today: date, us_dates: bool) -> date | None:
+    if kind == "ymd":
+        return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if kind == "dmy_text":
+        return _future(today, months[m.group(2).lower().rstrip(".")], int(m.group(1)), m.group(3))
+    if kind == "mdy_text":
+        return _future(today, months[m.group(1).lower().rstrip(".")], int(m.group(2)), m.group(3))
+    a, b, year = int(m.group(1)), int(m.group(2)), m.group(3)
+    options = [(a, b), (b, a)] if us_dates else [(b, a), (a, b)]
+    for month, day in options:
+        found = _future(today, month, day, year)
+        if found and (year or (found - today).days < 200):
+            return found
+    return None
+
+
+def _future(today: date, month: int, day: int, year: str | None) -> date | None:
+    if year:
+        y = int(year) + (2000 if len(year) == 2 else 0)
+        return _date(y, month, day)
+    found = _date(today.year, month, day)
+    if found and found < today - timedelta(days=7):
+        found = _date(today.year + 1, month, day)
+    return found
+
+
+def _date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _weekdays(folded: str, today: date) -> list[tuple[int, date]]:
+    days = lexicon().numbered("weekdays")
+    regex = pattern("weekdays", tuple(w for w in days if len(w) > 3), r"(?<!\w)(next\s+)?({})(?!\w)")
+    out = []
+    for m in regex.finditer(folded):
+        ahead = (days[m.group(2)] - today.weekday()) % 7 or 7
+        out.append((m.start(), today + timedelta(days=ahead + (7 if m.group(1) else 0))))
+    return out
+
+
+_RELATIVE = [
+    (re.compile(r"end of (?:this|the) month|fin de mes|final de mes|fin du mois|ende des monats|monatsende"), "month_end"),
+    (re.compile(r"end of next week|fin de la (?:semana|semaine) (?:que viene|prochaine)|ende nächster woche"), "next_week_end"),
+    (re.compile(r"end of (?:this |the )?week|fin de semana|fin de la semaine|ende der woche"), "week_end"),
+    (re.compile(r"\b(?:kw|cw|week)\s?(\d{1,2})\b"), "iso_week"),
+    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(\d{1,2})\s+(?:days|dias|días|jours|tagen)"), "days"),
+    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(\d{1,2})\s+(?:weeks|semanas|semaines|wochen)"), "weeks"),
+]
+
+
+def _relative(folded: str, today: date) -> list[tuple[int, date]]:
+    out = []
+    for regex, kind in _RELATIVE:
+        for m in regex.finditer(folded):
+            found = _relative_date(kind, m, today)
+            if found:
+                out.append((m.start(), found))
+    return out
+
+
+def _relative_date(kind: str, m: re.Match, today: date) -> date | None:
+    if kind == "month_end":
+        first_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        return first_next - timedelta(days=1)
+    if kind in ("week_end", "next_week_end"):
+        friday = today + timedelta(days=(4 - today.weekday()) % 7)
+        return friday + timedelta(days=7 if kind == "next_week_end" else 0)
+    if kind == "iso_week":
+        week = int(m.group(1))
+        if not 1 <= week <= 53:
+            return None
+        year = today.year + (1 if week < today.isocalendar()[1] - 4 else 0)
+        return _iso_friday(year, week)
+    n = int(m.group(1))
+    return today + timedelta(days=n if kind == "days" else 7 * n)
+
+
+def _iso_friday(year: int, week: int) -> date | None:
+    try:
+        return date.fromisocalendar(year, week, 5)
+    except ValueError:
+        return None
+
+
+# -- terms ------------------------------------------------------------------------------
+
+_INCOTERM = re.compile(r"\b(EXW|FOB|FCA|FAS|CFR|CNF|C&F|CIF|CPT|CIP|DAP|DPU|DAT|DDP|DDU)\b")
+
+
+def incoterm(text: str, field: str | None = None) -> str | None:
+    for source in ((field or "").upper(), text):
+        match = _INCOTERM.search(source)
+        if match:
+            term = match.group(1)
+            return {"CNF": "CFR", "C&F": "CFR"}.get(term, term)
+    return None
+
+
+_DESTINATION = re.compile(
+    r"\b(?:EXW|FOB|FCA|CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)\s+((?:port\s+(?:of\s+)?)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})"
+)
+_SKIP_PLACES = {"ningbo", "shanghai", "china", "port", "price", "prices", "terms", "basis", "and", "or", "please", "only", "pricing"}
+
+
+def destination(text: str, field: str | None = None) -> str | None:
+    """The place in 'CIF Lagos', 'DDP Avonmouth' (not our own port), or a platform's destination field."""
+    if field:
+        return field.strip()
+    for match in _DESTINATION.finditer(text):
+        place = re.sub(r"\s+(?:port|and|or|with|for|by|pls|please|price)\b.*$", "", match.group(1), flags=re.I)
+        if place.split()[0].lower() not in _SKIP_PLACES:
+            return place.strip(" .,;")
+    return None
+
+
+def certifications(text: str, field: str | None = None) -> list[str]:
+    """Product approvals the buyer requires, in canonical spelling, optional ones left out."""
+    lex = lexicon()
+    names = lex.data["certifications"]["names"]
+    aliases = lex.mapping("certifications", "aliases")
+    canonical = {fold(n): n for n in names} | aliases
+    optional = lex.words("certifications", "optional")
+    regex = pattern("certs", tuple(canonical), r"(?<![\w/-])(?:{})(?![\w-])")
+    found: list[str] = []
+    for sentence in _sentences((field or "") + "\n" + text):
+        folded = fold(sentence)
+        if any(o in folded for o in optional):
+            continue
+        for m in regex.finditer(folded):
+            if _certification_word(sentence, m):
+                found.append(canonical[m.group(0).lower()])
+    documents = set(lex.data["certifications"].get("documents", []))
+    return [c for c in dict.fromkeys(found) if c not in documents]
+
+
+def _certification_word(sentence: str, m: re.Match) -> bool:
+    """Short marks like 'CE', 'UL', 'KC', 'GS' count only when written in capitals."""
+    word = sentence[m.start():m.end()]
+    return len(word) > 3 or word.upper() == word or word.lower() in ("cul", "c-ul")
+
+
+_SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.split(text) if s.strip()]
+
+
+def sample_requested(text: str) -> bool:
+    words = tuple(lexicon().words("sample", "words"))
+    return bool(pattern("samples", words, r"(?<!\w)(?:{})(?!\w)").search(fold(text)))
+
+
+def payment_terms(text: str) -> str | None:
+    terms = lexicon().mapping("payment")
+    regex = pattern("payment", tuple(terms), r"(?<![\w/])(?:{})(?![\w/])")
+    found = [terms[m.group(0).lower()] for m in regex.finditer(fold(text))]
+    return ", ".join(dict.fromkeys(found)) or None
+
+
+_QUESTION = re.compile(r"[^.!?\n]*\?")
+
+
+def questions(text: str, limit: int = 12) -> list[str]:
+    """The buyer's explicit questions: sentences ending with a question mark."""
+    out = []
+    for match in _QUESTION.finditer(text):
+        q = re.sub(r"^\W*(?:\d+[.)]\s*)?", "", match.group(0)).strip()
+        q = q.lstrip("¿¡ ")
+        if len(q) > 3 and q not in out:
+            out.append(q)
+    return out[:limit]
