@@ -1,0 +1,60 @@
+"""What the store already knows about an inquiry's text and sender.
+
+:func:`build_history` is pure: the store passes the rows it holds (``id``,
+``sender_email``, ``sender_domain``, ``company_name``, ``body``, ``message_id``,
+``subject``) and gets back a :class:`History` the judge stage turns into signals
+(mass RFQ or scam wave, existing buyer, reply to our mail).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Inquiry
+
+SIMILAR_SCORE = 90.0  # rapidfuzz ratio at or above which two texts count as the same
+MIN_TEXT = 80  # shorter texts ("pls quote") are too common to compare
+
+
+@dataclass(slots=True)
+class History:
+    similar_from_others: list[tuple[Any, str, float]] = field(default_factory=list)  # (id, sender, score)
+    seen_sender: int = 0  # earlier inquiries from the same address
+    seen_company: int = 0  # earlier inquiries from the same company or business domain
+    reply_to_ours: bool = False  # answers a message we sent
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").lower().split())
+
+
+def build_history(inquiry: Inquiry, candidates: list[dict], *, free_mail: set[str] | None = None,
+                  own_message_ids: set[str] | None = None) -> History:
+    """Compare one inquiry with stored rows (see the module docstring)."""
+    from rapidfuzz import fuzz
+
+    me = _norm(inquiry.sender_email or inquiry.message.from_email)
+    domain = (inquiry.sender_domain or "").lower()
+    company = _norm(inquiry.company_name)
+    body = _norm(inquiry.message.body or inquiry.message.new_text)
+    refs = {inquiry.message.in_reply_to, *inquiry.message.references} - {None, ""}
+    hist = History()
+    for row in candidates:
+        if inquiry.id is not None and row.get("id") == inquiry.id:
+            continue
+        sender = _norm(row.get("sender_email"))
+        same_sender = bool(me) and sender == me
+        hist.seen_sender += same_sender
+        same_company = (bool(company) and _norm(row.get("company_name")) == company) or (
+            bool(domain) and domain not in (free_mail or set()) and (row.get("sender_domain") or "").lower() == domain)
+        hist.seen_company += same_company and not same_sender
+        if row.get("message_id") and row["message_id"] in refs and (own_message_ids is None or row["message_id"] in own_message_ids):
+            hist.reply_to_ours = True
+        other = _norm(row.get("body"))
+        if not same_sender and len(body) >= MIN_TEXT and len(other) >= MIN_TEXT:
+            score = fuzz.ratio(body, other, score_cutoff=SIMILAR_SCORE)
+            if score:
+                hist.similar_from_others.append((row.get("id"), row.get("sender_email") or "", float(score)))
+    hist.similar_from_others.sort(key=lambda x: -x[2])
+    return hist

@@ -1,0 +1,1257 @@
+"""Signals as data: load, validate and evaluate the judge stage's named signals.
+
+A signal is a record in ``playbooks/signals/*.toml`` (see the README there):
+
+    [[signal]]
+    name = "free_mail_sender"
+    group = "money"                 # money, authority, need, authenticity, or a category hint
+    weight = -10                    # points added to the group's score when it fires
+    description = "Writes from a free mail service"
+    field = "sender_domain"         # what it looks at ...
+    in_list = "freemail"            # ... a list lookup, or `pattern = "regex"`, or `check = "name"`
+    examples = ["gmail.com"]        # must fire
+    counter_examples = ["acme-electric.com"]   # must not fire
+
+Signals that combine others (``all_of``/``any_of``/``none_of``) are evaluated after
+the simple ones, in file order. Every hit records its evidence. The user's
+``$TRIAGE_HOME/signals.toml`` may change weights (``[weights]``), switch signals off
+(``[disabled] names = [...]``) or add signals of their own (``[[signal]]``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field as dc_field
+from functools import lru_cache
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .errors import DataFileError
+from .model import Hit, Inquiry
+
+MAN_GROUPS = ("money", "authority", "need", "authenticity")
+CATEGORY_GROUPS = ("phishing", "scam", "competitor", "spam", "not_inquiry")
+GROUPS = MAN_GROUPS + CATEGORY_GROUPS
+SPECIAL_FILES = {"decision.toml", "lists.toml"}
+USER_FILE = "signals.toml"
+EVIDENCE_MAX = 80
+
+_SIGNAL_KEYS = {
+    "name", "group", "weight", "description", "field", "pattern", "unless", "min_matches",
+    "in_list", "check", "params", "all_of", "any_of", "none_of", "examples",
+    "counter_examples", "advice",
+}
+
+
+@dataclass(slots=True)
+class Signal:
+    name: str
+    group: str
+    weight: float
+    description: str
+    source: str  # the file that defines it
+    field: str | None = None
+    pattern: re.Pattern | None = None
+    unless: re.Pattern | None = None
+    min_matches: int = 1
+    in_list: str | None = None
+    check: str | None = None
+    params: dict[str, Any] = dc_field(default_factory=dict)
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
+    none_of: tuple[str, ...] = ()
+    examples: list[Any] = dc_field(default_factory=list)
+    counter_examples: list[Any] = dc_field(default_factory=list)
+    advice: str = ""
+    shipped_weight: float = 0.0
+    weight_source: str = ""  # file the current weight comes from
+    enabled: bool = True
+
+    @property
+    def is_meta(self) -> bool:
+        return bool(self.all_of or self.any_of or self.none_of)
+
+
+@dataclass(slots=True)
+class SignalSet:
+    """Every signal (enabled or not), the named lists, and the decision rules."""
+
+    signals: list[Signal]
+    lists: dict[str, frozenset[str]]
+    decision: dict[str, Any]
+    user_file: Path | None = None
+    _simple: list[Signal] = dc_field(default_factory=list)
+    _meta: list[Signal] = dc_field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.reindex()
+
+    def reindex(self) -> None:
+        active = [s for s in self.signals if s.enabled]
+        self._simple = [s for s in active if not s.is_meta]
+        self._meta = [s for s in active if s.is_meta]
+
+    def get(self, name: str) -> Signal | None:
+        return next((s for s in self.signals if s.name == name), None)
+
+    def evaluate(self, inquiry: Inquiry, profile: Any, history: Any = None,
+                 today: date | None = None) -> list[Hit]:
+        """Run every enabled signal over one inquiry; return the hits with evidence."""
+        facts = Facts(inquiry, profile, history, today, self.lists)
+        fired: dict[str, Hit] = {}
+        for sig in self._simple:
+            evidence = _run_simple(sig, facts)
+            if evidence is not None:
+                fired[sig.name] = _hit(sig, evidence)
+        for sig in self._meta:
+            evidence = _run_meta(sig, facts, fired)
+            if evidence is not None:
+                fired[sig.name] = _hit(sig, evidence)
+        return list(fired.values())
+
+
+def _hit(sig: Signal, evidence: str) -> Hit:
+    return Hit(sig.name, sig.group, sig.weight, sig.description, truncate(evidence))
+
+
+def truncate(text: str, limit: int = EVIDENCE_MAX) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def _domain_of(address: str | None) -> str:
+    if not address or "@" not in address:
+        return ""
+    return address.rsplit("@", 1)[1].strip(" >").lower()
+
+
+class Facts:
+    """One inquiry seen through named fields, computed once and cached."""
+
+    def __init__(self, inquiry: Inquiry, profile: Any, history: Any, today: date | None,
+                 lists: dict[str, frozenset[str]]):
+        self.inquiry = inquiry
+        self.message = inquiry.message
+        self.profile = profile
+        self.history = history
+        self.today = today
+        self.lists = lists
+        self.enrichment = inquiry.enrichment or {}
+        self._cache: dict[str, Any] = {}
+
+    def field(self, name: str) -> Any:
+        if name not in self._cache:
+            self._cache[name] = FIELDS[name](self)
+        return self._cache[name]
+
+    @property
+    def domain_info(self) -> dict:
+        return self.enrichment.get("domain") or {}
+
+    @property
+    def site(self) -> dict:
+        return self.enrichment.get("site") or {}
+
+
+def _f_body(f: Facts) -> str:
+    m = f.message
+    return m.body or m.new_text or m.text
+
+
+def _f_text(f: Facts) -> str:
+    m = f.message
+    new = m.new_text or "\n".join(x for x in (m.body, m.signature) if x) or m.text
+    return f"{m.subject}\n{new}"
+
+
+def _f_sender_domain(f: Facts) -> str:
+    return (f.inquiry.sender_domain or _domain_of(f.inquiry.sender_email)
+            or _domain_of(f.message.from_email))
+
+
+def _f_title(f: Facts) -> str:
+    if f.inquiry.contact_title:
+        return f.inquiry.contact_title
+    return "\n".join(f.message.signature.splitlines()[:5])
+
+
+def _host(href: str) -> str:
+    m = re.match(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", href.strip(), re.I)
+    return m.group(1).lower() if m else ""
+
+
+FIELDS: dict[str, Callable[[Facts], Any]] = {
+    "subject": lambda f: f.message.subject,
+    "body": _f_body,
+    "text": _f_text,
+    "all_text": lambda f: f"{f.message.subject}\n{f.message.text or _f_text(f)}",
+    "quoted": lambda f: f.message.quoted,
+    "signature": lambda f: f.message.signature,
+    "title": _f_title,
+    "from_name": lambda f: f.message.from_name or f.inquiry.sender_name or "",
+    "sender_email": lambda f: (f.inquiry.sender_email or f.message.from_email or "").lower(),
+    "sender_domain": _f_sender_domain,
+    "reply_to_domains": lambda f: [_domain_of(a) for a in f.message.reply_to if _domain_of(a)],
+    "return_path_domain": lambda f: _domain_of(f.message.return_path),
+    "auth_results": lambda f: f.message.auth_results,
+    "mailer": lambda f: f.message.mailer,
+    "attachments": lambda f: [a.name for a in f.message.attachments],
+    "link_hrefs": lambda f: [l.href for l in f.message.links],
+    "link_hosts": lambda f: [h for h in (_host(l.href) for l in f.message.links) if h],
+    "link_texts": lambda f: [l.text for l in f.message.links if l.text],
+    "company_name": lambda f: f.inquiry.company_name or "",
+    "platform": lambda f: f.message.platform or "",
+    "platform_fields": lambda f: "\n".join(f"{k}: {v}" for k, v in f.message.platform_fields.items()),
+    "country": lambda f: f.inquiry.country or "",
+    "website": lambda f: f.inquiry.website or "",
+}
+
+
+# ----------------------------------------------------------------------- running
+
+
+def _values(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value if v]
+
+
+def _run_pattern(sig: Signal, facts: Facts) -> str | None:
+    found: list[str] = []
+    for text in _values(facts.field(sig.field)):
+        if sig.unless is not None and sig.unless.search(text):
+            continue
+        for m in sig.pattern.finditer(text):
+            word = m.group(0).strip().lower()
+            if word and word not in found:
+                found.append(word)
+                if len(found) >= max(sig.min_matches, 3):
+                    break
+    if len(found) >= sig.min_matches and found:
+        return "; ".join(f'"{w}"' for w in found)
+    return None
+
+
+def _run_list(sig: Signal, facts: Facts) -> str | None:
+    members = facts.lists[sig.in_list]
+    for value in _values(facts.field(sig.field)):
+        v = value.lower()
+        if v in members or any(v.endswith("." + m) for m in members if "." in m):
+            return f"{sig.field} {value} is in list {sig.in_list}"
+    return None
+
+
+def _run_simple(sig: Signal, facts: Facts) -> str | None:
+    if sig.pattern is not None:
+        return _run_pattern(sig, facts)
+    if sig.in_list is not None:
+        return _run_list(sig, facts)
+    if sig.check is not None:
+        return CHECKS[sig.check](facts, **sig.params)
+    return None
+
+
+def _run_meta(sig: Signal, facts: Facts, fired: dict[str, Hit]) -> str | None:
+    if sig.all_of and not all(n in fired for n in sig.all_of):
+        return None
+    if sig.any_of and not any(n in fired for n in sig.any_of):
+        return None
+    if any(n in fired for n in sig.none_of):
+        return None
+    own = _run_simple(sig, facts) if (sig.pattern or sig.in_list or sig.check) else ""
+    if own is None:
+        return None
+    parts = [fired[n].evidence for n in (*sig.all_of, *sig.any_of) if n in fired]
+    return own or " + ".join(parts) or sig.name
+
+
+# ------------------------------------------------------------------------ checks
+
+CHECKS: dict[str, Callable[..., str | None]] = {}
+
+
+def check(name: str):
+    """Register a check function under ``name`` (referred to as ``check = "name"`` in data)."""
+
+    def register(fn):
+        CHECKS[name] = fn
+        return fn
+
+    return register
+
+
+# ------------------------------------------------------------------------ loading
+
+
+def shipped_dir() -> Path:
+    from .paths import shipped
+
+    return shipped("playbooks") / "signals"
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"{path}: cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _compile(path: Path, name: str, key: str, pattern: Any) -> re.Pattern:
+    if not isinstance(pattern, str) or not pattern:
+        raise DataFileError(f"{path}: signal {name!r}: {key} must be a non-empty string")
+    try:
+        return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    except re.error as exc:
+        raise DataFileError(f"{path}: signal {name!r}: bad {key} regex: {exc}") from exc
+
+
+def _names(path: Path, name: str, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DataFileError(f"{path}: signal {name!r}: {key} must be a list of signal names")
+    return tuple(value)
+
+
+def _number(path: Path, name: str, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise DataFileError(f"{path}: signal {name!r}: {key} must be a number, not {value!r}")
+    return float(value)
+
+
+def parse_signal(path: Path, raw: Any, lists: dict[str, frozenset[str]]) -> Signal:
+    """Validate one ``[[signal]]`` table strictly; errors name the file and the signal."""
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{path}: every [[signal]] must be a table")
+    name = raw.get("name")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name or ""):
+        raise DataFileError(f"{path}: signal {name!r}: name must be lower_snake_case")
+    unknown = set(raw) - _SIGNAL_KEYS
+    if unknown:
+        raise DataFileError(f"{path}: signal {name!r}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in ("group", "weight", "description"):
+        if key not in raw:
+            raise DataFileError(f"{path}: signal {name!r}: missing {key}")
+    if raw["group"] not in GROUPS:
+        raise DataFileError(f"{path}: signal {name!r}: group {raw['group']!r} is not one of {', '.join(GROUPS)}")
+    if not isinstance(raw["description"], str) or not raw["description"].strip():
+        raise DataFileError(f"{path}: signal {name!r}: description must be a non-empty string")
+    weight = _number(path, name, "weight", raw["weight"])
+    sig = Signal(name=name, group=raw["group"], weight=weight, description=raw["description"].strip(),
+                 source=path.name, shipped_weight=weight, weight_source=str(path))
+    _parse_matcher(path, sig, raw, lists)
+    for key in ("all_of", "any_of", "none_of"):
+        if key in raw:
+            setattr(sig, key, _names(path, name, key, raw[key]))
+    if not (sig.pattern or sig.in_list or sig.check or sig.is_meta):
+        raise DataFileError(f"{path}: signal {name!r}: needs one of pattern, in_list, check, all_of, any_of")
+    _parse_examples(path, sig, raw)
+    sig.advice = str(raw.get("advice", ""))
+    return sig
+
+
+def _parse_matcher(path: Path, sig: Signal, raw: dict, lists: dict[str, frozenset[str]]) -> None:
+    name = sig.name
+    kinds = [k for k in ("pattern", "in_list", "check") if k in raw]
+    if len(kinds) > 1:
+        raise DataFileError(f"{path}: signal {name!r}: use only one of {', '.join(kinds)}")
+    if kinds and kinds[0] in ("pattern", "in_list"):
+        fld = raw.get("field")
+        if fld not in FIELDS:
+            raise DataFileError(f"{path}: signal {name!r}: field {fld!r} is not one of {', '.join(FIELDS)}")
+        sig.field = fld
+    if "pattern" in raw:
+        sig.pattern = _compile(path, name, "pattern", raw["pattern"])
+        if "unless" in raw:
+            sig.unless = _compile(path, name, "unless", raw["unless"])
+        sig.min_matches = int(_number(path, name, "min_matches", raw.get("min_matches", 1)))
+    if "in_list" in raw:
+        if raw["in_list"] not in lists:
+            raise DataFileError(f"{path}: signal {name!r}: no list named {raw['in_list']!r} in lists.toml")
+        sig.in_list = raw["in_list"]
+    if "check" in raw:
+        if raw["check"] not in CHECKS:
+            raise DataFileError(f"{path}: signal {name!r}: no check function named {raw['check']!r}")
+        sig.check = raw["check"]
+        params = raw.get("params", {})
+        if not isinstance(params, dict):
+            raise DataFileError(f"{path}: signal {name!r}: params must be a table")
+        sig.params = params
+    elif "params" in raw:
+        raise DataFileError(f"{path}: signal {name!r}: params need a check")
+
+
+def _parse_examples(path: Path, sig: Signal, raw: dict) -> None:
+    for key in ("examples", "counter_examples"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, (str, dict)) for v in value):
+            raise DataFileError(f"{path}: signal {sig.name!r}: {key} must be a list of strings or tables")
+        if any(isinstance(v, str) for v in value) and sig.field is None:
+            raise DataFileError(f"{path}: signal {sig.name!r}: {key} for a check or combined signal must be tables")
+        setattr(sig, key, value)
+    if not sig.examples:
+        raise DataFileError(f"{path}: signal {sig.name!r}: needs at least one example")
+
+
+def _load_lists(directory: Path) -> dict[str, frozenset[str]]:
+    path = directory / "lists.toml"
+    data = _read_toml(path) if path.exists() else {}
+    lists: dict[str, frozenset[str]] = {}
+    for name, values in data.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise DataFileError(f"{path}: list {name!r} must be a list of strings")
+        lists[name] = frozenset(v.lower() for v in values)
+    return lists
+
+
+def _load_signal_file(path: Path, lists: dict[str, frozenset[str]]) -> list[Signal]:
+    data = _read_toml(path)
+    unknown = set(data) - {"signal"}
+    if unknown:
+        raise DataFileError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}")
+    raw = data.get("signal", [])
+    if not isinstance(raw, list):
+        raise DataFileError(f"{path}: 'signal' must be an array of tables ([[signal]])")
+    return [parse_signal(path, r, lists) for r in raw]
+
+
+def _check_references(signals: Iterable[Signal]) -> None:
+    seen: dict[str, Signal] = {}
+    for sig in signals:
+        for ref in (*sig.all_of, *sig.any_of, *sig.none_of):
+            if ref not in seen and ref not in {s.name for s in signals}:
+                raise DataFileError(f"{sig.source}: signal {sig.name!r}: refers to unknown signal {ref!r}")
+        seen[sig.name] = sig
+
+
+def load_shipped(directory: Path | None = None) -> SignalSet:
+    directory = directory or shipped_dir()
+    lists = _load_lists(directory)
+    signals: list[Signal] = []
+    names: dict[str, str] = {}
+    for path in sorted(directory.glob("*.toml")):
+        if path.name in SPECIAL_FILES:
+            continue
+        for sig in _load_signal_file(path, lists):
+            if sig.name in names:
+                raise DataFileError(f"{path}: signal {sig.name!r}: already defined in {names[sig.name]}")
+            names[sig.name] = path.name
+            signals.append(sig)
+    _check_references(signals)
+    return SignalSet(signals, lists, load_decision(directory / "decision.toml"))
+
+
+def apply_user_file(sset: SignalSet, path: Path) -> SignalSet:
+    """Apply ``$TRIAGE_HOME/signals.toml``: weights, disabled names, extra signals."""
+    data = _read_toml(path)
+    unknown = set(data) - {"weights", "disabled", "signal"}
+    if unknown:
+        raise DataFileError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}; "
+                            "use [weights], [disabled] and [[signal]]")
+    extra = data.get("signal", [])
+    if not isinstance(extra, list):
+        raise DataFileError(f"{path}: 'signal' must be an array of tables ([[signal]])")
+    for raw in extra:
+        sig = parse_signal(path, raw, sset.lists)
+        old = sset.get(sig.name)
+        if old is not None:
+            sset.signals[sset.signals.index(old)] = sig
+        else:
+            sset.signals.append(sig)
+    _apply_weights(sset, path, data.get("weights", {}))
+    _apply_disabled(sset, path, data.get("disabled", {}))
+    _check_references(sset.signals)
+    sset.user_file = path
+    sset.reindex()
+    return sset
+
+
+def _apply_weights(sset: SignalSet, path: Path, weights: Any) -> None:
+    if not isinstance(weights, dict):
+        raise DataFileError(f"{path}: [weights] must be a table of signal = number")
+    for name, value in weights.items():
+        sig = sset.get(name)
+        if sig is None:
+            raise DataFileError(f"{path}: [weights]: no signal named {name!r}")
+        sig.weight = _number(path, name, "weight", value)
+        sig.weight_source = str(path)
+
+
+def _apply_disabled(sset: SignalSet, path: Path, disabled: Any) -> None:
+    names = disabled.get("names", []) if isinstance(disabled, dict) else None
+    if not isinstance(names, list) or set(disabled) - {"names"}:
+        raise DataFileError(f"{path}: [disabled] must be `names = [\"signal\", ...]`")
+    for name in names:
+        sig = sset.get(name) if isinstance(name, str) else None
+        if sig is None:
+            raise DataFileError(f"{path}: [disabled]: no signal named {name!r}")
+        sig.enabled = False
+
+
+def load_signals(user_dir: Path | None = None, shipped: Path | None = None) -> SignalSet:
+    """Shipped signals plus the user's overrides from ``user_dir/signals.toml``, validated."""
+    sset = load_shipped(shipped)
+    if user_dir is None:
+        from .paths import user_dir as default_user_dir
+
+        user_dir = default_user_dir()
+    path = Path(user_dir) / USER_FILE
+    if path.exists():
+        apply_user_file(sset, path)
+    return sset
+
+
+# ---------------------------------------------------------------------- decision
+
+_DECISION_DEFAULTS: dict[str, Any] = {
+    "scores": {"base": {"money": 30, "authority": 30, "need": 20, "authenticity": 75}, "strong": 60},
+    "category": {"order": list(CATEGORY_GROUPS), "sure": 60, "likely": 30, "doubt": 50},
+    "tier": {"A": 3, "B": 2, "unserviceable": [], "doubtful_below": 40, "doubtful_tier": "C"},
+}
+
+
+def load_decision(path: Path) -> dict[str, Any]:
+    """Read decision.toml (thresholds and how groups combine), strictly."""
+    data = _read_toml(path) if path.exists() else {}
+    decision: dict[str, Any] = {}
+    for section, defaults in _DECISION_DEFAULTS.items():
+        given = data.get(section, {})
+        if not isinstance(given, dict):
+            raise DataFileError(f"{path}: [{section}] must be a table")
+        unknown = set(given) - set(defaults)
+        if unknown:
+            raise DataFileError(f"{path}: [{section}]: unknown key(s) {', '.join(sorted(unknown))}")
+        decision[section] = {**defaults, **given}
+    extra = set(data) - set(_DECISION_DEFAULTS) - {"advice"}
+    if extra:
+        raise DataFileError(f"{path}: unknown section(s) {', '.join(sorted(extra))}")
+    decision["advice"] = data.get("advice", {})
+    _validate_decision(path, decision)
+    return decision
+
+
+def _validate_decision(path: Path, d: dict[str, Any]) -> None:
+    base = d["scores"]["base"]
+    if set(base) != set(MAN_GROUPS) or not all(isinstance(v, (int, float)) for v in base.values()):
+        raise DataFileError(f"{path}: [scores] base must give a number for each of {', '.join(MAN_GROUPS)}")
+    for key in ("sure", "likely"):
+        val = d["category"][key]
+        if isinstance(val, (int, float)):
+            d["category"][key] = {c: val for c in CATEGORY_GROUPS}
+        elif not isinstance(val, dict) or set(val) - set(CATEGORY_GROUPS):
+            raise DataFileError(f"{path}: [category] {key} must be a number or a table per category")
+        else:
+            d["category"][key] = {c: val.get(c, 1000) for c in CATEGORY_GROUPS}
+    if sorted(d["category"]["order"]) != sorted(CATEGORY_GROUPS):
+        raise DataFileError(f"{path}: [category] order must list each of {', '.join(CATEGORY_GROUPS)}")
+    if d["tier"]["doubtful_tier"] not in ("A", "B", "C", "D"):
+        raise DataFileError(f"{path}: [tier] doubtful_tier must be A, B, C or D")
+
+
+# ------------------------------------------------------------------ check helpers
+
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+                 "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "deux": 2, "trois": 3,
+                 "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "duas": 2, "três": 3}
+_NUM = r"(\d{1,3}(?:[,.]\d{3})*|\d+|" + "|".join(_NUMBER_WORDS) + r")"
+_BRANCH_RE = re.compile(
+    _NUM + r"\+?\s+(?:[a-z-]+\s+){0,2}(branches|stores|outlets|locations|warehouses|shops|showrooms|"
+    r"depots|dcs|sucursales|tiendas|almacenes|filiales|lojas|Filialen|Niederlassungen|magasins|"
+    r"agences|punti vendita|filiali|oddzia\w+|fióktelep\w*|points? of sale)\b", re.I)
+_STAFF_RE = re.compile(_NUM + r"\+?\s+(?:[a-z-]+\s+)?(staff|employees|people|persons|workers|"
+                       r"empleados|colaboradores|Mitarbeiter\w*|salariés|employés|funcionários|dipendenti)\b", re.I)
+_YEARS_RE = re.compile(r"(?:since|founded in|established in|est\.|desde|depuis|seit|dal)\s+((?:19|20)\d\d)"
+                       r"|" + _NUM + r"\+?\s+(?:years|años|anos|ans|Jahre\w*|anni)\s+(?:in|of|on|en|no|im|de|sul)\b", re.I)
+
+
+def _to_int(word: str) -> int:
+    word = word.lower()
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    return int(re.sub(r"[,.]", "", word))
+
+
+def _best_count(regex: re.Pattern, text: str, site_value: Any = None) -> tuple[int, str]:
+    best, evidence = 0, ""
+    for m in regex.finditer(text):
+        n = _to_int(m.group(1))
+        if n > best:
+            best, evidence = n, m.group(0)
+    if isinstance(site_value, (int, float)) and site_value > best:
+        best, evidence = int(site_value), f"website: {site_value}"
+    return best, evidence
+
+
+def _in_range(n: float, lo: float | None, hi: float | None) -> bool:
+    return (lo is None or n >= lo) and (hi is None or n < hi)
+
+
+def _our_products(f: Facts) -> list[Any]:
+    if "_ours" not in f._cache:
+        found = []
+        for pm in f.inquiry.products:
+            prod = _profile_product(f.profile, pm.sku) if pm.sku else None
+            if prod is not None and all(p.sku != prod.sku for p in found):
+                found.append(prod)
+        f._cache["_ours"] = found
+    return f._cache["_ours"]
+
+
+def _profile_product(profile: Any, sku: str) -> Any:
+    if profile is None:
+        return None
+    getter = getattr(profile, "product", None)
+    if callable(getter):
+        return getter(sku)
+    return next((p for p in getattr(profile, "products", []) if p.sku == sku), None)
+
+
+def _quantity(f: Facts, container_pcs: int = 0) -> float | None:
+    q = f.inquiry.quantity
+    if q is None or not q.value:
+        return None
+    unit = (q.unit or "pcs").lower()
+    if unit.startswith("container"):
+        return q.value * container_pcs if container_pcs else None
+    return float(q.value)
+
+
+def _upper(values: Iterable[str]) -> set[str]:
+    return {v.strip().upper() for v in values if v}
+
+
+def _registrable(domain: str) -> str:
+    """A cheap registrable-domain guess (last two labels, three for cc second levels)."""
+    parts = [p for p in domain.lower().strip(".").split(".") if p]
+    if len(parts) >= 3 and (parts[-2] in {"co", "com", "org", "net", "gov", "gob", "ac", "edu", "or", "ne"}
+                            or len(parts[-2]) <= 3 and len(parts[-1]) == 2):
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+def _own_domains(f: Facts) -> set[str]:
+    company = getattr(f.profile, "company", None) or {}
+    domains = company.get("domains") or []
+    if isinstance(domains, str):
+        domains = [domains]
+    for key in ("website", "email", "domain"):
+        value = company.get(key)
+        if isinstance(value, str) and value:
+            domains.append(_domain_of(value) or _host(value) or value)
+    return {_registrable(d.lower().removeprefix("www.")) for d in domains if d}
+
+
+def _is_free(f: Facts, domain: str) -> bool:
+    if domain == f.field("sender_domain") and f.domain_info.get("free_mail") is not None:
+        return bool(f.domain_info.get("free_mail"))
+    return domain in f.lists.get("freemail", ()) or _registrable(domain) in f.lists.get("freemail", ())
+
+
+# ------------------------------------------------------------------------ checks
+# Each check takes the Facts and its `params` from the data file and returns the
+# evidence (a short string) when the signal fires, else None.
+
+
+@check("branches")
+def _check_branches(f: Facts, min: int = 1, max: int | None = None) -> str | None:
+    n, evidence = _best_count(_BRANCH_RE, f.field("text") + "\n" + f.field("platform_fields"),
+                              f.site.get("branches"))
+    return evidence if n and _in_range(n, min, max) else None
+
+
+@check("staff")
+def _check_staff(f: Facts, min: int = 1, max: int | None = None) -> str | None:
+    n, evidence = _best_count(_STAFF_RE, f.field("text"), f.site.get("staff"))
+    return evidence if n and _in_range(n, min, max) else None
+
+
+@check("years_in_business")
+def _check_years(f: Facts, min: int = 10, max: int | None = None) -> str | None:
+    year_now = (f.today or (f.message.date.date() if f.message.date else date.today())).year
+    best, evidence = 0, ""
+    for m in _YEARS_RE.finditer(f.field("text")):
+        years = year_now - int(m.group(1)) if m.group(1) else _to_int(m.group(2))
+        if years > best:
+            best, evidence = years, m.group(0)
+    founded = f.site.get("founded")
+    if isinstance(founded, int) and year_now - founded > best:
+        best, evidence = year_now - founded, f"website: founded {founded}"
+    return evidence if best and _in_range(best, min, max) else None
+
+
+@check("site_fact")
+def _check_site_fact(f: Facts, key: str = "", equals: Any = True) -> str | None:
+    value = f.site.get(key)
+    return f"website {key}: {value}" if value is not None and value == equals else None
+
+
+@check("domain_fact")
+def _check_domain_fact(f: Facts, key: str = "", equals: Any = True) -> str | None:
+    value = f.domain_info.get(key)
+    if value is None or value != equals:
+        return None
+    return f"{f.field('sender_domain')}: {key}"
+
+
+@check("order_value")
+def _check_order_value(f: Facts, min: float = 0, max: float | None = None,
+                       container_pcs: int = 10000) -> str | None:
+    qty = _quantity(f, container_pcs)
+    prices = [p.price_min for p in _our_products(f) if getattr(p, "price_min", None)]
+    if not qty or not prices:
+        return None
+    value = qty * sum(prices) / len(prices)
+    if not _in_range(value, min, max):
+        return None
+    return f"about USD {value:,.0f} ({qty:,.0f} pcs x {sum(prices) / len(prices):.2f})"
+
+
+def _moq_ratio(f: Facts) -> tuple[float, float] | None:
+    qty = _quantity(f, 10000)
+    ours = [p for p in _our_products(f) if getattr(p, "moq", None)]
+    if not qty or not ours:
+        return None
+    per_item = qty / len(ours)
+    avg_moq = sum(p.moq for p in ours) / len(ours)
+    return per_item, avg_moq
+
+
+@check("quantity_vs_moq")
+def _check_moq(f: Facts, min: float = 0, max: float | None = None) -> str | None:
+    """Quantity per product line, as a multiple of our MOQ, within [min, max)."""
+    ratio = _moq_ratio(f)
+    if ratio is None or not _in_range(ratio[0] / ratio[1], min, max):
+        return None
+    return f"{ratio[0]:,.0f} pcs per item against MOQ {ratio[1]:,.0f}"
+
+
+@check("our_products")
+def _check_our_products(f: Facts, min: int = 1) -> str | None:
+    ours = _our_products(f)
+    if len(ours) < min:
+        return None
+    texts = {pm.sku: pm.text or pm.name for pm in f.inquiry.products if pm.sku}
+    return ", ".join(f"{p.sku} ({truncate(texts.get(p.sku, ''), 30)})" for p in ours)
+
+
+@check("not_our_products")
+def _check_not_ours(f: Facts) -> str | None:
+    if _our_products(f):
+        return None
+    others = [pm.text or pm.name for pm in f.inquiry.products if not pm.sku]
+    return "asks for " + ", ".join(others) if others else None
+
+
+@check("quantity_stated")
+def _check_quantity(f: Facts) -> str | None:
+    q = f.inquiry.quantity
+    return f"{q.value:,.0f} {q.unit}" if q and q.value else None
+
+
+@check("deadline_stated")
+def _check_deadline(f: Facts, max_days: int | None = None) -> str | None:
+    due = f.inquiry.deadline
+    if due is None:
+        return None
+    ref = f.today or (f.message.date.date() if f.message.date else None)
+    if max_days is not None and ref is not None and (due - ref).days > max_days:
+        return None
+    return f"by {due.isoformat()}"
+
+
+@check("terms_stated")
+def _check_terms(f: Facts) -> str | None:
+    parts = [x for x in (f.inquiry.incoterm, f.inquiry.destination) if x]
+    return " ".join(parts) if parts else None
+
+
+@check("sample_requested")
+def _check_sample(f: Facts) -> str | None:
+    return "samples requested" if f.inquiry.sample_requested else None
+
+
+def _certs(f: Facts) -> tuple[list[str], set[str]]:
+    asked = [c for c in _upper(f.inquiry.certifications) if c not in {"ISO9001", "ISO 9001", "ISO"}]
+    held = _upper(getattr(f.profile, "certifications", []) or [])
+    for prod in _our_products(f):
+        held |= _upper(getattr(prod, "certifications", []) or [])
+    return asked, held
+
+
+@check("certification_held")
+def _check_cert_held(f: Facts) -> str | None:
+    asked, held = _certs(f)
+    ok = [c for c in asked if c in held]
+    return ", ".join(f"{c} asked, held" for c in ok) if ok and len(ok) == len(asked) else None
+
+
+@check("certification_not_held")
+def _check_cert_missing(f: Facts) -> str | None:
+    asked, held = _certs(f)
+    prods = _our_products(f)
+    missing = []
+    for c in asked:
+        if prods and all(c not in _upper(getattr(p, "certifications", []) or []) for p in prods):
+            missing.append(c)
+        elif c not in held:
+            missing.append(c)
+    return ", ".join(f"{c} asked, not held" for c in missing) or None
+
+
+@check("free_mail")
+def _check_free_mail(f: Facts) -> str | None:
+    domain = f.field("sender_domain")
+    return f"{domain} is free mail" if domain and _is_free(f, domain) else None
+
+
+@check("business_domain")
+def _check_business_domain(f: Facts) -> str | None:
+    domain = f.field("sender_domain")
+    if not domain or _is_free(f, domain) or f.domain_info.get("disposable"):
+        return None
+    if f.domain_info.get("lookalike"):
+        return None
+    return f"writes from {domain}"
+
+
+@check("internal_sender")
+def _check_internal(f: Facts) -> str | None:
+    domain = f.field("sender_domain")
+    return f"{domain} is our own domain" if domain and _registrable(domain) in _own_domains(f) else None
+
+
+@check("reply_to_differs")
+def _check_reply_to(f: Facts) -> str | None:
+    sender = _registrable(f.field("sender_domain") or "")
+    for dom in f.field("reply_to_domains") or [f.domain_info.get("reply_to_domain") or ""]:
+        if dom and sender and _registrable(dom) != sender:
+            return f"Reply-To {dom}, From {sender}"
+    return None
+
+
+_DOMAIN_IN_TEXT = re.compile(r"(?:@|www\.|https?://)([a-z0-9-]+(?:\.[a-z0-9-]+)+)", re.I)
+
+
+@check("signature_domain_differs")
+def _check_signature_domain(f: Facts) -> str | None:
+    sender = _registrable(f.field("sender_domain") or "")
+    if not sender or _is_free(f, sender):
+        return None
+    own = _own_domains(f)
+    for m in _DOMAIN_IN_TEXT.finditer(f.field("signature")):
+        dom = _registrable(m.group(1).rstrip("."))
+        if dom != sender and dom not in own and not _is_free(f, dom) and "." in dom:
+            return f"signature shows {dom}, From is {sender}"
+    return None
+
+
+@check("signature_matches_domain")
+def _check_signature_matches(f: Facts) -> str | None:
+    if f.site.get("name_matches_signature"):
+        return "website company name matches the signature"
+    sender = _registrable(f.field("sender_domain") or "")
+    if not sender or _is_free(f, sender):
+        return None
+    sig = f.field("signature").lower()
+    if sender in sig:
+        return f"signature shows {sender}"
+    label = sender.split(".")[0].replace("-", "")
+    company = re.sub(r"[^a-z0-9]", "", (f.inquiry.company_name or "").lower())
+    if len(label) >= 4 and company and (label in company or company[:6] in label):
+        return f"company {f.inquiry.company_name} matches {sender}"
+    return None
+
+
+def _skeleton(domain: str) -> str:
+    d = domain.lower()
+    for a, b in (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("i", "l"), ("-", "")):
+        d = d.replace(a, b)
+    return d
+
+
+def _near(a: str, b: str) -> bool:
+    from rapidfuzz.distance import Levenshtein
+
+    la, lb = a.split(".")[0], b.split(".")[0]
+    if a == b or la == lb:
+        return False
+    if _skeleton(la) == _skeleton(lb):
+        return True
+    return len(lb) >= 5 and Levenshtein.distance(la, lb) <= (1 if len(lb) < 8 else 2)
+
+
+def _embeds(a: str, brand: str) -> bool:
+    """``a`` carries the brand's name inside a longer name (rnaersk-line.com for maersk.com)."""
+    la, lb = _skeleton(a.split(".")[0]), _skeleton(brand.split(".")[0])
+    return a != brand and len(lb) >= 5 and lb in la and la != lb
+
+
+@check("lookalike_domain")
+def _check_lookalike(f: Facts) -> str | None:
+    info = f.domain_info.get("lookalike")
+    if info:
+        return f"{f.field('sender_domain')} looks like {info.get('of')} ({info.get('how', '')})"
+    targets = set(f.lists.get("protected_domains", ())) | _own_domains(f)
+    thread = f.message.quoted + "\n" + f.field("signature")
+    targets |= {_registrable(m.group(1)) for m in _DOMAIN_IN_TEXT.finditer(thread)}
+    protected = set(f.lists.get("protected_domains", ())) | _own_domains(f)
+    candidates = {f.field("sender_domain"), *f.field("reply_to_domains")}
+    for cand in filter(None, candidates):
+        reg = _registrable(cand)
+        if reg in f.lists.get("freemail", ()):
+            continue
+        for target in targets:
+            if _near(reg, target) or (target in protected and _embeds(reg, target)):
+                return f"{reg} looks like {target}"
+    return None
+
+
+@check("brand_in_display_name")
+def _check_brand_name(f: Facts) -> str | None:
+    brand = f.domain_info.get("brand_in_display_name")
+    if brand:
+        return f"display name claims {brand}"
+    name = f.field("from_name").lower()
+    domain = _registrable(f.field("sender_domain") or "")
+    for entry in f.lists.get("brands", ()):
+        word, _, real = entry.partition("=")
+        if word and re.search(r"\b" + re.escape(word) + r"\b", name) and domain and domain != real:
+            return f"display name '{f.field('from_name')}' from {domain}"
+    return None
+
+
+_AUTH_RE = re.compile(r"\b(spf|dkim|dmarc)=(\w+)", re.I)
+
+
+@check("auth_failure")
+def _check_auth(f: Facts, results: list[str] | None = None) -> str | None:
+    bad = set(results or ["fail", "softfail"])
+    found = [f"{k.lower()}={v.lower()}" for k, v in _AUTH_RE.findall(f.field("auth_results"))
+             if v.lower() in bad]
+    return ", ".join(dict.fromkeys(found)) or None
+
+
+@check("link_text_mismatch")
+def _check_link_text(f: Facts) -> str | None:
+    for link in f.message.links:
+        m = _DOMAIN_IN_TEXT.search(link.text or "") or re.match(r"\s*([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b",
+                                                                link.text or "", re.I)
+        host = _host(link.href)
+        if m and host and _registrable(m.group(1)) != _registrable(host):
+            return f"'{truncate(link.text, 30)}' goes to {host}"
+    return None
+
+
+@check("deceptive_link_host")
+def _check_deceptive_host(f: Facts) -> str | None:
+    protected = set(f.lists.get("protected_domains", ())) | _own_domains(f)
+    for host in f.field("link_hosts"):
+        reg = _registrable(host)
+        if reg in protected:
+            continue
+        for target in protected:
+            if host.startswith(target + ".") or (target + ".") in host or _near(reg, target):
+                return f"{host} poses as {target}"
+    return None
+
+
+@check("bare_ip_link")
+def _check_ip_link(f: Facts) -> str | None:
+    for host in f.field("link_hosts"):
+        if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", host):
+            return f"link to {host}"
+    return None
+
+
+def _phone_regions(f: Facts) -> set[str]:
+    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
+    phones = list(f.inquiry.phones)
+    phones += re.findall(r"\+\s?\d[\d\s().-]{6,}", f.field("signature"))
+    regions: set[str] = set()
+    for ph in phones:
+        digits = re.sub(r"\D", "", ph)
+        for n in (1, 2, 3):
+            if int(digits[:n] or 0) in COUNTRY_CODE_TO_REGION_CODE:
+                regions.add(COUNTRY_CODE_TO_REGION_CODE[int(digits[:n])][0])
+                break
+    return regions
+
+
+def _cctld_country(f: Facts) -> str | None:
+    cc = f.domain_info.get("cctld_country")
+    if cc:
+        return cc.upper()
+    tld = (f.field("sender_domain") or "").rsplit(".", 1)[-1]
+    if len(tld) == 2 and tld not in {"co", "io", "me", "tv", "ai", "cc"}:
+        return {"uk": "GB"}.get(tld, tld.upper())
+    return None
+
+
+_NANP = {"US", "CA", "PR"}
+
+
+def _same_country(a: str, b: str) -> bool:
+    return a == b or (a in _NANP and b in _NANP)
+
+
+@check("story_contradicts")
+def _check_story(f: Facts) -> str | None:
+    claimed = (f.inquiry.country or "").upper()
+    if not claimed:
+        return None
+    clues = []
+    cc = _cctld_country(f)
+    if cc and not _same_country(cc, claimed):
+        clues.append(f"domain .{cc.lower()}")
+    for region in _phone_regions(f) - {"CN"}:
+        if not _same_country(region, claimed):
+            clues.append(f"phone of {region}")
+    return f"claims {claimed}, but " + ", ".join(clues) if clues else None
+
+
+_CN_ADDRESS = re.compile(r"\b(guangdong|shenzhen|dongguan|yiwu|ningbo|cixi|wenzhou|yueqing|zhejiang|"
+                         r"foshan|zhongshan|jiangmen|xiamen|suzhou|shanghai|guangzhou)\b", re.I)
+
+
+@check("chinese_origin")
+def _check_chinese_origin(f: Facts, min_clues: int = 1) -> str | None:
+    """A sender who claims a foreign business but writes from a Chinese setup."""
+    claimed = (f.inquiry.country or "").upper()
+    if claimed in {"CN", "HK", "TW", "MO"} or _check_internal(f):
+        return None
+    clues = []
+    if re.search(r"foxmail|\[cn\]", f.field("mailer"), re.I):
+        clues.append(f"mailer {f.field('mailer')}")
+    d = f.message.date
+    if d is not None and d.utcoffset() is not None and d.utcoffset().total_seconds() == 8 * 3600 \
+            and claimed not in {"SG", "MY", "PH", "AU"}:
+        clues.append("Date at +0800")
+    if "CN" in _phone_regions(f):
+        clues.append("+86 phone in signature")
+    if _CN_ADDRESS.search(f.field("signature")):
+        clues.append("Chinese address in signature")
+    if re.search(r"visitor ip:.*\(CN\)|[\u4e00-\u9fff]{2,}", f.field("text")):
+        clues.append("Chinese IP or text")
+    return ", ".join(clues) if len(clues) >= min_clues else None
+
+
+@check("platform_number")
+def _check_platform_number(f: Facts, pattern: str = "", min: float = 0, max: float | None = None) -> str | None:
+    text = f.field("platform_fields") + "\n" + f.field("body")
+    rx = _compiled(pattern)
+    for m in rx.finditer(text):
+        raw = m.group(1).lower().replace(",", "").strip()
+        mult = 1000 if raw.endswith("k") else 1_000_000 if raw.endswith("m") else 1
+        n = float(re.sub(r"[^\d.]", "", raw).strip(".") or 0) * mult
+        if _in_range(n, min, max):
+            return m.group(0)
+    return None
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.I | re.M)
+
+
+@check("fake_reply_subject")
+def _check_fake_reply(f: Facts) -> str | None:
+    m = f.message
+    if re.match(r"\s*(re|aw|sv|r|rif)\s*:", m.subject, re.I) and not (m.in_reply_to or m.references or m.quoted.strip()):
+        return f"'{truncate(m.subject, 40)}' but no earlier thread"
+    return None
+
+
+@check("in_thread")
+def _check_in_thread(f: Facts) -> str | None:
+    if f.history is not None and getattr(f.history, "reply_to_ours", False):
+        return "replies to our earlier mail"
+    own = _own_domains(f)
+    quoted = f.message.quoted.lower()
+    if quoted and any(d in quoted for d in own):
+        return "quotes our earlier mail"
+    company = (getattr(f.profile, "company", None) or {}).get("name", "")
+    first = company.split()[1].lower() if len(company.split()) > 1 else ""
+    if quoted and first and first in quoted:
+        return "quotes our earlier mail"
+    return None
+
+
+@check("history")
+def _check_history(f: Facts, key: str = "", min: float = 1) -> str | None:
+    h = f.history
+    if h is None:
+        return None
+    value = getattr(h, key, None)
+    if isinstance(value, list):
+        if len(value) < min:
+            return None
+        return f"{len(value)} similar: " + ", ".join(f"#{i} {s} ({sc:.0f})" for i, s, sc in value[:3])
+    if isinstance(value, bool):
+        return key.replace("_", " ") if value else None
+    if isinstance(value, (int, float)) and value >= min:
+        return f"{key.replace('_', ' ')}: {value:g} earlier"
+    return None
+
+
+# ---------------------------------------------------------------------- examples
+
+_MESSAGE_KEYS = {"subject", "body", "signature", "quoted", "from_name", "auth_results", "mailer",
+                 "return_path", "in_reply_to", "platform"}
+_INQUIRY_KEYS = {"contact_title", "company_name", "country", "website", "sample_requested",
+                 "incoterm", "destination", "certifications", "phones", "enrichment"}
+_FIELD_TO_SPEC = {"text": "body", "all_text": "body", "title": "contact_title",
+                  "sender_domain": "from_email", "sender_email": "from_email",
+                  "reply_to_domains": "reply_to", "return_path_domain": "return_path",
+                  "attachments": "attachments", "link_hrefs": "links", "link_hosts": "links",
+                  "link_texts": "link_texts", "platform_fields": "platform_fields"}
+
+
+def example_inquiry(spec: str | dict, sig: Signal | None = None) -> tuple[Inquiry, Any]:
+    """Build an Inquiry (and History) from a signal example: a string for the signal's
+    field, or a table of message/inquiry facts (see playbooks/signals/README.md)."""
+    from datetime import datetime
+
+    from .model import Attachment, Link, Message, ProductMatch, Quantity
+
+    if isinstance(spec, str):
+        spec = _string_spec(spec, sig.field if sig else "body")
+    spec = dict(spec)
+    msg = Message(kind="text")
+    for key in _MESSAGE_KEYS & set(spec):
+        setattr(msg, key, spec[key])
+    msg.new_text = msg.body + ("\n" + msg.signature if msg.signature else "")
+    msg.text = msg.new_text + ("\n" + msg.quoted if msg.quoted else "")
+    msg.from_email = spec.get("from_email")
+    msg.reply_to = _as_list(spec.get("reply_to"))
+    msg.attachments = [Attachment(n, "", 0) for n in _as_list(spec.get("attachments"))]
+    msg.links = [Link(*(l if isinstance(l, list) else [l, l])) for l in spec.get("links", [])]
+    msg.links += [Link(t, "https://example.org/") for t in _as_list(spec.get("link_texts"))]
+    msg.platform_fields = _platform_fields(spec.get("platform_fields", {}))
+    if "date" in spec:
+        msg.date = datetime.fromisoformat(str(spec["date"]))
+    inq = Inquiry(message=msg, sender_email=msg.from_email, sender_domain=_domain_of(msg.from_email) or None)
+    for key in _INQUIRY_KEYS & set(spec):
+        setattr(inq, key, spec[key])
+    inq.products = [ProductMatch(s, s, 100.0, s) if s.startswith("BL-") or not s.startswith("?")
+                    else ProductMatch(None, s[1:], 50.0, s[1:]) for s in _as_list(spec.get("products"))]
+    if "quantity" in spec:
+        q = spec["quantity"]
+        inq.quantity = Quantity(*q) if isinstance(q, list) else Quantity(q)
+    if "deadline" in spec:
+        inq.deadline = date.fromisoformat(str(spec["deadline"]))
+    return inq, _example_history(spec.get("history"))
+
+
+def _string_spec(value: str, fld: str | None) -> dict:
+    key = _FIELD_TO_SPEC.get(fld or "body", fld or "body")
+    if fld == "sender_domain":
+        return {"from_email": f"someone@{value}"}
+    if fld == "reply_to_domains":
+        return {"from_email": "a@example.org", "reply_to": [f"someone@{value}"]}
+    if fld == "return_path_domain":
+        return {"return_path": f"bounce@{value}"}
+    if fld == "link_hosts":
+        return {"links": [[value, f"https://{value}/x"]]}
+    if fld == "link_hrefs":
+        return {"links": [[value, value]]}
+    if fld == "link_texts":
+        return {"link_texts": [value]}
+    if fld == "attachments":
+        return {"attachments": [value]}
+    if fld == "platform_fields":
+        k, _, v = value.partition(":")
+        return {"platform_fields": {k.strip(): v.strip()}}
+    return {key: value}
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _platform_fields(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _example_history(spec: Any) -> Any:
+    if not spec:
+        return None
+    from .history import History
+
+    similar = [tuple(x) for x in spec.get("similar_from_others", [])]
+    return History(similar_from_others=similar, seen_sender=spec.get("seen_sender", 0),
+                   seen_company=spec.get("seen_company", 0),
+                   reply_to_ours=spec.get("reply_to_ours", False))
+
+
+@dataclass(slots=True)
+class ExampleFailure:
+    signal: str
+    source: str
+    kind: str  # "example" (did not fire) or "counter_example" (fired)
+    example: Any
+
+    def __str__(self) -> str:
+        what = "did not fire on example" if self.kind == "example" else "fired on counter-example"
+        return f"{self.source}: {self.signal} {what}: {truncate(repr(self.example), 100)}"
+
+
+def run_examples(sset: SignalSet, profile: Any) -> tuple[int, list[ExampleFailure]]:
+    """Run every signal's examples and counter-examples; return (count, failures)."""
+    failures: list[ExampleFailure] = []
+    count = 0
+    for sig in sset.signals:
+        for kind, cases, want in (("example", sig.examples, True),
+                                  ("counter_example", sig.counter_examples, False)):
+            for case in cases:
+                count += 1
+                inq, hist = example_inquiry(case, sig)
+                today = date.fromisoformat(case["today"]) if isinstance(case, dict) and "today" in case else None
+                fired = _fires(sset, sig, inq, profile, hist, today)
+                if fired != want:
+                    failures.append(ExampleFailure(sig.name, sig.source, kind, case))
+    return count, failures
+
+
+def _fires(sset: SignalSet, sig: Signal, inq: Inquiry, profile: Any, hist: Any, today: date | None) -> bool:
+    if not sig.is_meta:
+        facts = Facts(inq, profile, hist, today, sset.lists)
+        return _run_simple(sig, facts) is not None
+    everything = SignalSet([dataclass_replace(s, enabled=True) for s in sset.signals], sset.lists, sset.decision)
+    return any(h.name == sig.name for h in everything.evaluate(inq, profile, hist, today))
+
+
+def dataclass_replace(sig: Signal, **changes: Any) -> Signal:
+    from dataclasses import replace
+
+    return replace(sig, **changes)
+
+
+def _market_of(product: Any) -> str:
+    certs = _upper(getattr(product, "certifications", []) or [])
+    name = f"{product.name} {' '.join(getattr(product, 'aliases', []) or [])}".lower()
+    if "SAA" in certs or "RCM" in certs:
+        return "AU"
+    if re.search(r"\b(uk|bs ?1363|british)\b", name) or "UKCA" in certs:
+        return "UK"
+    if re.search(r"\b(schuko|eu|german|cee)\b", name):
+        return "EU"
+    if certs & {"UL", "CUL", "ETL", "CSA"}:
+        return "NA"
+    return "other"
+
+
+@check("market_spread")
+def _check_market_spread(f: Facts, min: int = 3) -> str | None:
+    markets = sorted({_market_of(p) for p in _our_products(f)} - {"other"})
+    return f"products for {', '.join(markets)}" if len(markets) >= min else None
