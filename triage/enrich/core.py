@@ -29,7 +29,7 @@ def analyse_domains(inquiry) -> dict:
     domains = {
         "sender": sender, "registrable": reg,
         "free_mail": is_free_mail(sender), "disposable": is_disposable(sender),
-        "cctld_country": cctld_country(sender), "brand": (brand_of(sender) or {}).get("name"),
+        "cctld_country": cctld_country(sender), "brand": None if is_free_mail(sender) else _brand_name(sender),
         "lookalike": _lookalike(sender, message, inquiry.website),
         "brand_in_display_name": brand_in_display_name(message.from_name, sender),
         "reply_to_domain": _reg_list([host_of(r) for r in message.reply_to]),
@@ -39,6 +39,10 @@ def analyse_domains(inquiry) -> dict:
     domains["mismatches"] = _mismatches(domains)
     domains["domains_agree"] = not domains["mismatches"]
     return domains
+
+
+def _brand_name(host: str | None) -> str | None:
+    return (brand_of(host) or {}).get("name")
 
 
 def _reg_list(hosts: list[str | None]) -> str | None:

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from triage.enrich.data import load, words
 from triage.enrich.domains import cctld_country, host_of
-from triage.enrich.site import Doc, _has, _hits, is_parked, is_placeholder, off_domain
+from triage.enrich.site import Doc, hits, is_parked, is_placeholder, off_domain
 
 TYPE_LABELS = {"same_trade_factory": "same-trade factory", "ecommerce_seller": "e-commerce seller",
                "sourcing_agent": "sourcing agent", "retailer": "retailer/chain"}
@@ -138,7 +138,7 @@ def _kind(docs: list[Doc], text: str, facts_from: dict) -> dict:
     data = load("site")
     products = _products(text, words(data, "products", "words"))
     same = _same_trade(text, data, products)
-    scores = {name: len(_hits(text, words(data, "business_types", name))) for name in data["business_types"]}
+    scores = {name: len(hits(text, words(data, "business_types", name))) for name in data["business_types"]}
     best = max(scores, key=scores.get) if any(scores.values()) else None
     kind = "same_trade_factory" if same else best
     if kind:
@@ -148,7 +148,7 @@ def _kind(docs: list[Doc], text: str, facts_from: dict) -> dict:
 
 def _where(docs: list[Doc], phrases: list[str]) -> str:
     for doc in docs:
-        if _hits(doc.text, phrases):
+        if hits(doc.text, phrases):
             return doc.url
     return docs[0].url
 
@@ -163,8 +163,8 @@ def _products(text: str, vocabulary: list[str]) -> list[str]:
 
 
 def _same_trade(text: str, data: dict, products: list[str]) -> bool:
-    maker = _hits(text, words(data, "same_trade", "manufacturer_words"))
-    place = _hits(text, words(data, "same_trade", "places"))
+    maker = hits(text, words(data, "same_trade", "manufacturer_words"))
+    place = hits(text, words(data, "same_trade", "places"))
     return bool(maker and place and len(products) >= 2)
 
 
@@ -327,7 +327,7 @@ def _ecommerce(docs: list[Doc]):
     for doc in docs:
         links = " ".join(_links(doc)).lower()
         sources = " ".join(str(t.get("src", "")) for t in doc.soup.find_all(["img", "link", "iframe"])).lower()
-        if _hits(doc.text, words(data, "ecommerce", "phrases")) or any(
+        if hits(doc.text, words(data, "ecommerce", "phrases")) or any(
             h in links or h in sources for h in words(data, "ecommerce", "hosts") + ["shopify", "woocommerce"]
         ):
             return True, doc.url

@@ -118,7 +118,7 @@ def _pattern(phrase: str):
     return re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])")
 
 
-def _hits(text: str, phrases: list[str]) -> list[str]:
+def hits(text: str, phrases: list[str]) -> list[str]:
     return [p for p in phrases if _has(text, p)]
 
 
@@ -130,10 +130,10 @@ def off_domain(asked: str, final: str) -> bool:
 
 
 def is_parked(doc: Doc) -> bool:
-    return bool(_hits(doc.text, words(load("site"), "parked", "phrases")))
+    return bool(hits(doc.text, words(load("site"), "parked", "phrases")))
 
 
 def is_placeholder(doc: Doc) -> bool:
     data = load("site")
     few_words = len(doc.text.split()) < data["placeholder"].get("min_words", 40)
-    return few_words or bool(_hits(doc.text, words(data, "placeholder", "phrases")))
+    return few_words or bool(hits(doc.text, words(data, "placeholder", "phrases")))
