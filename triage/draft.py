@@ -586,3 +586,75 @@ def and_list(items: Any, word: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+# -- the reply as a mail message ---------------------------------------------------------
+
+
+def reply_message(record: dict[str, Any], draft: Draft, profile: Any, *, headers: Any = None) -> Any:
+    """An EmailMessage that threads under the buyer's message (In-Reply-To, References).
+
+    ``headers`` are the original message's headers (an email.message.Message) when
+    the source file is at hand; otherwise the record's addresses and Message-ID.
+    """
+    from email.message import EmailMessage
+    from email.utils import formataddr, formatdate, make_msgid
+
+    original = _original_ids(record, headers)
+    msg = EmailMessage()
+    sender = profile.company.get("email") or ""
+    msg["From"] = formataddr((profile.company.get("salesperson") or profile.name, sender)) if sender else profile.name
+    msg["To"] = reply_address(record, headers)
+    msg["Subject"] = draft.subject
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain=(sender.split("@")[-1] or None) if sender else None)
+    if original["message_id"]:
+        msg["In-Reply-To"] = original["message_id"]
+        msg["References"] = " ".join([*original["references"], original["message_id"]])
+    msg.set_content(draft.body)
+    return msg
+
+
+def reply_address(record: dict[str, Any], headers: Any = None) -> str:
+    """Reply-To when it is trustworthy (same domain as From, or a genuine mail with no reply-to
+    signal against it), else From."""
+    from email.utils import getaddresses
+
+    sender = (record.get("sender") or {}).get("email") or ""
+    if headers is not None and headers.get("From"):
+        sender = next((a for _, a in getaddresses([str(headers["From"])]) if a), sender)
+    reply_to = list((record.get("message") or {}).get("reply_to") or [])
+    if headers is not None and headers.get("Reply-To"):
+        reply_to = [a for _, a in getaddresses([str(headers["Reply-To"])]) if a]
+    if reply_to and _trust_reply_to(record, sender, reply_to[0]):
+        return reply_to[0]
+    return sender
+
+
+def _trust_reply_to(record: dict[str, Any], sender: str, reply_to: str) -> bool:
+    if sender and reply_to.split("@")[-1].lower() == sender.split("@")[-1].lower():
+        return True
+    flagged = any("reply" in str(h.get("name", "")).lower() for h in record.get("signals") or [])
+    return record.get("category") == "genuine" and not flagged
+
+
+def _original_ids(record: dict[str, Any], headers: Any) -> dict[str, Any]:
+    message_id = (record.get("source") or {}).get("message_id")
+    references = list((record.get("message") or {}).get("references") or [])
+    if headers is not None:
+        message_id = str(headers.get("Message-ID") or message_id or "").strip() or None
+        references = str(headers.get("References") or "").split() or references
+    return {"message_id": message_id, "references": [r for r in references if r != message_id]}
+
+
+def original_headers(record: dict[str, Any]) -> Any:
+    """The original .eml's headers, if its file is still there (else None)."""
+    from email.parser import BytesHeaderParser
+    from email.policy import default
+
+    source = record.get("source") or {}
+    path = Path(source["path"]) if source.get("kind") == "eml" and source.get("path") else None
+    if path is None or not path.is_file():
+        return None
+    with path.open("rb") as fh:
+        return BytesHeaderParser(policy=default).parse(fh)
