@@ -185,6 +185,10 @@ def enrich_many(inquiries: list, *, workers: int = 8, progress=None, **kwargs) -
     for inquiry in inquiries:
         domains = analyse_domains(inquiry)
         plans.append((domains, *plan(domains, inquiry.website)))
+    if not kwargs.get("offline") and kwargs.get("fetcher") is None:
+        from triage.enrich.fetch import Fetcher
+
+        kwargs["fetcher"] = Fetcher()  # one for all: its sessions are per thread
     found = _lookup_all(plans, workers, progress, kwargs)
     offline = kwargs.get("offline", False)
     return [assemble(inq, p[0], found.get(p[1], {}), p[3], offline) for inq, p in zip(inquiries, plans)]
