@@ -19,7 +19,8 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _WEB = re.compile(r"(?<![@\w.])((?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,6})(?:/[^\s|,;]*)?(?![@\w])", re.I)
 _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-žA-Z'’.-]+"
 _NAME = re.compile(rf"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Eng|Ing|Sr|Sra)\.?\s+)?({_NAME_WORD}(?:\s+(?:{_NAME_WORD}|[A-Z]\.|de|da|van|von|der|den|del|la|el|al|bin|dos|do)){{0,4}})\s*$")
-_INTRO_NAME = re.compile(rf"(?:my name is|i am|i'm|this is|me llamo|mi nombre es|soy|meu nome é|sou|je suis|je m'appelle|ich bin|mein name ist|sono)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})", re.I)
+_INTRO_NAME = re.compile(rf"(?i:my name is|i am|i'm|this is|me llamo|mi nombre es|soy|meu nome é|sou|je suis|je m'appelle|ich bin|mein name ist|sono)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})")
+_JOINED = re.compile(r"\s+([|·•]|[-–—]|,)\s+")
 
 
 def extract(message: Message, profile: Profile, *, today: date | None = None) -> Inquiry:
@@ -27,7 +28,7 @@ def extract(message: Message, profile: Profile, *, today: date | None = None) ->
     source = _buyer_message(message, profile)
     inquiry = Inquiry(message=message)
     fields = source.platform_fields
-    sig_lines = _lines(source.signature)
+    sig_lines = _signature_lines(source.signature)
     _sender(inquiry, source, fields, profile)
     _contact(inquiry, source, fields, sig_lines)
     _company(inquiry, source, fields, sig_lines)
@@ -55,6 +56,26 @@ def _buyer_message(message: Message, profile: Profile) -> Message:
 
 def _lines(text: str) -> list[str]:
     return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
+def _signature_lines(text: str) -> list[str]:
+    """Signature lines, with 'Title | Company' and 'Owner - Company' split in two."""
+    out = []
+    for line in _lines(text):
+        out += _split_title_line(line)
+    return out
+
+
+def _split_title_line(line: str) -> list[str]:
+    """'Founder & CEO | Kahraba Home' -> two lines; 'Category Buyer – Wiring Devices' stays one."""
+    match = _JOINED.search(line)
+    if not match or re.search(r"\d{3}|@", line) or not _title_words(line[:match.start()]):
+        return [line]
+    left, sep, right = line[:match.start()].strip(), match.group(1), line[match.end():].strip()
+    companyish = _has_company_suffix(right) or _has_company_word(right)
+    if (sep in "|·•" and not _title_words(right)) or (sep not in "|·•" and companyish and not _title_words(right)):
+        return [left, *_split_title_line(right)]
+    return [line]
 
 
 # -- sender -------------------------------------------------------------------------
@@ -97,12 +118,11 @@ def registrable_domain(host: str) -> str:
 
 def _contact(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: list[str]) -> None:
     name_at = _signature_name(sig, source.from_name)
-    inquiry.contact_name = (
-        (sig[name_at] if name_at is not None else None)
-        or _clean_name(fields.get("name", ""))
-        or _display_name(source.from_name)
-        or _intro_name(source.new_text)
-    )
+    display = _display_name(source.from_name)
+    signed = sig[name_at] if name_at is not None else None
+    if signed and display and len(display.split()) > len(signed.split()) and signed.split()[0] in display:
+        signed = display  # 'Ahmed' signing for 'Ahmed Raza'
+    inquiry.contact_name = signed or _clean_name(fields.get("name", "")) or display or _intro_name(source.new_text)
     inquiry.contact_title = _title(sig, name_at) or _headline_title(source.text)
     websites = [w for line in sig for w in _websites(line)] + _websites(fields.get("website", ""))
     inquiry.website = websites[0] if websites else None
@@ -162,6 +182,8 @@ def _title(sig: list[str], name_at: int | None) -> str | None:
     for line in sig[start:start + 3]:
         if _title_words(line) and not _has_company_suffix(line) and not re.search(r"\d{4}|@|www\.", line):
             return re.sub(r"\s+(?:at|@)\s+.*$", "", line).strip(" ,|")
+        if _NAME.match(line) and not _title_words(line):
+            continue
         if name_at is not None and _has_company_suffix(line):
             break
     match = re.match(rf"^{_NAME.pattern[1:-3]}\s*[,|–-]\s*(.+)$", sig[name_at]) if name_at is not None else None
@@ -189,9 +211,15 @@ def _websites(line: str) -> list[str]:
 
 
 def _has_company_suffix(line: str) -> bool:
-    suffixes = tuple(w for w in lexicon().words("company", "suffixes"))
+    """A legal form (Ltd, GmbH, S.A. de C.V., ...) in a short line."""
+    suffixes = tuple(lexicon().words("company", "suffixes"))
     regex = pattern("company-suffix", suffixes, r"(?<![\w])(?:{})(?![\w])")
-    return bool(regex.search(fold(line))) and len(line) < 90
+    return len(line) < 90 and bool(regex.search(fold(line)))
+
+
+def _has_company_word(line: str) -> bool:
+    words = tuple(lexicon().words("company", "words"))
+    return bool(pattern("company-word", words, r"(?<![\w])(?:{})(?![\w])").search(fold(line)))
 
 
 def _company(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: list[str]) -> None:
@@ -208,14 +236,20 @@ def _clean_company(value: str) -> str | None:
 
 
 def _signature_company(sig: list[str], contact: str | None) -> str | None:
-    candidates = [
-        ln for ln in sig[:10]
-        if _has_company_suffix(ln) and not _EMAIL.search(ln) and not re.search(r"\d{3}", ln)
-        and ln != contact and not _is_signoff(ln) and not ln.lower().startswith(("tel", "ph", "fax", "www"))
-    ]
-    if candidates:
-        return re.sub(r"^(?:at|@)\s+", "", candidates[0]).strip(" |,")
+    plain = [ln for ln in sig[:10] if _plain_line(ln, contact)]
+    for test in (_has_company_suffix, lambda ln: _has_company_word(ln) and not _title_words(ln)):
+        candidates = [ln for ln in plain if test(ln)]
+        if candidates:
+            return re.sub(r"^(?:at|@)\s+", "", candidates[0]).strip(" |,")
     return _after_title(sig, contact)
+
+
+def _plain_line(line: str, contact: str | None) -> bool:
+    """Not the name, a sign-off, a phone, an address with numbers, an e-mail or a web address."""
+    return (
+        line != contact and not _EMAIL.search(line) and not re.search(r"\d{3}|www\.|https?:|\.(?:com|net|org)\b", line)
+        and not _is_signoff(line) and not line.lower().startswith(("tel", "ph", "fax", "mob", "cel"))
+    )
 
 
 def _after_title(sig: list[str], contact: str | None) -> str | None:

@@ -148,7 +148,7 @@ def _is_quote_header(lines: list[str], i: int) -> bool:
     window = line + ("\n" + lines[i + 1].strip() if i + 1 < len(lines) else "")
     wrapped = line + " " + lines[i + 1].strip() if i + 1 < len(lines) else line
     for pattern in rules().quote_headers:
-        if pattern.search(line) or ("\n" in pattern.pattern and pattern.search(window)):
+        if pattern.search(line) or (r"\n" in pattern.pattern and pattern.search(window)):
             return True
         if line.lower().startswith(("on ", "le ", "am ", "el ", "em ")) and len(line) < 120 and pattern.search(wrapped):
             return True

@@ -25,7 +25,7 @@ class Options:
     offline: bool = False
     refresh: bool = False
     lang: str = "en"
-    workers: int = 8
+    workers: int = 16
     today: date | None = None  # the clock, injected (follow-up due dates)
     fetcher: object | None = None  # enrich's HTTP fetcher (tests pass one bound to a local server)
     resolver: object | None = None  # enrich's DNS resolver

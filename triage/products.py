@@ -54,19 +54,32 @@ class Catalogue:
         return (best[0], best[1]) if best else (word, 100.0)
 
     def match(self, text: str) -> list[ProductMatch]:
-        """Products of ours the text names, best score per SKU, in order of first mention."""
+        """Products of ours the text names, best score per SKU, in order of first mention.
+
+        A phrase inside a longer phrase of another product ('wall plate' inside
+        'stainless steel wall plate') does not count for the shorter one.
+        """
         found: dict[str, tuple[int, ProductMatch]] = {}
         for position, match in self._sku_mentions(text):
             found.setdefault(match.sku, (position, match))
+        hits = self._phrase_hits(text)
+        for sku, start, end, score, alias in hits:
+            if _dominated(sku, start, end, hits) or not _better(found.get(sku), score):
+                continue
+            product = self.products[sku]
+            found[sku] = (min(start, found.get(sku, (start, None))[0]), ProductMatch(sku, product.name, score, alias))
+        return [m for _, m in sorted(found.values(), key=lambda pm: pm[0])]
+
+    def _phrase_hits(self, text: str) -> list[tuple[str, int, int, float, str]]:
         words = [self._near(w) for w in tokens(text)]
         plain = [w for w, _ in words]
+        hits = []
         for i, (word, closeness) in enumerate(words):
             for alias in self.first_words.get(word, ()):
-                score = _window_score(alias.words, plain, i, closeness)
-                if score >= MIN_SCORE and _better(found.get(alias.sku), score):
-                    product = self.products[alias.sku]
-                    found[alias.sku] = (found.get(alias.sku, (i, None))[0], ProductMatch(alias.sku, product.name, score, alias.text))
-        return [m for _, m in sorted(found.values(), key=lambda pm: pm[0])]
+                score, span = _window_score(alias.words, plain, i, closeness)
+                if score >= MIN_SCORE:
+                    hits.append((alias.sku, i, i + span, score, alias.text))
+        return hits
 
     def _sku_mentions(self, text: str):
         for match in _SKU.finditer(text):
@@ -85,15 +98,19 @@ def _aliases(product: Product) -> list[_Alias]:
     return out
 
 
-def _window_score(alias: tuple[str, ...], words: list[str], start: int, closeness: float) -> float:
-    """All alias words within len(alias) + 2 words from ``start``: 100 when adjacent and exact."""
+def _window_score(alias: tuple[str, ...], words: list[str], start: int, closeness: float) -> tuple[float, int]:
+    """(score, span): all alias words within len(alias) + 2 words from ``start``; 100 when adjacent and exact."""
     if len(alias) == 1:
-        return closeness
+        return closeness, 1
     window = words[start:start + len(alias) + 2]
     if not all(w in window for w in alias[1:]):
-        return 0.0
+        return 0.0, 0
     span = max(window.index(w) for w in alias[1:]) + 1
-    return closeness * len(alias) / span
+    return closeness * len(alias) / span, span
+
+
+def _dominated(sku: str, start: int, end: int, hits) -> bool:
+    return any(other != sku and s <= start and end <= e and e - s > end - start for other, s, e, _, _ in hits)
 
 
 def _better(current: tuple[int, ProductMatch | None] | None, score: float) -> bool:

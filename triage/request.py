@@ -52,6 +52,9 @@ def quantity(text: str, field: str | None = None) -> Quantity | None:
         found = _mentions(field)
         if found:
             return found[0][1]
+        bare = number(field)
+        if bare:
+            return Quantity(bare, "pcs")
     mentions = _mentions(text)
     if not mentions:
         return None
@@ -67,11 +70,17 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
     for match in _CONTAINER.finditer(folded):
         out.append((match.start(), Quantity(float(match.group(1)), "containers")))
     units = lexicon().units
+    nouns = set(lexicon().words("quantity", "noun_units"))
+    lex_min = int(lexicon().data["quantity"].get("noun_units_min", 50))
     for match in _quantity_pattern().finditer(folded):
         if _ignored(folded, match.start(), match.end()):
             continue
         value = _value(match.group(1), match.group(2))
         unit = units.get(match.group(3).lower(), "pcs")
+        if unit == "pcs" and (value < 2 or not float(value).is_integer()):
+            continue
+        if match.group(3).lower() in nouns and value < lex_min:
+            continue
         if value > 0 and not any(abs(p - match.start()) < 3 for p, _ in out):
             out.append((match.start(), Quantity(_multiplied(folded, match.end(), value), unit)))
     for match in _TIMES.finditer(folded):
@@ -82,19 +91,30 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
     return sorted(out, key=lambda pq: pq[0])
 
 
-_QTY_CUE = re.compile(r"(?:volumes?|quantity|quantities|qty|cantidad(?:es)?|quantidade|quantite|menge|mengen|quantita|ilosc)\b[^\n\d]{0,20}")
-_BARE = re.compile(r"(?<![\w.,$€£])(\d{1,3}(?:[.,]\d{3})+|\d{3,7})(?![\w.,%]|\s*(?:usd|eur|us\$|\$|v|w|a|mm|cm|m|k)\b)")
+_QTY_CUE = re.compile(r"(?:volumes?|quantity|quantities|qty|cantidad(?:es)?|quantidade|quantite|menge|mengen|quantita|ilosc)\s*(?::|of|de|:\s*approx\.?|about|around|approx\.?)\s*")
+_BARE = re.compile(r"(?<![\w.,$€£])(\d{1,3}(?:[.,]\d{3})+|\d{2,7})(?![\w.,%]|\s*(?:usd|eur|us\$|\$|v|w|a|mm|cm|m|k)\b)")
+_LINE_ITEM = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}[.)]|item\s*\d+\b)[^\n]*?[:=–—-]\s*(\d{1,3}(?:[.,]\d{3})+|\d{2,7})\s*(?:pcs|units|nos|pieces)?\s*$", re.M)
 
 
 def _cued_numbers(folded: str) -> list[tuple[int, Quantity]]:
-    """'Volumes: 5,000 single / 3,000 twin': numbers on a line opened by a quantity word, no unit written."""
+    """'Volumes: 5,000 single / 3,000 twin' and '- 20A GFCI, white: 1,900': quantities written without a unit."""
     out = []
     for cue in _QTY_CUE.finditer(folded):
         line_end = folded.find("\n", cue.end())
         line = folded[cue.end(): line_end if line_end >= 0 else None]
         for m in _BARE.finditer(line):
-            out.append((cue.end() + m.start(), Quantity(_value(m.group(1), None), "pcs")))
+            value = _value(m.group(1), None)
+            if not _year(value):
+                out.append((cue.end() + m.start(), Quantity(value, "pcs")))
+    for m in _LINE_ITEM.finditer(folded):
+        value = _value(m.group(1), None)
+        if not _year(value) and value >= 10:
+            out.append((m.start(1), Quantity(value, "pcs")))
     return out
+
+
+def _year(value: float) -> bool:
+    return 1990 <= value <= 2099 and float(value).is_integer()
 
 
 def _ignored(folded: str, start: int, end: int) -> bool:
@@ -118,9 +138,10 @@ def _stated_total(text: str, mentions: list[tuple[int, Quantity]]) -> Quantity |
     folded = fold(text)
     for word in lexicon().words("quantity", "total_words"):
         for hit in re.finditer(rf"\b{re.escape(word)}\b", folded):
-            near = [q for p, q in mentions if 0 <= p - hit.end() < 60 or 0 <= hit.start() - p < 30]
+            near = [(min(abs(p - hit.end()), abs(hit.start() - p)), q) for p, q in mentions
+                    if 0 <= p - hit.end() < 60 or 0 <= hit.start() - p < 30]
             if near:
-                return near[0]
+                return min(near, key=lambda dq: dq[0])[1]
     return None
 
 
@@ -146,7 +167,10 @@ def _date_patterns():
         ("ymd", re.compile(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")),
         ("dmy_text", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s*(?:de\s+|of\s+)?({month_alt})\.?,?(?:\s+(?:de\s+)?(20\d\d))?\b", re.I)),
         ("mdy_text", re.compile(rf"\b({month_alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(20\d\d))?\b", re.I)),
-        ("numeric", re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](20\d\d|\d\d))?\b")),
+        ("numeric", re.compile(r"(?<![\d.,/])(\d{1,2})/(\d{1,2})(?:/(20\d\d|\d\d))?(?![\d/]|\.\d)")),
+        ("numeric", re.compile(r"(?<![\d.,])(\d{1,2})\.(\d{1,2})\.(20\d\d)\b")),
+        ("month_end", re.compile(rf"\b(?:end of|fin de|finales de|fim de|final de|fin|ende|ultimo|late)\s+({month_alt})\b", re.I)),
+        ("ordinal", re.compile(r"\bon the (\d{1,2})(?:st|nd|rd|th)\b")),
     ]
 
 
@@ -160,9 +184,14 @@ def deadline(text: str, today: date, *, field: str | None = None, us_dates: bool
         if found:
             return found[0][1]
     folded = fold(text)
-    candidates = dates_in(folded, today, us_dates=us_dates) + _weekdays(folded, today) + _relative(folded, today)
-    cued = [d for pos, d in sorted(candidates) if _cued(folded, pos)]
-    return cued[0] if cued else None
+    dates = dates_in(folded, today, us_dates=us_dates)
+    weekdays = [(p, d) for p, d in _weekdays(folded, today) if not any(0 < q - p < 25 for q, _ in dates)]
+    candidates = sorted(dates + weekdays + _relative(folded, today))
+    cued = [d for pos, d in candidates if _cued(folded, pos)]
+    if cued:
+        return cued[0]
+    ahead = [d for _, d in candidates if today <= d <= today + timedelta(days=366)]
+    return min(ahead) if ahead else None
 
 
 def _cued(folded: str, position: int) -> bool:
@@ -190,6 +219,14 @@ def _resolve(kind: str, m: re.Match, months: dict[str, int], today: date, us_dat
         return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if kind == "dmy_text":
         return _future(today, months[m.group(2).lower().rstrip(".")], int(m.group(1)), m.group(3))
+    if kind == "month_end":
+        month = months[m.group(1).lower().rstrip(".")]
+        first = _future(today, month, 1, None)
+        return first and (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    if kind == "ordinal":
+        day = int(m.group(1))
+        found = _date(today.year, today.month, day) if day >= today.day else None
+        return found or _future(today, today.month % 12 + 1, day, None)
     if kind == "mdy_text":
         return _future(today, months[m.group(1).lower().rstrip(".")], int(m.group(2)), m.group(3))
     a, b, year = int(m.group(1)), int(m.group(2)), m.group(3)
@@ -233,8 +270,8 @@ _RELATIVE = [
     (re.compile(r"end of next week|fin de la (?:semana|semaine) (?:que viene|prochaine)|ende nächster woche"), "next_week_end"),
     (re.compile(r"end of (?:this |the )?week|fin de semana|fin de la semaine|ende der woche"), "week_end"),
     (re.compile(r"\b(?:kw|cw|week)\s?(\d{1,2})\b"), "iso_week"),
-    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(\d{1,2})\s+(?:days|dias|días|jours|tagen)"), "days"),
-    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(\d{1,2})\s+(?:weeks|semanas|semaines|wochen)"), "weeks"),
+    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(?:the next\s+)?(\d{1,2}|one|two|three|four|five|six|dos|tres|deux|trois|zwei|drei)\s+(?:days|dias|días|jours|tagen)"), "days"),
+    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(?:the next\s+)?(\d{1,2}|one|two|three|four|five|six|dos|tres|deux|trois|zwei|drei)\s+(?:weeks|semanas|semaines|wochen)"), "weeks"),
 ]
 
 
@@ -261,7 +298,9 @@ def _relative_date(kind: str, m: re.Match, today: date) -> date | None:
             return None
         year = today.year + (1 if week < today.isocalendar()[1] - 4 else 0)
         return _iso_friday(year, week)
-    n = int(m.group(1))
+    words = {"one": 1, "two": 2, "dos": 2, "deux": 2, "zwei": 2, "three": 3, "tres": 3, "trois": 3, "drei": 3,
+             "four": 4, "five": 5, "six": 6}
+    n = int(m.group(1)) if m.group(1).isdigit() else words[m.group(1)]
     return today + timedelta(days=n if kind == "days" else 7 * n)
 
 
@@ -310,7 +349,7 @@ def certifications(text: str, field: str | None = None) -> list[str]:
     aliases = lex.mapping("certifications", "aliases")
     canonical = {fold(n): n for n in names} | aliases
     optional = lex.words("certifications", "optional")
-    regex = pattern("certs", tuple(canonical), r"(?<![\w/-])(?:{})(?![\w-])")
+    regex = pattern("certs", tuple(canonical), r"(?<![\w-])(?:{})(?!\w)")
     found: list[str] = []
     for sentence in _sentences((field or "") + "\n" + text):
         folded = fold(sentence)
@@ -324,9 +363,11 @@ def certifications(text: str, field: str | None = None) -> list[str]:
 
 
 def _certification_word(sentence: str, m: re.Match) -> bool:
-    """Short marks like 'CE', 'UL', 'KC', 'GS' count only when written in capitals."""
+    """Marks written in capitals ('CE', 'REACH') count only in capitals; 'reach the minimum' is no mark."""
     word = sentence[m.start():m.end()]
-    return len(word) > 3 or word.upper() == word or word.lower() in ("cul", "c-ul")
+    if " " in word or word.lower() in ("cul", "c-ul", "rohs", "inmetro"):
+        return True
+    return word.upper() == word
 
 
 _SENTENCE = re.compile(r"(?<=[.!?;\n])\s+")
