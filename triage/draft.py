@@ -18,6 +18,7 @@ data; a missing variable is an error (StrictUndefined).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, is_dataclass
 from datetime import date, timedelta
@@ -77,6 +78,16 @@ def environment(user: Path | None = None, shipped_dir: Path | None = None) -> An
     return env
 
 
+def default_environment() -> Any:
+    """The environment for the current user directory (cached; templates reload when changed)."""
+    return _cached_environment(str(user_dir() / "templates"))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_environment(user: str) -> Any:
+    return environment(Path(user))
+
+
 def reply_names(category: str | None, tier: str | None, persona: str | None) -> list[str]:
     """Reply template names, most specific first."""
     c = category or "genuine"
@@ -124,7 +135,7 @@ def render(template: Any, context: dict[str, Any]) -> str:
     return tidy(text)
 
 
-_BULLET = r"[ \t]*(?:- |\d+\. )"
+_BULLET = r"[ \t]*- "
 
 
 def tidy(text: str) -> str:
@@ -144,7 +155,7 @@ def draft_reply(inquiry: Inquiry | dict[str, Any], profile: Any, *, lang: str | 
     record = as_record(inquiry)
     if record.get("category") in NO_DRAFT:
         return None
-    env = env or environment()
+    env = env or default_environment()
     names = reply_names(record.get("category"), record.get("tier"), _persona_type(record))
     return _draft(env, names, record, profile, lang, today)
 
@@ -158,7 +169,7 @@ def draft_followup(record_or_inquiry: Inquiry | dict[str, Any], step: int, profi
     if step == 0:
         return draft_reply(record, profile, lang=lang, env=env, today=today)  # type: ignore[return-value]
     planned = _planned_step(record, step)
-    env = env or environment()
+    env = env or default_environment()
     names = followup_names(planned["purpose"], _persona_type(record))
     return _draft(env, names, record, profile, lang, today, step=planned)
 
