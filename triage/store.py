@@ -59,7 +59,8 @@ class Store:
 
         self.path = Path(path) if path else database_path()
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -221,16 +222,21 @@ class Store:
 
 
 class LookupCache:
-    """The enrich stage's cache protocol (get/put per domain) over the store."""
+    """The enrich stage's cache protocol (get/put per domain) over the store; safe across lookup threads."""
 
     def __init__(self, store: Store):
+        import threading
+
         self.store = store
+        self.lock = threading.Lock()
 
     def get(self, domain: str) -> tuple[dict[str, Any], datetime] | None:
-        return self.store.lookup_get(domain)
+        with self.lock:
+            return self.store.lookup_get(domain)
 
     def put(self, domain: str, data: dict[str, Any]) -> None:
-        self.store.lookup_put(domain, data)
+        with self.lock:
+            self.store.lookup_put(domain, data)
 
 
 @dataclass
