@@ -77,8 +77,8 @@ CASES = {
                                     quantity=(25000, "pcs"), incoterm="FOB", country="MX",
                                     name="Alejandro Garza", company="Distribuidora Electro Silla",
                                     questions=["¿Pueden hacer el empaque con nuestra marca?"],
-                                    signals=[Hit("branches", "money", 2.0, "many branches",
-                                                 "12 sucursales en Nuevo León, Coahuila y Tamaulipas")]),
+                                    signals=[Hit("branches_many", "money", 2.0, "many branches",
+                                                 "12 sucursales")]),
     "genuine-C-thin": dict(persona=None, tier="C", products=[GFCI], name="", company="", country="",
                            scores={"money": 20, "authority": 30, "need": 30}),
     "genuine-D-not-ours": dict(persona=None, tier="D", products=[("", "solar inverter 5kW", "")]),
@@ -157,8 +157,8 @@ def test_no_draft_for_bad_mail(category, profile):
 
 
 def test_warning_gives_reasons_and_what_not_to_do():
-    hits = [Hit("lookalike_domain", "category", 3.0, "sender domain imitates a platform", "aIibaba.com"),
-            Hit("login_link", "category", 2.5, "link asks to sign in on another host", "inquiry-center.top")]
+    hits = [Hit("lookalike_domain", "phishing", 3.0, "sender domain imitates a platform", "aIibaba.com"),
+            Hit("login_link", "phishing", 2.5, "link asks to sign in on another host", "inquiry-center.top")]
     phish = inquiry(category="phishing", tier="D", persona=None, signals=hits,
                     attachments=[Attachment("RFQ.html", "text/html", 2000)])
     lines = drafting.warning(phish)

@@ -255,13 +255,16 @@ def _import_reply(store: Any, path: Path, offline: bool) -> None:
     from triage.profile import load_profile
 
     try:
-        from triage.pipeline import triage_paths
+        from triage.pipeline import Options, triage_paths
     except ImportError:
-        raise click.ClickException("importing a reply needs the pipeline (triage.pipeline), not installed yet")
-    for result in triage_paths([path], store=store, profile=load_profile(), offline=offline):
-        judgment = getattr(result.inquiry, "judgment", None)
+        raise click.ClickException("importing a reply needs the pipeline (triage.pipeline)") from None
+    batch = triage_paths([str(path)], profile=load_profile(), options=Options(offline=offline), store=store)
+    for result in batch.results:
+        judgment = result.inquiry.judgment
         grade = f" tier {judgment.tier}, {judgment.category}" if judgment else ""
         click.echo(f"imported {path.name} as #{result.id}:{grade}")
+    for error in batch.errors:
+        click.echo(f"error: {error}", err=True)
 
 
 @_command

@@ -50,6 +50,8 @@ TOPIC_WORDS = {
     "references": ["customers in", "references", "other customers", "clientes en", "referencias"],
     "call": ["call", "video", "meeting", "llamada", "videollamada", "zoom", "teams"],
 }
+# Signals whose evidence says something about the buyer's size, usable as the hook.
+HOOK_SIGNALS = ("branches", "staff", "employees", "offices", "stores", "founded", "years")
 GAP_ORDER = ("quantity", "authority", "destination", "timeline", "certification", "volume")
 
 
@@ -206,9 +208,17 @@ def warning(inquiry: Inquiry | dict[str, Any]) -> list[str]:
     if category not in ("phishing", "scam"):
         return []
     lines = [f"{'Phishing' if category == 'phishing' else 'Scam'}: do not reply, do not act on this message."]
-    hits = sorted(record.get("signals") or [], key=lambda h: -float(h.get("weight") or 0))
-    lines += [_reason(h) for h in hits if float(h.get("weight") or 0) > 0][:6]
+    lines += [_reason(h) for h in _reasons(record.get("signals") or [], category)]
     return lines + _dont(category, record)
+
+
+def _reasons(hits: list[dict[str, Any]], category: str) -> list[dict[str, Any]]:
+    """The hits that make it phishing or scam: that group's, then the bad authenticity signs."""
+    own = [h for h in hits if h.get("group") in (category, "category") and float(h.get("weight") or 0) > 0]
+    bad = [h for h in hits if h.get("group") == "authenticity" and float(h.get("weight") or 0) < 0]
+    ranked = sorted(own, key=lambda h: -abs(float(h.get("weight") or 0)))
+    ranked += sorted(bad, key=lambda h: float(h.get("weight") or 0))
+    return ranked[:6]
 
 
 def _reason(hit: dict[str, Any]) -> str:
@@ -449,8 +459,9 @@ def hook(record: dict[str, Any], lang: str = "en") -> dict[str, str] | None:
     if text:
         return {"text": text, "source": "site"}
     for hit in record.get("signals") or []:
-        if hit.get("group") in ("money", "authority") and float(hit.get("weight") or 0) > 0 and hit.get("evidence"):
-            return {"text": str(hit["evidence"]).strip(), "source": "message"}
+        name = str(hit.get("name") or "")
+        if name.startswith(HOOK_SIGNALS) and float(hit.get("weight") or 0) > 0 and hit.get("evidence"):
+            return {"text": str(hit["evidence"]).strip().strip('"'), "source": "message"}
     return None
 
 
@@ -611,8 +622,10 @@ def reply_message(record: dict[str, Any], draft: Draft, profile: Any, *, headers
     from email.message import EmailMessage
     from email.utils import formataddr, formatdate, make_msgid
 
+    from email.policy import SMTP
+
     original = _original_ids(record, headers)
-    msg = EmailMessage()
+    msg = EmailMessage(policy=SMTP.clone(max_line_length=998))
     sender = profile.company.get("email") or ""
     msg["From"] = formataddr((profile.company.get("salesperson") or profile.name, sender)) if sender else profile.name
     msg["To"] = reply_address(record, headers)
