@@ -141,10 +141,25 @@ def detect_platform(message: Message, text: str) -> str | None:
 # -- quoted history --------------------------------------------------------------------
 
 
+_HEADER_LABEL = re.compile(
+    r"^\*?(from|sent|date|to|cc|subject|von|gesendet|an|betreff|de|enviado|para|asunto|fecha|envoyé|à|objet|"
+    r"da|inviato|oggetto|od|wysłano|temat|от|отправлено|кому|тема|发件人|发送时间|收件人|主题)\*?\s*[:：]", re.I)
+
+
+def _header_block(lines: list[str], i: int) -> bool:
+    """'From:' (or 'Date:') with two more mail-header lines among the next four: a pasted header block."""
+    if not _HEADER_LABEL.match(lines[i].strip()):
+        return False
+    following = [ln.strip() for ln in lines[i + 1:i + 6] if ln.strip()][:4]
+    return sum(bool(_HEADER_LABEL.match(ln)) for ln in following) >= 2
+
+
 def _is_quote_header(lines: list[str], i: int) -> bool:
     line = lines[i].strip()
     if not line:
         return False
+    if _header_block(lines, i):
+        return True
     window = line + ("\n" + lines[i + 1].strip() if i + 1 < len(lines) else "")
     wrapped = line + " " + lines[i + 1].strip() if i + 1 < len(lines) else line
     for pattern in rules().quote_headers:

@@ -289,8 +289,11 @@ _BLOCK_TAGS = ["p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6",
 
 def html_to_text(html: str, notes: list[str] | None = None) -> str:
     """Readable text of an HTML body; blockquotes become '> ' lines so quoting can be found."""
-    from bs4 import BeautifulSoup
+    import warnings
 
+    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+
+    warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
     if len(html) > limits.MAX_HTML_BYTES:
         if notes is not None:
             notes.append(f"HTML body of {len(html):,} characters cut to {limits.MAX_HTML_BYTES:,}")
@@ -366,7 +369,7 @@ def sniff(raw: bytes, name: str = "") -> str:
 
 def looks_like_mail(raw: bytes) -> bool:
     """True when the first lines are RFC 822 headers, mostly well-known ones."""
-    head = raw[:4096].lstrip().split(b"\n\n", 1)[0].replace(b"\r", b"").split(b"\n")
+    head = raw[:8192].replace(b"\r\n", b"\n").lstrip().split(b"\n\n", 1)[0].split(b"\n")[:40]
     fields = [line for line in head if _HEADER_LINE.match(line)]
     known = [f for f in fields if f.lower().startswith(_MAIL_HEADERS)]
     return len(known) >= 2 and len(fields) >= max(2, len([h for h in head if h[:1] not in (b" ", b"\t")]) * 0.8)

@@ -326,7 +326,7 @@ def incoterm(text: str, field: str | None = None) -> str | None:
 
 
 _DESTINATION = re.compile(
-    r"\b(?:EXW|FOB|FCA|CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)\s+((?:port\s+(?:of\s+)?)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})"
+    r"\b(?:EXW|FOB|FCA|CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)[ \t]+((?:port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
 )
 _SKIP_PLACES = {"ningbo", "shanghai", "china", "port", "price", "prices", "terms", "basis", "and", "or", "please", "only", "pricing"}
 

@@ -1,0 +1,128 @@
+"""The command line as a user runs it: the installed `triage` script, real files, a real database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from triage.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "rfq-distributor.eml"
+PASTED = ROOT / "examples" / "pasted-platform.txt"
+CONTRACT = {"id", "source", "sender", "contact", "company", "request", "language", "attachments", "enrichment",
+            "scores", "category", "tier", "signals", "persona", "draft", "followups"}
+
+
+def run(*args, input=None):
+    result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return result
+
+
+def test_every_command_has_help():
+    for name, command in main.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert command.help and len(command.help.strip()) > 10, name
+
+
+def test_inquiry_prints_a_report_and_stores_it(triage_home):
+    result = run("inquiry", "--offline", str(EXAMPLE))
+    assert result.exit_code == 0, result.output
+    assert "Henrik Lindqvist" in result.output and "BL-EU16" in result.output
+    assert "demo seller profile" in result.output  # says so, once
+    assert (triage_home / "triage.db").exists()
+    listed = run("list", "--json")
+    rows = [json.loads(line) for line in listed.output.splitlines()]
+    assert [r["company_name"] for r in rows] == ["Nordvolt Grossist AB"]
+    again = run("inquiry", "--offline", str(EXAMPLE))
+    assert "updated #1" in again.output
+    assert len(run("list", "--json").output.splitlines()) == 1
+
+
+def test_json_contract_one_object_per_line():
+    result = run("inquiry", "--offline", "--json", "--no-store", str(EXAMPLE), str(PASTED))
+    lines = [line for line in result.output.splitlines() if line.startswith("{")]
+    assert len(lines) == 2
+    for line in lines:
+        record = json.loads(line)
+        assert CONTRACT <= set(record)
+        assert set(record["request"]) >= {"products", "quantity", "deadline", "incoterm", "destination",
+                                          "certifications", "sample_requested", "payment_terms", "questions"}
+        assert set(record["scores"]) == {"money", "authority", "need", "authenticity"}
+    pasted = json.loads(lines[1])
+    assert pasted["source"]["kind"] == "text" and pasted["source"]["platform"] == "alibaba"
+    assert pasted["company"]["country"] == "JO"
+
+
+def test_bad_inputs_are_listed_and_good_ones_still_stored(tmp_path):
+    empty = tmp_path / "empty.eml"
+    empty.write_bytes(b"")
+    result = run("inquiry", "--offline", str(EXAMPLE), str(empty), str(tmp_path / "nope.eml"))
+    assert result.exit_code == 1
+    assert "2 input(s) could not be triaged" in result.output
+    assert "empty.eml: empty file" in result.output and "nope.eml: no such file" in result.output
+    assert "Traceback" not in result.output
+    assert len(run("list", "--json").output.splitlines()) == 1
+
+
+def test_standard_input_and_paste_end_marker():
+    result = run("inquiry", "--offline", "--no-store", "-", input=PASTED.read_text())
+    assert result.exit_code == 0 and "Haddad Electrical Supplies LLC" in result.output
+
+
+def test_show_export_csv_and_json(tmp_path):
+    run("inquiry", "--offline", str(EXAMPLE), str(PASTED))
+    shown = run("show", "1")
+    assert shown.exit_code == 0 and "Nordvolt" in shown.output
+    assert run("show", "99").exit_code == 1
+    rows = list(csv.DictReader(io.StringIO(run("export").output)))
+    assert {r["company_name"] for r in rows} == {"Nordvolt Grossist AB", "Haddad Electrical Supplies LLC"}
+    out = tmp_path / "all.json"
+    assert run("export", "--format", "json", "-o", str(out)).exit_code == 0
+    assert len(json.loads(out.read_text())) == 2
+
+
+def test_report_in_chinese():
+    result = run("inquiry", "--offline", "--no-store", "--lang", "zh", str(EXAMPLE))
+    assert "联系人" in result.output and "需求" in result.output
+
+
+def test_init_writes_a_profile_that_is_then_used(triage_home, tmp_path):
+    catalogue = tmp_path / "catalogue.csv"
+    catalogue.write_text("sku,name,aliases,moq,price_min,price_max,certifications\n"
+                         "AC-1,Ceiling fan 52 inch,ceiling fan;fan,500,20,28,UL;ETL\n")
+    answers = "\n".join(["Acme Fans Ltd", "Acme", "Foshan", "CN", "acmefans.example", "sales@acmefans.example",
+                         "Amy", "en", "Shenzhen", "30% deposit", "30 days", "free samples", "UL, ETL"]) + "\n"
+    result = run("init", "--catalogue", str(catalogue), input=answers)
+    assert result.exit_code == 0, result.output
+    text = (triage_home / "profile.toml").read_text()
+    assert 'name = "Acme Fans Ltd"' in text and "AC-1" in text
+    report = run("inquiry", "--offline", "--no-store", "-", input="Please quote 2,000 pcs ceiling fan 52 inch, FOB.")
+    assert "AC-1" in report.output and "demo seller" not in report.output
+    assert run("init").exit_code == 1  # exists: needs --force
+
+
+def test_installed_script_finds_its_data(tmp_path):
+    script = shutil.which("triage", path=str(Path(sys.executable).parent))
+    assert script, "the triage console script is installed beside this Python"
+    env = {**os.environ, "TRIAGE_HOME": str(tmp_path)}
+    result = subprocess.run([script, "inquiry", "--offline", "--json", str(EXAMPLE)], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1])["tier"] in {"A", "B", "C", "D"}
+
+
+@pytest.mark.parametrize("args", [["show", "abc"], ["list", "--tier", "Z"], ["eval", "/no/such/dir"]])
+def test_usage_errors_exit_non_zero_without_traceback(args):
+    result = run(*args)
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -1,0 +1,88 @@
+"""Extraction on real sample inquiries and on the request readers' edge cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import INQUIRIES, needs_shared
+from triage import request
+from triage.inputs import items
+from triage.pipeline import read_inquiry
+from triage.products import catalogue
+from triage.profile import load_profile
+
+PROFILE = load_profile()
+
+
+def inquiry(name: str):
+    return read_inquiry(next(items([str(INQUIRIES / name)])), PROFILE)
+
+
+@needs_shared(INQUIRIES)
+def test_outlook_rfq_fields():
+    i = inquiry("d001.eml")
+    assert (i.contact_name, i.contact_title) == ("Rick Dawson", "Director of Purchasing")
+    assert i.company_name == "Brazos Gulf Electric Supply, Inc."
+    assert (i.country, i.country_source) == ("US", "signature")
+    assert [p.sku for p in i.products] == ["BL-GFCI", "BL-WRC"]
+    assert (i.quantity.value, i.quantity.unit) == (16000, "pcs")
+    assert i.deadline == date(2026, 11, 6)  # "by Friday 11/6", from the Date header
+    assert i.incoterm == "FOB" and i.certifications == ["UL"]
+    assert "+17135550148" in i.phones and i.website == "www.brazosgulf-elec.com"
+    assert i.language == "en"
+
+
+@needs_shared(INQUIRIES)
+def test_platform_inquiry_facts_come_from_its_fields():
+    i = inquiry("d014.txt")
+    assert i.sender_email is None
+    assert i.company_name == "Hung Phat Trading Co., Ltd" and (i.country, i.country_source) == ("VN", "platform")
+    assert [p.sku for p in i.products] == ["BL-EXT"] and i.quantity.value == 1000
+
+
+@needs_shared(INQUIRIES)
+def test_spanish_mail_products_by_local_names():
+    i = inquiry("d013.eml")
+    assert {p.sku for p in i.products} >= {"BL-DR15", "BL-SW1"}
+    assert i.quantity.value == 25000  # "En total alrededor de 25,000 piezas"
+    assert i.country == "MX" and i.language == "es"
+
+
+def test_catalogue_prefers_the_longer_phrase():
+    skus = [m.sku for m in catalogue(PROFILE).match("Quote 1000 stainless steel wall plates, 1 gang")]
+    assert skus == ["BL-WPS"]
+    assert [m.sku for m in catalogue(PROFILE).match("We need BL-AU10 and dimmer swiches")] == ["BL-AU10", "BL-DIM"]
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("1) GFCI - 12,000 pcs\n2) in-use cover - 4,000 pcs", 16000, "pcs"),
+    ("Volumes: 5,000 single / 3,000 twin", 8000, "pcs"),
+    ("1x40HQ mixed, CIF Mombasa", 1, "containers"),
+    ("- 1-gang: 8,000 pcs\n- 2-gang: 16,000 pcs\n24,000 pcs in total.", 24000, "pcs"),
+    ("pedido de 3.000 unidades", 3000, "pcs"),
+    ("our MOQ question: is 1,000 pcs ok? we order 500 pcs", 500, "pcs"),
+])
+def test_quantity(text, value, unit):
+    q = request.quantity(text)
+    assert (q.value, q.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I need the price by Friday 11/6.", date(2026, 11, 6)),
+    ("Loading latest 15 Dec", date(2026, 12, 15)),
+    ("necesito tenerlos antes del 15 de enero", date(2027, 1, 15)),
+    ("Lieferung bis KW 50", date(2026, 12, 11)),
+    ("offer within the next two weeks please", date(2026, 11, 16)),
+    ("stock in our warehouse by the end of February", date(2027, 2, 28)),
+    ("cable 2.5 mm2, no date here", None),
+])
+def test_deadline_resolved_against_the_message_date(text, expected):
+    assert request.deadline(text, date(2026, 11, 2)) == expected
+
+
+def test_certifications_required_not_optional():
+    assert request.certifications("Must be UL listed and cUL. ISO 9001 would be an advantage.") == ["UL", "cUL"]
+    assert request.certifications("We want to reach the minimum order") == []
+    assert request.certifications("KC certification is must. CE/RoHS too") == ["KC", "CE", "RoHS"]

@@ -1,0 +1,72 @@
+"""The store on a real SQLite file: migrations, de-duplication, filters, records, lookup cache."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from triage.errors import NotFound, StoreError
+from triage.store import Filters, LookupCache, Store, migrations
+
+
+def row(key: str, **extra):
+    return {"dedupe_key": key, "source_kind": "eml", "record": {"source": {"kind": "eml"}, "k": key},
+            "received": "2026-11-02T10:00:00+00:00", **extra}
+
+
+def test_blank_database_gets_every_migration_recorded(tmp_path):
+    store = Store(tmp_path / "t.db")
+    names = [name for name, _ in migrations()]
+    assert store.applied_migrations() == names
+    assert names[0] == "0001_initial"
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert Store(tmp_path / "t.db").migrate() == []  # nothing left to apply on reopen
+
+
+def test_a_failing_migration_rolls_back_and_says_which(tmp_path):
+    store = Store(tmp_path / "t.db")
+    with pytest.raises(StoreError, match="9999_broken"):
+        store.migrate([("9999_broken", "CREATE TABLE ok_table (x);\nTHIS IS NOT SQL;")])
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "ok_table" not in tables and "9999_broken" not in store.applied_migrations()
+
+
+def test_same_inquiry_twice_updates_instead_of_duplicating(tmp_path):
+    store = Store(tmp_path / "t.db")
+    first = store.save(row("mid:<a@b>", tier="C"))
+    second = store.save(row("mid:<a@b>", tier="B"))
+    assert first.id == second.id and first.created and not second.created
+    assert store.count() == 1 and store.row(first.id)["tier"] == "B"
+    assert [e["kind"] for e in store.events(first.id)] == ["triaged", "retriaged"]
+
+
+def test_filters_and_records(tmp_path):
+    store = Store(tmp_path / "t.db")
+    store.save_many([
+        row("a", tier="A", category="genuine", country="US", subject="GFCI RFQ", received="2026-11-01T09:00:00"),
+        row("b", tier="D", category="phishing", country="NG", subject="Invoice", received="2026-11-05T09:00:00"),
+        row("c", tier="B", category="genuine", country="DE", body="Schuko sockets", received="2026-11-09T09:00:00"),
+    ])
+    assert [r["dedupe_key"] for r in store.query()] == ["c", "b", "a"]  # newest first
+    assert [r["dedupe_key"] for r in store.query(Filters(tier="a"))] == ["a"]
+    assert [r["dedupe_key"] for r in store.query(Filters(category="genuine", since="2026-11-02"))] == ["c"]
+    assert [r["dedupe_key"] for r in store.query(Filters(text="schuko"))] == ["c"]
+    assert [r["dedupe_key"] for r in store.query(Filters(country="ng"))] == ["b"]
+    record = store.get(store.query(Filters(country="US"))[0]["id"])
+    assert record["k"] == "a" and record["id"] >= 1
+    with pytest.raises(NotFound):
+        store.get(999)
+
+
+def test_lookup_cache_round_trip(tmp_path):
+    cache = LookupCache(Store(tmp_path / "t.db"))
+    assert cache.get("acme.example") is None
+    cache.put("acme.example", {"site": {"title": "Acme"}})
+    data, fetched_at = cache.get("acme.example")
+    assert data["site"]["title"] == "Acme" and fetched_at.year >= 2026
+
+
+def test_unopenable_database_is_a_store_error(tmp_path):
+    with pytest.raises(StoreError):
+        Store(tmp_path / "missing-dir" / "t.db")
