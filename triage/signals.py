@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 from datetime import date
@@ -56,6 +57,8 @@ class Signal:
     pattern: re.Pattern | None = None
     unless: re.Pattern | None = None
     min_matches: int = 1
+    gate: frozenset[str] | None = None  # word prefixes one of which must be in the text
+    lead: frozenset[str] | None = None  # word prefixes every match starts with
     in_list: str | None = None
     check: str | None = None
     params: dict[str, Any] = dc_field(default_factory=dict)
@@ -130,6 +133,34 @@ def _domain_of(address: str | None) -> str:
     return address.rsplit("@", 1)[1].strip(" >").lower()
 
 
+class _Index:
+    """A long text's word prefixes, and (lazily) where words with a prefix start."""
+
+    __slots__ = ("text", "prefixes", "_starts")
+
+    def __init__(self, text: str):
+        self.text = text
+        words = set(_WORD.findall(text))
+        self.prefixes = frozenset(w[:k] for w in words for k in range(1, min(len(w), _PREFIX_MAX) + 1))
+        self._starts: dict[str, list[int]] = {}
+
+    def starts(self, prefix: str) -> list[int]:
+        found = self._starts.get(prefix)
+        if found is None:
+            found, text, i = [], self.text, self.text.find(prefix)
+            while i >= 0:
+                if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):
+                    found.append(i)
+                i = text.find(prefix, i + 1)
+            self._starts[prefix] = found
+        return found
+
+
+def _index(text: str) -> _Index | None:
+    """None for short texts, where a plain regex scan is cheaper than an index."""
+    return _Index(text) if len(text) >= _INDEX_MIN else None
+
+
 class Facts:
     """One inquiry seen through named fields, computed once and cached."""
 
@@ -148,6 +179,20 @@ class Facts:
         if name not in self._cache:
             self._cache[name] = FIELDS[name](self)
         return self._cache[name]
+
+    def lowered(self, name: str) -> list[str]:
+        key = "_low_" + name
+        if key not in self._cache:
+            self._cache[key] = [v.lower() for v in _values(self.field(name))]
+        return self._cache[key]
+
+    def word_index(self, name: str) -> list[tuple]:
+        """Per value of the field: see :func:`_index`."""
+        key = "_idx_" + name
+        index = self._cache.get(key)
+        if index is None:
+            index = self._cache[key] = [_index(value) for value in self.lowered(name)]
+        return index
 
     @property
     def domain_info(self) -> dict:
@@ -225,18 +270,49 @@ def _values(value: Any) -> list[str]:
 
 def _run_pattern(sig: Signal, facts: Facts) -> str | None:
     found: list[str] = []
-    for text in _values(facts.field(sig.field)):
-        if sig.unless is not None and sig.unless.search(text):
-            continue
-        for m in sig.pattern.finditer(text):
-            word = m.group(0).strip().lower()
+    values = facts.lowered(sig.field)
+    indexes = facts.word_index(sig.field)
+    for i, text in enumerate(values):
+        for m in _matches(sig, text, indexes[i]):
+            word = m.group(0).strip()
             if word and word not in found:
                 found.append(word)
                 if len(found) >= max(sig.min_matches, 3):
                     break
+        if found and sig.unless is not None and sig.unless.search(text):
+            found = []
     if len(found) >= sig.min_matches and found:
         return "; ".join(f'"{w}"' for w in found)
     return None
+
+
+def _matches(sig: Signal, text: str, index: _Index | None) -> Iterable[re.Match]:
+    return _gated(sig.pattern, sig.gate, text, index, sig.lead)
+
+
+def _gated(rx: re.Pattern, gate: frozenset[str] | None, text: str, index: _Index | None,
+           lead: frozenset[str] | None = None) -> Iterable[re.Match]:
+    """All matches of rx in text. Skips the scan when no gate word occurs; with a
+    lead, tries the regex only where a word starting with a lead prefix begins."""
+    if index is None:
+        if gate is not None and not any(g in text for g in gate):
+            return iter(())
+        return rx.finditer(text)
+    if gate is not None and gate.isdisjoint(index.prefixes):
+        return iter(())
+    if lead is None:
+        return rx.finditer(text)
+    return _at_starts(rx, text, sorted({i for p in lead & index.prefixes for i in index.starts(p)}))
+
+
+def _at_starts(rx: re.Pattern, text: str, starts: list[int]) -> Iterable[re.Match]:
+    end = -1
+    for pos in starts:
+        if pos >= end:
+            m = rx.match(text, pos)
+            if m:
+                end = m.end()
+                yield m
 
 
 def _run_list(sig: Signal, facts: Facts) -> str | None:
@@ -305,13 +381,166 @@ def _read_toml(path: Path) -> dict:
         raise DataFileError(f"{path}: not valid TOML: {exc}") from exc
 
 
+def _lower_pattern(pattern: str) -> str:
+    """Lower-case a regex's letters, leaving escapes (\\D, \\S, \\W, \\B...) alone."""
+    return re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), pattern)
+
+
 def _compile(path: Path, name: str, key: str, pattern: Any) -> re.Pattern:
+    """Compile a data-file regex. Patterns match lower-cased text (cheaper than re.I)."""
     if not isinstance(pattern, str) or not pattern:
         raise DataFileError(f"{path}: signal {name!r}: {key} must be a non-empty string")
     try:
-        return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+        return re.compile(_lower_pattern(pattern), re.MULTILINE)
     except re.error as exc:
         raise DataFileError(f"{path}: signal {name!r}: bad {key} regex: {exc}") from exc
+
+
+_WORD = re.compile(r"\w+")
+
+
+def pattern_gate(rx: re.Pattern) -> frozenset[str] | None:
+    """Word prefixes one of which must occur in any text the regex matches, or None.
+
+    Derived from the regex itself: in each alternative, the most selective literal
+    word it requires (one that starts a word). The engine skips a regex in O(1)
+    when none of its gate words occurs, so most regexes never scan a mail.
+    """
+    from re import _constants as C, _parser
+
+    try:
+        conds = _required(list(_parser.parse(rx.pattern, rx.flags)), False, C)
+    except Exception:  # pragma: no cover - exotic syntax: no gate
+        return None
+    best = _best(conds)
+    return frozenset(best) if best else None
+
+
+_PREFIX_MAX = 8
+_INDEX_MIN = 600
+
+
+def pattern_lead(rx: re.Pattern) -> frozenset[str] | None:
+    """Word prefixes every match starts with (after a word boundary), or None."""
+    from re import _constants as C, _parser
+
+    try:
+        leads = _leads(list(_parser.parse(rx.pattern, rx.flags)), False, C)
+    except Exception:  # pragma: no cover
+        return None
+    if not leads:
+        return None
+    words = set()
+    for lead in leads:
+        m = _WORD.match(lead)
+        if not m:
+            return None
+        words.add(m.group(0)[:_PREFIX_MAX])
+    return frozenset(words)
+
+
+def _leads(seq: list, bounded: bool, C: Any) -> set[str] | None:
+    prefixes = {""}
+    for op, arg in seq:
+        if op is C.AT and arg is C.AT_BOUNDARY and prefixes == {""}:
+            bounded = True
+        elif op is C.LITERAL:
+            if not bounded:
+                return None
+            prefixes = {p + chr(arg) for p in prefixes}
+            if len(prefixes) > 400:
+                return None
+        elif op is C.IN and bounded and prefixes == {""} and arg == [(C.CATEGORY, C.CATEGORY_DIGIT)]:
+            return set("0123456789")
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and arg[0] >= 1 and prefixes == {""}:
+            return _leads(list(arg[2]), bounded, C)
+        elif op in (C.SUBPATTERN, C.BRANCH):
+            branches = [arg[3]] if op is C.SUBPATTERN else arg[1]
+            found: set[str] = set()
+            for branch in branches:
+                sub = _leads(list(branch), bounded, C)
+                if sub is None or "" in sub:
+                    return None if prefixes == {""} else prefixes
+                found |= sub
+            out = {p + t for p in prefixes for t in found}
+            return out if len(out) <= 400 else None
+        else:
+            break
+    return None if prefixes == {""} else prefixes
+
+
+def _best(conds: list[set[str]]) -> set[str] | None:
+    conds = [c for c in conds if c and len(c) <= 300]
+    if not conds:
+        return None
+    return max(conds, key=lambda c: (min(len(w) for w in c), -len(c)))
+
+
+def _lead_literals(branches: list, C: Any) -> set[str] | None:
+    """The word characters each branch starts with ("" if none), recursing into groups."""
+    out: set[str] = set()
+    for branch in branches:
+        lead = ""
+        for op, arg in branch:
+            if op is C.LITERAL and (chr(arg).isalnum() or chr(arg) == "_"):
+                lead += chr(arg)
+                continue
+            if not lead and op in (C.BRANCH, C.SUBPATTERN):
+                sub = _lead_literals(arg[1] if op is C.BRANCH else [arg[3]], C)
+                if sub:
+                    out |= sub
+                    lead = None
+            break
+        if lead is None:
+            continue
+        if not lead:
+            return None
+        out.add(lead)
+    return out or None
+
+
+def _required(seq: list, bounded: bool, C: Any) -> list[set[str]]:
+    """Sets of word prefixes, each of which the sequence needs one member of."""
+    conds: list[set[str]] = []
+    run, run_ok = "", False
+
+    def flush() -> None:
+        if run and run_ok:
+            conds.append({run[:_PREFIX_MAX]})
+
+    for op, arg in seq:
+        if op is C.LITERAL:
+            ch = chr(arg)
+            if ch.isalnum() or ch == "_":
+                if not run:
+                    run_ok = bounded
+                run += ch
+            else:
+                flush()
+                run, bounded = "", True
+            continue
+        if run and run_ok and op in (C.BRANCH, C.SUBPATTERN):
+            tails = _lead_literals(arg[1] if op is C.BRANCH else [arg[3]], C)
+            if tails:
+                conds.append({(run + t)[:_PREFIX_MAX] for t in tails})
+        flush()
+        if run:
+            bounded = False
+        run = ""
+        if op is C.AT and arg is C.AT_BOUNDARY:
+            bounded = True
+            continue
+        if op is C.SUBPATTERN:
+            conds.extend(_required(list(arg[3]), bounded, C))
+        elif op is C.BRANCH:
+            per = [_best(_required(list(b), bounded, C)) for b in arg[1]]
+            if all(per):
+                conds.append(set().union(*per))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and arg[0] >= 1:
+            conds.extend(_required(list(arg[2]), bounded, C))
+        bounded = False
+    flush()
+    return conds
 
 
 def _names(path: Path, name: str, key: str, value: Any) -> tuple[str, ...]:
@@ -369,6 +598,7 @@ def _parse_matcher(path: Path, sig: Signal, raw: dict, lists: dict[str, frozense
         sig.field = fld
     if "pattern" in raw:
         sig.pattern = _compile(path, name, "pattern", raw["pattern"])
+        sig.gate, sig.lead = pattern_gate(sig.pattern), pattern_lead(sig.pattern)
         if "unless" in raw:
             sig.unless = _compile(path, name, "unless", raw["unless"])
         sig.min_matches = int(_number(path, name, "min_matches", raw.get("min_matches", 1)))
@@ -561,15 +791,16 @@ _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
                  "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "deux": 2, "trois": 3,
                  "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "duas": 2, "três": 3}
-_NUM = r"(\d{1,3}(?:[,.]\d{3})*|\d+|" + "|".join(_NUMBER_WORDS) + r")"
-_BRANCH_RE = re.compile(
-    _NUM + r"\+?\s+(?:[a-z-]+\s+){0,2}(branches|stores|outlets|locations|warehouses|shops|showrooms|"
-    r"depots|dcs|sucursales|tiendas|almacenes|filiales|lojas|Filialen|Niederlassungen|magasins|"
-    r"agences|punti vendita|filiali|oddzia\w+|fióktelep\w*|points? of sale)\b", re.I)
-_STAFF_RE = re.compile(_NUM + r"\+?\s+(?:[a-z-]+\s+)?(staff|employees|people|persons|workers|"
-                       r"empleados|colaboradores|Mitarbeiter\w*|salariés|employés|funcionários|dipendenti)\b", re.I)
-_YEARS_RE = re.compile(r"(?:since|founded in|established in|est\.|desde|depuis|seit|dal)\s+((?:19|20)\d\d)"
-                       r"|" + _NUM + r"\+?\s+(?:years|años|anos|ans|Jahre\w*|anni)\s+(?:in|of|on|en|no|im|de|sul)\b", re.I)
+_NUM_BEFORE = re.compile(r"(\d{1,3}(?:[,.]\d{3})+|\d+|" + "|".join(_NUMBER_WORDS)
+                         + r")\+?[\s-]+(?:[a-zà-ÿ&-]+\s+){0,2}$")
+_BRANCH_WORDS = re.compile(
+    r"\b(branches|stores|outlets|locations|warehouses|shops|showrooms|depots|dcs|sucursales|tiendas|"
+    r"almacenes|filiales|lojas|filialen|niederlassungen|magasins|agences|punti vendita|filiali|"
+    r"oddzia\w+|fióktelep\w*|points? of sale)\b")
+_STAFF_WORDS = re.compile(r"\b(staff|employees|people|persons|workers|empleados|colaboradores|"
+                          r"mitarbeiter\w*|salariés|employés|funcionários|dipendenti)\b")
+_YEAR_WORDS = re.compile(r"\b(?:since|founded in|established in|est\.|desde|depuis|seit|dal)\s+((?:19|20)\d\d)\b"
+                         r"|\b(years|años|anos|ans|jahre\w*|anni)\s+(?:in|of|on|en|no|im|de|sul)\b")
 
 
 def _to_int(word: str) -> int:
@@ -579,12 +810,38 @@ def _to_int(word: str) -> int:
     return int(re.sub(r"[,.]", "", word))
 
 
-def _best_count(regex: re.Pattern, text: str, site_value: Any = None) -> tuple[int, str]:
+def _search(f: Facts, fld: str, rx: re.Pattern) -> list[re.Match]:
+    """Matches of a built-in regex in a lower-cased field, gated like data patterns."""
+    gate, lead = _gate_of(rx)
+    out = []
+    for i, text in enumerate(f.lowered(fld)):
+        out.extend(_gated(rx, gate, text, f.word_index(fld)[i], lead))
+    return out
+
+
+@lru_cache(maxsize=512)
+def _gate_of(rx: re.Pattern) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    return pattern_gate(rx), pattern_lead(rx)
+
+
+def _count_before(f: Facts, rx: re.Pattern) -> tuple[int, str]:
+    """The largest number written just before one of rx's keywords ("14 branches")."""
+    key = "_count_" + rx.pattern[:30]
+    if key in f._cache:
+        return f._cache[key]
     best, evidence = 0, ""
-    for m in regex.finditer(text):
-        n = _to_int(m.group(1))
-        if n > best:
-            best, evidence = n, m.group(0)
+    for fld in ("text", "platform_fields"):
+        for i, m in enumerate(_search(f, fld, rx)):
+            text = m.string
+            n = _NUM_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            if n and _to_int(n.group(1)) > best:
+                best, evidence = _to_int(n.group(1)), text[n.start():m.end()]
+    f._cache[key] = (best, evidence)
+    return best, evidence
+
+
+def _best_count(rx: re.Pattern, f: Facts, site_value: Any = None) -> tuple[int, str]:
+    best, evidence = _count_before(f, rx)
     if isinstance(site_value, (int, float)) and site_value > best:
         best, evidence = int(site_value), f"website: {site_value}"
     return best, evidence
@@ -628,6 +885,7 @@ def _upper(values: Iterable[str]) -> set[str]:
     return {v.strip().upper() for v in values if v}
 
 
+@lru_cache(maxsize=4096)
 def _registrable(domain: str) -> str:
     """A cheap registrable-domain guess (last two labels, three for cc second levels)."""
     parts = [p for p in domain.lower().strip(".").split(".") if p]
@@ -638,10 +896,16 @@ def _registrable(domain: str) -> str:
 
 
 def _own_domains(f: Facts) -> set[str]:
-    company = getattr(f.profile, "company", None) or {}
-    domains = company.get("domains") or []
-    if isinstance(domains, str):
-        domains = [domains]
+    if "_own" not in f._cache:
+        f._cache["_own"] = _profile_domains(f.profile)
+    return f._cache["_own"]
+
+
+def _profile_domains(profile: Any) -> set[str]:
+    company = getattr(profile, "company", None) or {}
+    domains = list(company.get("domains") or [])
+    if isinstance(company.get("domains"), str):
+        domains = [company["domains"]]
     for key in ("website", "email", "domain"):
         value = company.get(key)
         if isinstance(value, str) and value:
@@ -662,14 +926,13 @@ def _is_free(f: Facts, domain: str) -> bool:
 
 @check("branches")
 def _check_branches(f: Facts, min: int = 1, max: int | None = None) -> str | None:
-    n, evidence = _best_count(_BRANCH_RE, f.field("text") + "\n" + f.field("platform_fields"),
-                              f.site.get("branches"))
+    n, evidence = _best_count(_BRANCH_WORDS, f, f.site.get("branches"))
     return evidence if n and _in_range(n, min, max) else None
 
 
 @check("staff")
 def _check_staff(f: Facts, min: int = 1, max: int | None = None) -> str | None:
-    n, evidence = _best_count(_STAFF_RE, f.field("text"), f.site.get("staff"))
+    n, evidence = _best_count(_STAFF_WORDS, f, f.site.get("staff"))
     return evidence if n and _in_range(n, min, max) else None
 
 
@@ -677,10 +940,14 @@ def _check_staff(f: Facts, min: int = 1, max: int | None = None) -> str | None:
 def _check_years(f: Facts, min: int = 10, max: int | None = None) -> str | None:
     year_now = (f.today or (f.message.date.date() if f.message.date else date.today())).year
     best, evidence = 0, ""
-    for m in _YEARS_RE.finditer(f.field("text")):
-        years = year_now - int(m.group(1)) if m.group(1) else _to_int(m.group(2))
+    for m in _search(f, "text", _YEAR_WORDS):
+        if m.group(1):
+            years = year_now - int(m.group(1))
+        else:
+            n = _NUM_BEFORE.search(m.string, m.start() - 30 if m.start() > 30 else 0, m.start())
+            years = _to_int(n.group(1)) if n else 0
         if years > best:
-            best, evidence = years, m.group(0)
+            best, evidence = years, m.string[m.start() - 12 if m.start() > 12 else 0:m.end()]
     founded = f.site.get("founded")
     if isinstance(founded, int) and year_now - founded > best:
         best, evidence = year_now - founded, f"website: founded {founded}"
@@ -870,6 +1137,7 @@ def _check_signature_matches(f: Facts) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _skeleton(domain: str) -> str:
     d = domain.lower()
     for a, b in (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("i", "l"), ("-", "")):
@@ -877,6 +1145,7 @@ def _skeleton(domain: str) -> str:
     return d
 
 
+@lru_cache(maxsize=8192)
 def _near(a: str, b: str) -> bool:
     from rapidfuzz.distance import Levenshtein
 
@@ -888,6 +1157,7 @@ def _near(a: str, b: str) -> bool:
     return len(lb) >= 5 and Levenshtein.distance(la, lb) <= (1 if len(lb) < 8 else 2)
 
 
+@lru_cache(maxsize=8192)
 def _embeds(a: str, brand: str) -> bool:
     """``a`` carries the brand's name inside a longer name (rnaersk-line.com for maersk.com)."""
     la, lb = _skeleton(a.split(".")[0]), _skeleton(brand.split(".")[0])
@@ -921,11 +1191,22 @@ def _check_brand_name(f: Facts) -> str | None:
         return f"display name claims {brand}"
     name = f.field("from_name").lower()
     domain = _registrable(f.field("sender_domain") or "")
-    for entry in f.lists.get("brands", ()):
-        word, _, real = entry.partition("=")
-        if word and re.search(r"\b" + re.escape(word) + r"\b", name) and domain and domain != real:
-            return f"display name '{f.field('from_name')}' from {domain}"
+    if not name or not domain:
+        return None
+    rx, real = _brand_regex(f.lists.get("brands", frozenset()))
+    m = rx.search(name) if rx else None
+    if m and domain != real[m.group(0)]:
+        return f"display name '{f.field('from_name')}' from {domain}"
     return None
+
+
+@lru_cache(maxsize=8)
+def _brand_regex(entries: frozenset[str]) -> tuple[re.Pattern | None, dict[str, str]]:
+    real = {w: d for w, _, d in (e.partition("=") for e in entries) if w}
+    if not real:
+        return None, real
+    words = sorted(real, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b"), real
 
 
 _AUTH_RE = re.compile(r"\b(spf|dkim|dmarc)=(\w+)", re.I)
@@ -972,6 +1253,12 @@ def _check_ip_link(f: Facts) -> str | None:
 
 
 def _phone_regions(f: Facts) -> set[str]:
+    if "_phones" not in f._cache:
+        f._cache["_phones"] = _phone_regions_of(f)
+    return f._cache["_phones"]
+
+
+def _phone_regions_of(f: Facts) -> set[str]:
     from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
     phones = list(f.inquiry.phones)
@@ -1022,12 +1309,22 @@ _CN_ADDRESS = re.compile(r"\b(guangdong|shenzhen|dongguan|yiwu|ningbo|cixi|wenzh
                          r"foshan|zhongshan|jiangmen|xiamen|suzhou|shanghai|guangzhou)\b", re.I)
 
 
+_CJK = re.compile("[\u4e00-\u9fff]{2,}")
+
+
 @check("chinese_origin")
 def _check_chinese_origin(f: Facts, min_clues: int = 1) -> str | None:
     """A sender who claims a foreign business but writes from a Chinese setup."""
+    if "_cn" not in f._cache:
+        f._cache["_cn"] = _chinese_clues(f)
+    clues = f._cache["_cn"]
+    return ", ".join(clues) if clues and len(clues) >= min_clues else None
+
+
+def _chinese_clues(f: Facts) -> list[str]:
     claimed = (f.inquiry.country or "").upper()
     if claimed in {"CN", "HK", "TW", "MO"} or _check_internal(f):
-        return None
+        return []
     clues = []
     if re.search(r"foxmail|\[cn\]", f.field("mailer"), re.I):
         clues.append(f"mailer {f.field('mailer')}")
@@ -1037,18 +1334,17 @@ def _check_chinese_origin(f: Facts, min_clues: int = 1) -> str | None:
         clues.append("Date at +0800")
     if "CN" in _phone_regions(f):
         clues.append("+86 phone in signature")
-    if _CN_ADDRESS.search(f.field("signature")):
+    if _CN_ADDRESS.search(f.field("signature").lower()):
         clues.append("Chinese address in signature")
-    if re.search(r"visitor ip:.*\(CN\)|[\u4e00-\u9fff]{2,}", f.field("text")):
+    text = f.lowered("text")[0] if f.lowered("text") else ""
+    if "(cn)" in text and "ip" in text or _CJK.search(text):
         clues.append("Chinese IP or text")
-    return ", ".join(clues) if len(clues) >= min_clues else None
+    return clues
 
 
 @check("platform_number")
 def _check_platform_number(f: Facts, pattern: str = "", min: float = 0, max: float | None = None) -> str | None:
-    text = f.field("platform_fields") + "\n" + f.field("body")
-    rx = _compiled(pattern)
-    for m in rx.finditer(text):
+    for m in (m for fld in ("platform_fields", "text") for m in _search(f, fld, _compiled(pattern))):
         raw = m.group(1).lower().replace(",", "").strip()
         mult = 1000 if raw.endswith("k") else 1_000_000 if raw.endswith("m") else 1
         n = float(re.sub(r"[^\d.]", "", raw).strip(".") or 0) * mult
@@ -1059,7 +1355,7 @@ def _check_platform_number(f: Facts, pattern: str = "", min: float = 0, max: flo
 
 @lru_cache(maxsize=256)
 def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern, re.I | re.M)
+    return re.compile(_lower_pattern(pattern), re.M)
 
 
 @check("fake_reply_subject")
