@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from triage.lexicon import fold, lexicon
+from triage.lexicon import _alternation, fold, lexicon
 
 _GENERIC_CCTLDS = {"co", "io", "ai", "me", "tv", "cc", "ws", "fm", "am", "ly", "to", "gg", "so", "app", "eu"}
 _US_STATES = (
@@ -36,8 +36,7 @@ def _names() -> tuple[dict[str, str], re.Pattern]:
             if value:
                 names[fold(value)] = country.alpha_2
     names.update({k: v for k, v in lexicon().mapping("countries").items()})
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return names, re.compile(rf"(?<![\w-])({alternation})(?![\w-])")
+    return names, re.compile(rf"(?<![\w-])({_alternation(list(names))})(?![\w-])")
 
 
 def country_from_text(text: str, *, strict: bool = False) -> str | None:

@@ -24,8 +24,12 @@ def shipped(name: str) -> Path:
 
 
 def user_dir() -> Path:
-    """The user's triage directory: ``$TRIAGE_HOME`` or the platform's user data dir."""
-    env = os.environ.get("TRIAGE_HOME")
+    """The user's triage directory: ``$TRIAGE_HOME`` or the platform's user data dir (created once)."""
+    return _user_dir(os.environ.get("TRIAGE_HOME", ""))
+
+
+@cache
+def _user_dir(env: str) -> Path:
     if env:
         path = Path(env).expanduser()
     else:

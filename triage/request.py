@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from triage.lexicon import fold, lexicon, pattern
 from triage.model import Quantity
@@ -161,7 +162,11 @@ def _month_words() -> dict[str, int]:
 
 
 def _date_patterns():
-    months = tuple(_month_words())
+    return _compiled_date_patterns(tuple(_month_words()))
+
+
+@lru_cache(maxsize=8)
+def _compiled_date_patterns(months: tuple[str, ...]):
     month_alt = pattern("months", months, "{}").pattern
     return [
         ("ymd", re.compile(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")),
@@ -389,15 +394,19 @@ def payment_terms(text: str) -> str | None:
     return ", ".join(dict.fromkeys(found)) or None
 
 
-_QUESTION = re.compile(r"[^.!?\n]*\?")
+_QUESTION_SPLIT = re.compile(r"(?<=[.!?。？])\s+|\n")
 
 
 def questions(text: str, limit: int = 12) -> list[str]:
     """The buyer's explicit questions: sentences ending with a question mark."""
+    if "?" not in text and "？" not in text:
+        return []
     out = []
-    for match in _QUESTION.finditer(text):
-        q = re.sub(r"^\W*(?:\d+[.)]\s*)?", "", match.group(0)).strip()
-        q = q.lstrip("¿¡ ")
+    for sentence in _QUESTION_SPLIT.split(text):
+        sentence = sentence.strip()
+        if not sentence.endswith(("?", "？")):
+            continue
+        q = re.sub(r"^\W*(?:\d+[.)]\s*)?", "", sentence).lstrip("¿¡ ").strip()
         if len(q) > 3 and q not in out:
             out.append(q)
     return out[:limit]

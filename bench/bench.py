@@ -1,0 +1,140 @@
+"""triage's benchmark: start-up, offline throughput, peak memory, batch enrichment, queue.
+
+    python bench/bench.py [--inquiries DIR] [--messages 2000] [--quick]
+
+Prints, in one run:
+- the median start-up time of `triage --help` beside `python -c "import click"` and their ratio
+  (target: within 1.5x);
+- the offline throughput over the sample inquiries repeated to 2,000 messages: parse + extract
+  alone, and the whole offline pipeline (parse, extract, offline enrich, judge, persona, draft,
+  follow-up plan, store in a real SQLite file), beside plain `email` parsing of the same messages
+  (target: at least 300 inquiries/s on one core);
+- the peak memory of that run;
+- batch enrichment wall time against a local server with 100 ms latency, concurrent vs one by one
+  (bench/enrich_bench.py; target: at least 10x);
+- `triage queue` over 10,000 stored inquiries (bench/queue_bench.py; target: under 300 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from email import policy
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def _median_time(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def startup(runs: int = 15) -> dict:
+    script = shutil.which("triage", path=str(Path(sys.executable).parent)) or shutil.which("triage")
+    if not script:
+        raise SystemExit("install triage first (pip install .): the benchmark times the installed command")
+    click = _median_time([sys.executable, "-c", "import click"], runs)
+    triage = _median_time([script, "--help"], runs)
+    return {"import_click_s": click, "triage_help_s": triage, "ratio": triage / click}
+
+
+def load_items(directory: Path, n: int):
+    """The directory's messages repeated to ``n``, each copy made distinct (new Message-ID or text)."""
+    from triage.inputs import Item, items
+
+    base = [item for item in items([str(directory)]) if item.raw]
+    out = []
+    for i in range(n):
+        item = base[i % len(base)]
+        raw = item.raw
+        if item.kind == "eml":
+            raw = raw.replace(b"Message-ID: <", f"Message-ID: <c{i}.".encode(), 1)
+        else:
+            raw = raw + f"\nref {i}\n".encode()
+        out.append(Item(f"{item.label}#{i}", item.kind, raw=raw))
+    return out
+
+
+def throughput(directory: Path, n: int) -> dict:
+    from triage.pipeline import Options, read_inquiry, triage_items
+    from triage.profile import load_profile
+    from triage.store import Store
+
+    profile = load_profile()
+    batch = load_items(directory, n)
+    emls = [item.raw for item in batch if item.kind == "eml"]
+    started = time.perf_counter()
+    for raw in emls:
+        msg = email.message_from_bytes(raw, policy=policy.default)
+        body = msg.get_body(("plain", "html"))
+        if body is not None:
+            body.get_content()
+    plain_rate = len(emls) / (time.perf_counter() - started)
+
+    read_inquiry(batch[0], profile)  # warm the lazy imports and compiled patterns
+    started = time.perf_counter()
+    for item in batch:
+        read_inquiry(item, profile)
+    parse_rate = n / (time.perf_counter() - started)
+
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["TRIAGE_HOME"] = home
+        store = Store(Path(home) / "bench.db")
+        triage_items(batch[:20], profile, Options(offline=True), store)  # warm up every stage
+        started = time.perf_counter()
+        result = triage_items(batch, profile, Options(offline=True), store)
+        full_rate = n / (time.perf_counter() - started)
+        stored = store.count()
+        store.close()
+    return {
+        "messages": n, "plain_email_default_policy_per_s": plain_rate, "parse_extract_per_s": parse_rate,
+        "full_offline_pipeline_per_s": full_rate, "ratio_full_to_plain_email": full_rate / plain_rate,
+        "stored": stored, "errors": len(result.errors),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inquiries", type=Path, default=ROOT.parent / "shared" / "inquiries")
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--quick", action="store_true", help="Skip the enrichment and queue benchmarks.")
+    args = parser.parse_args()
+
+    s = startup()
+    print(f"start-up: triage --help {s['triage_help_s'] * 1000:.0f} ms, import click {s['import_click_s'] * 1000:.0f} ms,"
+          f" ratio {s['ratio']:.2f} (target <= 1.5)")
+    t = throughput(args.inquiries, args.messages)
+    print(f"offline, {t['messages']} messages: plain email parsing {t['plain_email_default_policy_per_s']:.0f}/s; "
+          f"parse+extract {t['parse_extract_per_s']:.0f}/s; full pipeline incl. store "
+          f"{t['full_offline_pipeline_per_s']:.0f}/s (target >= 300), ratio to plain parsing "
+          f"{t['ratio_full_to_plain_email']:.2f}; stored {t['stored']}, errors {t['errors']}")
+    print(f"peak memory: {t['peak_rss_mb']:.0f} MB")
+    if args.quick:
+        return
+    import enrich_bench
+    import queue_bench
+
+    e = enrich_bench.run()
+    print(f"enrichment: {e}")
+    q = queue_bench.run()
+    print(f"queue: {q}")
+
+
+if __name__ == "__main__":
+    main()
