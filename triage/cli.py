@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from triage import __version__
+from triage.cli_admin import COMMANDS as ADMIN_COMMANDS
 from triage.cli_followup import COMMANDS as FOLLOWUP_COMMANDS
 from triage.cli_signals import COMMANDS as SIGNAL_COMMANDS
 
@@ -319,5 +320,5 @@ def init(catalogue, force, defaults):
     click.echo(f"profile written to {path}")
 
 
-for _command in SIGNAL_COMMANDS + FOLLOWUP_COMMANDS:
+for _command in SIGNAL_COMMANDS + FOLLOWUP_COMMANDS + ADMIN_COMMANDS:
     main.add_command(_command)

@@ -1,0 +1,5 @@
+"""Admin commands: backup, restore, forget (owned by the hardening work)."""
+
+import click
+
+COMMANDS: list[click.Command] = []
