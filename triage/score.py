@@ -70,6 +70,9 @@ def choose_category(evidence: dict[str, float], authenticity: int, decision: dic
     for cat in rules["order"]:
         if evidence[cat] >= rules["sure"][cat] or (doubtful and evidence[cat] >= rules["likely"][cat]):
             return cat
+    if authenticity <= rules["impostor_below"]:
+        fraud = {c: evidence[c] for c in ("phishing", "scam", "competitor", "spam") if evidence[c] > 0}
+        return max(fraud, key=fraud.get) if fraud else rules["impostor_default"]
     return "genuine"
 
 

@@ -742,7 +742,8 @@ def load_signals(user_dir: Path | None = None, shipped: Path | None = None) -> S
 
 _DECISION_DEFAULTS: dict[str, Any] = {
     "scores": {"base": {"money": 30, "authority": 30, "need": 20, "authenticity": 75}, "strong": 60},
-    "category": {"order": list(CATEGORY_GROUPS), "sure": 60, "likely": 30, "doubt": 50},
+    "category": {"order": list(CATEGORY_GROUPS), "sure": 60, "likely": 30, "doubt": 50,
+                 "impostor_below": -1, "impostor_default": "scam"},
     "tier": {"A": 3, "B": 2, "unserviceable": [], "doubtful_below": 40, "doubtful_tier": "C"},
 }
 
