@@ -191,7 +191,8 @@ class Facts:
         key = "_idx_" + name
         index = self._cache.get(key)
         if index is None:
-            index = self._cache[key] = [_index(value) for value in self.lowered(name)]
+            values = self.lowered(name)
+            index = self._cache[key] = [_index(v) if name in _INDEXED else None for v in values]
         return index
 
     @property
@@ -416,8 +417,9 @@ def pattern_gate(rx: re.Pattern) -> frozenset[str] | None:
     return frozenset(best) if best else None
 
 
-_PREFIX_MAX = 8
+_PREFIX_MAX = 6
 _INDEX_MIN = 600
+_INDEXED = {"text"}  # fields long enough and used by enough patterns to index
 
 
 def pattern_lead(rx: re.Pattern) -> frozenset[str] | None:
