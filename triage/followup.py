@@ -9,6 +9,7 @@ preferred purposes to the front. Step 0 is the first reply, due on ``start``.
 from __future__ import annotations
 
 import tomllib
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,11 +54,23 @@ def cadence_path() -> Path:
 
 
 def load_cadence(path: Path | None = None, user: Path | None = None) -> Cadence:
-    """The shipped cadence (or ``path``), with the user's file merged over it."""
+    """The shipped cadence (or ``path``), with the user's file merged over it (memoised per file state)."""
     path = path or cadence_path()
-    data = _read(path)
     user = user if user is not None else user_dir() / "cadence.toml"
-    if user.is_file():
+    return _load_cadence(path, user, _stamp(path), _stamp(user))
+
+
+def _stamp(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=16)
+def _load_cadence(path: Path, user: Path, _path_stamp, user_stamp) -> Cadence:
+    data = _read(path)
+    if user_stamp is not None and user.is_file():
         data = _merge(data, _read(user))
         path = user
     return parse_cadence(data, str(path))

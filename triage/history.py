@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .model import Inquiry
@@ -32,29 +33,42 @@ def _norm(text: str | None) -> str:
 def build_history(inquiry: Inquiry, candidates: list[dict], *, free_mail: set[str] | None = None,
                   own_message_ids: set[str] | None = None) -> History:
     """Compare one inquiry with stored rows (see the module docstring)."""
-    from rapidfuzz import fuzz
-
     me = _norm(inquiry.sender_email or inquiry.message.from_email)
     domain = (inquiry.sender_domain or "").lower()
     company = _norm(inquiry.company_name)
-    body = _norm(inquiry.message.body or inquiry.message.new_text)
     refs = {inquiry.message.in_reply_to, *inquiry.message.references} - {None, ""}
     hist = History()
-    for row in candidates:
+    others: dict[int, dict] = {}
+    for n, row in enumerate(candidates):
         if inquiry.id is not None and row.get("id") == inquiry.id:
             continue
-        sender = _norm(row.get("sender_email"))
-        same_sender = bool(me) and sender == me
+        same_sender = bool(me) and (row.get("sender_email") or "").lower() == me
         hist.seen_sender += same_sender
         same_company = (bool(company) and _norm(row.get("company_name")) == company) or (
             bool(domain) and domain not in (free_mail or set()) and (row.get("sender_domain") or "").lower() == domain)
         hist.seen_company += same_company and not same_sender
         if row.get("message_id") and row["message_id"] in refs and (own_message_ids is None or row["message_id"] in own_message_ids):
             hist.reply_to_ours = True
-        other = _norm(row.get("body"))
-        if not same_sender and len(body) >= MIN_TEXT and len(other) >= MIN_TEXT:
-            score = fuzz.ratio(body, other, score_cutoff=SIMILAR_SCORE)
-            if score:
-                hist.similar_from_others.append((row.get("id"), row.get("sender_email") or "", float(score)))
-    hist.similar_from_others.sort(key=lambda x: -x[2])
+        if not same_sender and len(row.get("body") or "") >= MIN_TEXT:
+            others[n] = row
+    hist.similar_from_others = _similar(inquiry.message.body or inquiry.message.new_text, others)
     return hist
+
+
+@lru_cache(maxsize=4096)
+def _processed(text: str) -> str:
+    from rapidfuzz import utils
+
+    return utils.default_process(text)
+
+
+def _similar(body: str, others: dict[int, dict]) -> list[tuple[Any, str, float]]:
+    """Rows whose text is nearly the same (rapidfuzz's C loop over all of them, best first)."""
+    if len(body or "") < MIN_TEXT or not others:
+        return []
+    from rapidfuzz import fuzz, process, utils
+
+    choices = {n: _processed(row["body"]) for n, row in others.items()}
+    found = process.extract(utils.default_process(body), choices, scorer=fuzz.ratio, processor=None,
+                            score_cutoff=SIMILAR_SCORE, limit=20)
+    return [(others[n]["id"], others[n].get("sender_email") or "", float(score)) for _, score, n in found]

@@ -29,8 +29,14 @@ class Rules:
     platforms: dict[str, tuple[re.Pattern, list[str]]]
     labels: dict[str, str]  # label -> field
     label_re: re.Pattern = field(init=False)
+    one_line: re.Pattern = field(init=False)
+    two_line: re.Pattern | None = field(init=False)
 
     def __post_init__(self) -> None:
+        one = [p.pattern for p in self.quote_headers if r"\n" not in p.pattern]
+        two = [p.pattern for p in self.quote_headers if r"\n" in p.pattern]
+        self.one_line = re.compile("|".join(f"(?:{p})" for p in one), re.I)
+        self.two_line = re.compile("|".join(f"(?:{p})" for p in two), re.I) if two else None
         names = sorted(self.labels, key=len, reverse=True)
         alternatives = "|".join(re.escape(n) for n in names)
         self.label_re = re.compile(rf"^\s*({alternatives})\s*[:：]\s*(.*)$", re.I)
@@ -160,14 +166,14 @@ def _is_quote_header(lines: list[str], i: int) -> bool:
         return False
     if _header_block(lines, i):
         return True
-    window = line + ("\n" + lines[i + 1].strip() if i + 1 < len(lines) else "")
-    wrapped = line + " " + lines[i + 1].strip() if i + 1 < len(lines) else line
-    for pattern in rules().quote_headers:
-        if pattern.search(line) or (r"\n" in pattern.pattern and pattern.search(window)):
-            return True
-        if line.lower().startswith(("on ", "le ", "am ", "el ", "em ")) and len(line) < 120 and pattern.search(wrapped):
-            return True
-    return False
+    r = rules()
+    if r.one_line.search(line):
+        return True
+    following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    if following and r.two_line is not None and r.two_line.search(line + "\n" + following):
+        return True
+    wrapped_header = line.lower().startswith(("on ", "le ", "am ", "el ", "em ")) and len(line) < 120
+    return bool(following and wrapped_header and r.one_line.search(line + " " + following))
 
 
 def split_quote(text: str) -> tuple[str, str, str]:

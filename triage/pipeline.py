@@ -7,7 +7,9 @@ batch: bad inputs are collected, good ones are stored, nothing stops the batch.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -97,9 +99,7 @@ class _Stages:
 
     @classmethod
     def load(cls, profile: Profile) -> _Stages:
-        from triage.score import load_signals
-
-        return cls(signals=load_signals())
+        return cls(signals=_signals(os.environ.get("TRIAGE_HOME", "")))
 
     def run(self, inquiry: Inquiry, profile: Profile, options: Options, store) -> None:
         from triage import draft, followup, persona, score
@@ -114,6 +114,14 @@ class _Stages:
         if genuine:
             start = options.today or _received(inquiry)
             inquiry.followups = followup.plan_followups(inquiry, start=start)
+
+
+@lru_cache(maxsize=4)
+def _signals(home: str):
+    """The signal set, loaded and validated once per process (and per TRIAGE_HOME)."""
+    from triage.score import load_signals
+
+    return load_signals()
 
 
 def _received(inquiry: Inquiry) -> date:

@@ -137,12 +137,12 @@ def _multiplied(folded: str, end: int, value: float) -> float:
 
 def _stated_total(text: str, mentions: list[tuple[int, Quantity]]) -> Quantity | None:
     folded = fold(text)
-    for word in lexicon().words("quantity", "total_words"):
-        for hit in re.finditer(rf"\b{re.escape(word)}\b", folded):
-            near = [(min(abs(p - hit.end()), abs(hit.start() - p)), q) for p, q in mentions
-                    if 0 <= p - hit.end() < 60 or 0 <= hit.start() - p < 30]
-            if near:
-                return min(near, key=lambda dq: dq[0])[1]
+    totals = pattern("qty-total", tuple(lexicon().words("quantity", "total_words")), r"\b(?:{})\b")
+    for hit in totals.finditer(folded):
+        near = [(min(abs(p - hit.end()), abs(hit.start() - p)), q) for p, q in mentions
+                if 0 <= p - hit.end() < 60 or 0 <= hit.start() - p < 30]
+        if near:
+            return min(near, key=lambda dq: dq[0])[1]
     return None
 
 
@@ -353,12 +353,12 @@ def certifications(text: str, field: str | None = None) -> list[str]:
     names = lex.data["certifications"]["names"]
     aliases = lex.mapping("certifications", "aliases")
     canonical = {fold(n): n for n in names} | aliases
-    optional = lex.words("certifications", "optional")
+    optional = pattern("cert-optional", tuple(lex.words("certifications", "optional")), "(?:{})")
     regex = pattern("certs", tuple(canonical), r"(?<![\w-])(?:{})(?!\w)")
     found: list[str] = []
     for sentence in _sentences((field or "") + "\n" + text):
         folded = fold(sentence)
-        if any(o in folded for o in optional):
+        if optional.search(folded):
             continue
         for m in regex.finditer(folded):
             if _certification_word(sentence, m):

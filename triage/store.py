@@ -132,6 +132,7 @@ class Store:
         created = self.find(dedupe_key=row["dedupe_key"]) is None
         values = [stamp if c == "triaged_at" else _cell(row.get(c)) for c in _COLUMNS]
         (ident,) = self.conn.execute(_UPSERT, values).fetchone()
+        self.__dict__.get("_body_cache", {}).pop(ident, None)
         self.add_event(ident, "triaged" if created else "retriaged", at=stamp)
         return Saved(ident, created)
 
@@ -196,14 +197,34 @@ class Store:
         return self.conn.execute("SELECT count(*) FROM inquiries").fetchone()[0]
 
     def history_candidates(self, sender_email: str | None, sender_domain: str | None, *, exclude: str = "",
-                           limit: int = 500) -> list[dict[str, Any]]:
-        """Stored inquiries a new one may repeat: same sender or domain, and the most recent others."""
+                           limit: int = 100) -> list[dict[str, Any]]:
+        """Stored inquiries a new one may repeat: same sender or domain, and the 100 most recent others.
+
+        Texts are compared on their first 600 characters: enough to see a mass RFQ or a scam wave,
+        cheap enough to run on every inquiry of a large batch.
+        """
         sql = (
-            "SELECT id, sender_email, sender_domain, company_name, body, message_id, subject FROM inquiries "
-            "WHERE dedupe_key != ? AND (sender_email = ? OR sender_domain = ? OR id IN "
+            "SELECT id, sender_email, sender_domain, company_name, message_id, subject "
+            "FROM inquiries WHERE dedupe_key != ? AND (sender_email = ? OR sender_domain = ? OR id IN "
             "(SELECT id FROM inquiries ORDER BY id DESC LIMIT ?))"
         )
-        return list(self.db.query(sql, [exclude, sender_email or "", sender_domain or "", limit]))
+        keys = ("id", "sender_email", "sender_domain", "company_name", "message_id", "subject")
+        rows = [dict(zip(keys, row)) for row in self.conn.execute(sql, [exclude, sender_email or "", sender_domain or "", limit])]
+        bodies = self._bodies([r["id"] for r in rows])
+        for r in rows:
+            r["body"] = bodies.get(r["id"], "")
+        return rows
+
+    def _bodies(self, ids: list[int]) -> dict[int, str]:
+        """Stored texts by id, read once per process (history compares each new inquiry with many)."""
+        cache = self.__dict__.setdefault("_body_cache", {})
+        missing = [i for i in ids if i not in cache]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for ident, body in self.conn.execute(f"SELECT id, substr(body, 1, 600) FROM inquiries WHERE id IN ({marks})", chunk):
+                cache[ident] = body or ""
+        return {i: cache.get(i, "") for i in ids}
 
     # -- lookups cache -----------------------------------------------------------
 
