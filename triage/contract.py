@@ -6,7 +6,6 @@ object as each inquiry's record, and ``--json`` prints it.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from triage.model import Inquiry
@@ -40,7 +39,7 @@ def to_contract(inquiry: Inquiry) -> dict[str, Any]:
             "questions": inquiry.questions,
         },
         "language": inquiry.language,
-        "attachments": [asdict(a) for a in m.attachments],
+        "attachments": [{"name": a.name, "type": a.type, "size": a.size} for a in m.attachments],
         "platform_fields": m.platform_fields or None,
         "parse_notes": m.notes,
         "enrichment": inquiry.enrichment,
@@ -48,7 +47,8 @@ def to_contract(inquiry: Inquiry) -> dict[str, Any]:
         "category": judgment.category if judgment else None,
         "tier": judgment.tier if judgment else None,
         "verdict": judgment.verdict if judgment else None,
-        "signals": [asdict(h) for h in judgment.signals] if judgment else None,
+        "signals": [{"name": h.name, "group": h.group, "weight": h.weight, "description": h.description,
+                     "evidence": h.evidence} for h in judgment.signals] if judgment else None,
         "persona": {"type": persona.type, "confidence": round(persona.confidence, 2), "evidence": persona.evidence}
         if persona else None,
         "draft": {"subject": draft.subject, "body": draft.body} if draft else None,

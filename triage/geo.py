@@ -71,6 +71,10 @@ def cctld_country(domain: str) -> str | None:
     return {"uk": "GB"}.get(tld, tld.upper())
 
 
+# A run of digits with the separators phone numbers are written with; phonenumbers then judges it.
+_PHONE = re.compile(r"(?<![\w.])\+?\(?\d[\d\s().\-/]{5,20}\d(?![\w])")
+
+
 def phones(text: str, region: str | None) -> tuple[list[str], str | None]:
     """Phone numbers in ``text`` as E.164, and the country of the first one."""
     if not re.search(r"\d{3}", text):
@@ -78,8 +82,13 @@ def phones(text: str, region: str | None) -> tuple[list[str], str | None]:
     import phonenumbers
 
     found, country = [], None
-    for match in phonenumbers.PhoneNumberMatcher(text, region or "ZZ", leniency=phonenumbers.Leniency.POSSIBLE):
-        number = match.number
+    for candidate in _PHONE.findall(text):
+        try:
+            number = phonenumbers.parse(candidate, region or "ZZ")
+        except phonenumbers.NumberParseException:
+            continue
+        if not phonenumbers.is_possible_number(number):
+            continue
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         if e164 not in found:
             found.append(e164)

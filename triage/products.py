@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from triage.lexicon import fold
 from triage.model import ProductMatch
@@ -43,7 +42,15 @@ class Catalogue:
         self.first_words: dict[str, list[_Alias]] = {}
         for alias in self.aliases:
             self.first_words.setdefault(alias.words[0], []).append(alias)
-        self._near = lru_cache(maxsize=20_000)(self._nearest)
+        self._near_cache: dict[str, tuple[str, float]] = {}
+
+    def _near(self, word: str) -> tuple[str, float]:
+        found = self._near_cache.get(word)
+        if found is None:
+            if len(self._near_cache) > 50_000:
+                self._near_cache.clear()
+            found = self._near_cache[word] = self._nearest(word)
+        return found
 
     def _nearest(self, word: str) -> tuple[str, float]:
         if word in self.vocabulary or len(word) < 5 or word.isdigit():

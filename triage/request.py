@@ -205,11 +205,25 @@ def _cued(folded: str, position: int) -> bool:
     return bool(cues.search(before))
 
 
+# Cheap tests that let a date pattern's scan be skipped (regex scans dominate extraction time).
+_GATES = {
+    "ymd": lambda t, has_month: "20" in t,
+    "numeric": lambda t, has_month: "/" in t or "." in t,
+    "dmy_text": lambda t, has_month: has_month,
+    "mdy_text": lambda t, has_month: has_month,
+    "month_end": lambda t, has_month: has_month,
+    "ordinal": lambda t, has_month: "on the " in t,
+}
+
+
 def dates_in(text: str, today: date, *, us_dates: bool = False) -> list[tuple[int, date]]:
     folded = fold(text)
     months = _month_words()
+    has_month = bool(pattern("month-any", tuple(months), r"\b(?:{})\b").search(folded))
     out = []
     for kind, regex in _date_patterns():
+        if not _GATES[kind](folded, has_month):
+            continue
         for m in regex.finditer(folded):
             if any(abs(p - m.start()) < 4 for p, _ in out):
                 continue
@@ -262,7 +276,7 @@ def _date(y: int, m: int, d: int) -> date | None:
 
 def _weekdays(folded: str, today: date) -> list[tuple[int, date]]:
     days = lexicon().numbered("weekdays")
-    regex = pattern("weekdays", tuple(w for w in days if len(w) > 3), r"(?<!\w)(next\s+)?({})(?!\w)")
+    regex = pattern("weekdays", tuple(w for w in days if len(w) > 3), r"\b(next\s+)?({})\b")
     out = []
     for m in regex.finditer(folded):
         ahead = (days[m.group(2)] - today.weekday()) % 7 or 7
@@ -271,18 +285,24 @@ def _weekdays(folded: str, today: date) -> list[tuple[int, date]]:
 
 
 _RELATIVE = [
-    (re.compile(r"end of (?:this|the) month|fin de mes|final de mes|fin du mois|ende des monats|monatsende"), "month_end"),
-    (re.compile(r"end of next week|fin de la (?:semana|semaine) (?:que viene|prochaine)|ende nächster woche"), "next_week_end"),
-    (re.compile(r"end of (?:this |the )?week|fin de semana|fin de la semaine|ende der woche"), "week_end"),
-    (re.compile(r"\b(?:kw|cw|week)\s?(\d{1,2})\b"), "iso_week"),
-    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(?:the next\s+)?(\d{1,2}|one|two|three|four|five|six|dos|tres|deux|trois|zwei|drei)\s+(?:days|dias|días|jours|tagen)"), "days"),
-    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(?:the next\s+)?(\d{1,2}|one|two|three|four|five|six|dos|tres|deux|trois|zwei|drei)\s+(?:weeks|semanas|semaines|wochen)"), "weeks"),
+    (re.compile(r"end of (?:this|the) month|fin de mes|final de mes|fin du mois|ende des monats|monatsende"), "month_end",
+     ("end", "fin")),
+    (re.compile(r"end of next week|fin de la (?:semana|semaine) (?:que viene|prochaine)|ende nächster woche"),
+     "next_week_end", ("end", "fin")),
+    (re.compile(r"end of (?:this |the )?week|fin de semana|fin de la semaine|ende der woche"), "week_end", ("end", "fin")),
+    (re.compile(r"\b(?:kw|cw|week)\s?(\d{1,2})\b"), "iso_week", ("kw", "cw", "week")),
+    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(?:the next\s+)?(\d{1,2}|one|two|three|four|five|six|dos|tres|deux|trois|zwei|drei)\s+(?:days|dias|días|jours|tagen)"), "days",
+     ("day", "dia", "jour", "tag")),
+    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(?:the next\s+)?(\d{1,2}|one|two|three|four|five|six|dos|tres|deux|trois|zwei|drei)\s+(?:weeks|semanas|semaines|wochen)"), "weeks",
+     ("week", "seman", "wochen")),
 ]
 
 
 def _relative(folded: str, today: date) -> list[tuple[int, date]]:
     out = []
-    for regex, kind in _RELATIVE:
+    for regex, kind, needles in _RELATIVE:
+        if not any(n in folded for n in needles):
+            continue
         for m in regex.finditer(folded):
             found = _relative_date(kind, m, today)
             if found:
@@ -350,13 +370,33 @@ def destination(text: str, field: str | None = None) -> str | None:
 def certifications(text: str, field: str | None = None) -> list[str]:
     """Product approvals the buyer requires, in canonical spelling, optional ones left out."""
     lex = lexicon()
-    names = lex.data["certifications"]["names"]
-    aliases = lex.mapping("certifications", "aliases")
-    canonical = {fold(n): n for n in names} | aliases
+    canonical = _canonical_certifications(lex)
     optional = pattern("cert-optional", tuple(lex.words("certifications", "optional")), "(?:{})")
     regex = pattern("certs", tuple(canonical), r"(?<![\w-])(?:{})(?!\w)")
+    whole = (field or "") + "\n" + text
+    folded = fold(whole)
+    if len(folded) != len(whole):  # accents changed the length: positions differ, fold per sentence
+        return _certifications_by_sentence(whole, canonical, regex, optional, lex)
+    found = [canonical[m.group(0).lower()] for m in regex.finditer(folded)
+             if _certification_word(whole, m) and not optional.search(_sentence_at(folded, m.start()))]
+    documents = set(lex.data["certifications"].get("documents", []))
+    return [c for c in dict.fromkeys(found) if c not in documents]
+
+
+def _canonical_certifications(lex) -> dict[str, str]:
+    return lex._view(("cert-canonical",), lambda: {fold(n): n for n in lex.data["certifications"]["names"]}
+                     | lex.mapping("certifications", "aliases"))
+
+
+def _sentence_at(text: str, position: int) -> str:
+    start = max(text.rfind(ch, 0, position) for ch in ".!?;\n") + 1
+    ends = [i for i in (text.find(ch, position) for ch in ".!?;\n") if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
+
+
+def _certifications_by_sentence(whole, canonical, regex, optional, lex) -> list[str]:
     found: list[str] = []
-    for sentence in _sentences((field or "") + "\n" + text):
+    for sentence in _sentences(whole):
         folded = fold(sentence)
         if optional.search(folded):
             continue

@@ -197,8 +197,8 @@ class Store:
         return self.conn.execute("SELECT count(*) FROM inquiries").fetchone()[0]
 
     def history_candidates(self, sender_email: str | None, sender_domain: str | None, *, exclude: str = "",
-                           limit: int = 100) -> list[dict[str, Any]]:
-        """Stored inquiries a new one may repeat: same sender or domain, and the 100 most recent others.
+                           limit: int = 60) -> list[dict[str, Any]]:
+        """Stored inquiries a new one may repeat: same sender or domain, and the 60 most recent others.
 
         Texts are compared on their first 600 characters: enough to see a mass RFQ or a scam wave,
         cheap enough to run on every inquiry of a large batch.
