@@ -130,7 +130,7 @@ def main() -> None:
     import enrich_bench
     import queue_bench
 
-    e = enrich_bench.run()
+    e = enrich_bench.run(workers=16)  # the CLI default
     print(f"enrichment: {e}")
     q = queue_bench.run()
     print(f"queue: {q}")

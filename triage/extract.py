@@ -20,7 +20,7 @@ _WEB = re.compile(r"(?<![@\w.])((?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[
 _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-žA-Z'’.-]+"
 _NAME = re.compile(rf"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Eng|Ing|Sr|Sra)\.?\s+)?({_NAME_WORD}(?:\s+(?:{_NAME_WORD}|[A-Z]\.|de|da|van|von|der|den|del|la|el|al|bin|dos|do)){{0,4}})\s*$")
 _INTRO_NAME = re.compile(rf"(?i:my name is|i am|i'm|this is|me llamo|mi nombre es|soy|meu nome é|sou|je suis|je m'appelle|ich bin|mein name ist|sono)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})")
-_JOINED = re.compile(r"\s+([|·•]|[-–—]|,)\s+")
+_JOINED = re.compile(r"\s+([|·•]|[-–—])\s+|\s*(,)\s+")
 
 
 def extract(message: Message, profile: Profile, *, today: date | None = None) -> Inquiry:
@@ -71,8 +71,8 @@ def _split_title_line(line: str) -> list[str]:
     match = _JOINED.search(line)
     if not match or re.search(r"\d{3}|@", line) or not _title_words(line[:match.start()]):
         return [line]
-    left, sep, right = line[:match.start()].strip(), match.group(1), line[match.end():].strip()
-    companyish = _has_company_suffix(right) or _has_company_word(right)
+    left, sep, right = line[:match.start()].strip(), match.group(1) or match.group(2), line[match.end():].strip()
+    companyish = (_has_company_suffix(right) or _has_company_word(right)) and len(right.split()) >= 2
     if (sep in "|·•" and not _title_words(right)) or (sep not in "|·•" and companyish and not _title_words(right)):
         return [left, *_split_title_line(right)]
     return [line]
@@ -192,9 +192,9 @@ def _title(sig: list[str], name_at: int | None) -> str | None:
 
 def _headline_title(text: str) -> str | None:
     """A profile headline such as 'Founder & CEO at Stroomhuis' (LinkedIn)."""
-    match = re.search(r"^([^\n]{2,60}?)\s+at\s+[^\n]+$", text[:1500], re.M)
-    if match and _title_words(match.group(1)) and len(match.group(1).split()) <= 6:
-        return match.group(1).strip()
+    for match in re.finditer(r"^([^\n]{2,60}?)\s+at\s+[^\n]+$", text[:1500], re.M):
+        if _title_words(match.group(1)) and len(match.group(1).split()) <= 6:
+            return match.group(1).strip()
     return None
 
 
@@ -276,7 +276,7 @@ def _text_company(text: str) -> str | None:
     match = _TEXT_COMPANY.search(text[:2000])
     if match:
         return match.group(1).strip()
-    match = re.search(r"\b((?:[A-Z][\w&'-]+\s){1,4}(?:Ltd|LLC|Inc|GmbH|Limited|Co\., Ltd|Pty Ltd|Electricals|Trading(?: Co\.)?))\b\.?", text[:2000])
+    match = re.search(r"\b((?:(?:[A-Z][\w'-]+|&)[ \t]){1,4}(?:Ltd|LLC|Inc|GmbH|Limited|Co\., Ltd|Pty Ltd|Electricals|Trading(?: Co\.)?))\b\.?", text[:2000])
     return match.group(1).strip() if match else None
 
 

@@ -341,7 +341,11 @@ _GENERIC_LABEL = re.compile(r"^[A-Z][\w /()-]{1,30}:\s")
 
 
 def _generic_label(lines: list[str], j: int) -> bool:
-    return j < len(lines) and bool(_GENERIC_LABEL.match(lines[j].strip()))
+    """A 'Label: value' line that starts a run of such lines (form metadata), not a sentence of the message."""
+    if j >= len(lines) or not _GENERIC_LABEL.match(lines[j].strip()):
+        return False
+    following = next((ln.strip() for ln in lines[j + 1:] if ln.strip()), "")
+    return not following or bool(_GENERIC_LABEL.match(following)) or following.startswith(("--", "__", "=="))
 
 
 def _section_title(lines: list[str], j: int) -> bool:

@@ -22,7 +22,16 @@ _SKU = re.compile(r"\b[A-Z]{1,4}-[A-Z0-9]{2,6}\b")
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(fold(text).replace("-", " "))
+    return [stem(w) for w in _TOKEN.findall(fold(text).replace("-", " "))]
+
+
+def stem(word: str) -> str:
+    """A plural's singular, roughly ('boxes' -> 'box', 'placas' -> 'placa'), the same on both sides of a match."""
+    if len(word) > 4 and word.endswith(("xes", "ches", "shes", "sses", "zes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class Catalogue:
         self.products = {p.sku: p for p in profile.products}
         self.aliases = [a for p in profile.products for a in _aliases(p)]
         self.vocabulary = frozenset(w for a in self.aliases for w in a.words)
+        self.excludes = {p.sku: frozenset(w for e in p.excludes for w in tokens(e)) for p in profile.products}
         self.first_words: dict[str, list[_Alias]] = {}
         for alias in self.aliases:
             self.first_words.setdefault(alias.words[0], []).append(alias)
@@ -84,7 +94,7 @@ class Catalogue:
         for i, (word, closeness) in enumerate(words):
             for alias in self.first_words.get(word, ()):
                 score, span = _window_score(alias.words, plain, i, closeness)
-                if score >= MIN_SCORE:
+                if score >= MIN_SCORE and not self.excludes[alias.sku] & set(plain[i + span:i + span + 3]):
                     hits.append((alias.sku, i, i + span, score, alias.text))
         return hits
 
@@ -106,14 +116,15 @@ def _aliases(product: Product) -> list[_Alias]:
 
 
 def _window_score(alias: tuple[str, ...], words: list[str], start: int, closeness: float) -> tuple[float, int]:
-    """(score, span): all alias words within len(alias) + 2 words from ``start``; 100 when adjacent and exact."""
+    """(score, span): all alias words within len(alias) + 2 words from ``start``; 100 when adjacent and
+    exact, 10 points less for each word in between."""
     if len(alias) == 1:
         return closeness, 1
     window = words[start:start + len(alias) + 2]
     if not all(w in window for w in alias[1:]):
         return 0.0, 0
     span = max(window.index(w) for w in alias[1:]) + 1
-    return closeness * len(alias) / span, span
+    return closeness * (1 - 0.1 * (span - len(alias))), span
 
 
 def _dominated(sku: str, start: int, end: int, hits) -> bool:

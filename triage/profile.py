@@ -27,6 +27,7 @@ class Product:
     price_max: float | None = None
     unit: str = "pcs"
     certifications: list[str] = field(default_factory=list)
+    excludes: list[str] = field(default_factory=list)  # words right after a name that make it another product
 
     @property
     def price(self) -> float | None:
@@ -121,6 +122,7 @@ def _product(raw: Any, path: Path, index: int) -> Product:
             price_max=None if price[-1] is None else float(price[-1]),
             unit=str(raw.get("unit", "pcs")),
             certifications=[str(c) for c in raw.get("certifications", [])],
+            excludes=[str(e) for e in raw.get("excludes", [])],
         )
     except (TypeError, ValueError) as exc:
         raise ProfileError(f"{path}: products[{index}] ({raw['sku']}): {exc}") from None

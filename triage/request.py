@@ -125,6 +125,11 @@ def _ignored(folded: str, start: int, end: int) -> bool:
     ignore = pattern("qty-ignore", tuple(lex.words("quantity", "ignore_before")), r"(?<!\w)(?:{})(?!\w)")
     if ignore.search(before):
         return True
+    counts_else = pattern("qty-after", tuple(lex.words("quantity", "ignore_after")), r"^[^.;:\n]{{0,15}}?(?<!\w)(?:{})(?!\w)")
+    if counts_else.search(after):
+        return True
+    if any(re.search(r + r"$", folded[max(0, start - 60):start]) for r in lex.data["quantity"].get("revision", [])):
+        return True
     monthly = any(after.lstrip(" /").startswith(w.lstrip("/")) for w in lex.words("quantity", "per_period"))
     return monthly and not re.search(r"\bfor\s+\d+\s+months?\b|\bdurante\s+\d+\s+mes", folded[end:end + 60])
 
@@ -140,15 +145,18 @@ def _stated_total(text: str, mentions: list[tuple[int, Quantity]]) -> Quantity |
     totals = pattern("qty-total", tuple(lexicon().words("quantity", "total_words")), r"\b(?:{})\b")
     for hit in totals.finditer(folded):
         near = [(min(abs(p - hit.end()), abs(hit.start() - p)), q) for p, q in mentions
-                if 0 <= p - hit.end() < 60 or 0 <= hit.start() - p < 30]
+                if 0 <= p - hit.end() < 25 or 0 <= hit.start() - p < 20]
         if near:
             return min(near, key=lambda dq: dq[0])[1]
     return None
 
 
 def _sum(mentions: list[tuple[int, Quantity]]) -> Quantity:
-    unit = mentions[0][1].unit
+    units = [q.unit for _, q in mentions]
+    unit = "pcs" if "pcs" in units else units[0]
     same = [q.value for _, q in mentions if q.unit == unit]
+    if max(same) >= 100:
+        same = [v for v in same if v >= 10]  # '3 pcs of each as samples' beside 10,000 pcs
     distinct = list(dict.fromkeys(same))
     if len(distinct) > 1 and max(distinct) == sum(distinct) - max(distinct):
         return Quantity(max(distinct), unit)  # items and their total both written
