@@ -73,7 +73,10 @@ def _split_title_line(line: str) -> list[str]:
         return [line]
     left, sep, right = line[:match.start()].strip(), match.group(1) or match.group(2), line[match.end():].strip()
     companyish = (_has_company_suffix(right) or _has_company_word(right)) and len(right.split()) >= 2
-    if (sep in "|·•" and not _title_words(right)) or (sep not in "|·•" and companyish and not _title_words(right)):
+    departments = lexicon().words("titles", "departments")
+    department = fold(right.split()[0]).strip("&,.") in departments
+    if (sep in "|·•" and not _title_words(right)) or (
+            sep not in "|·•" and companyish and not department and not _title_words(right)):
         return [left, *_split_title_line(right)]
     return [line]
 
@@ -118,11 +121,10 @@ def registrable_domain(host: str) -> str:
 
 def _contact(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: list[str]) -> None:
     name_at = _signature_name(sig, source.from_name)
-    display = _display_name(source.from_name)
     signed = sig[name_at] if name_at is not None else None
-    if signed and display and len(display.split()) > len(signed.split()) and signed.split()[0] in display:
-        signed = display  # 'Ahmed' signing for 'Ahmed Raza'
-    inquiry.contact_name = signed or _clean_name(fields.get("name", "")) or display or _intro_name(source.new_text)
+    named = [n for n in (signed, _clean_name(fields.get("name", "")), _display_name(source.from_name),
+                         _platform_name(source), _intro_name(source)) if n]
+    inquiry.contact_name = _fullest(named)
     inquiry.contact_title = _title(sig, name_at) or _headline_title(source.text)
     websites = [w for line in sig for w in _websites(line)] + _websites(fields.get("website", ""))
     inquiry.website = websites[0] if websites else None
@@ -167,9 +169,52 @@ def _display_name(name: str) -> str | None:
     return name.strip() or None
 
 
-def _intro_name(text: str) -> str | None:
-    match = _INTRO_NAME.search(text[:1500])
-    return match.group(1) if match else None
+def _fullest(names: list[str]) -> str | None:
+    """The first name found, unless a later one says the same more fully ('Ahmed' signing for 'Ahmed Raza')."""
+    if not names:
+        return None
+    first = names[0]
+    for other in names[1:]:
+        words = other.split()
+        if len(words) > len(first.split()) and first.split()[0] == words[0] and not other[0].isdigit():
+            return other
+    return first
+
+
+_GREETING = re.compile(r"^(?:dear|hello|hi|hey|good|greetings|thanks|thank|regards|best|kind|ok|yes|no)\b", re.I)
+_CHAT_INTRO = re.compile(rf"^({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})(?:[.,]\s|\s+(?:from|de|da|von|here)\b)", re.M)
+_CHAT_FROM = re.compile(rf"\b({_NAME_WORD}\s+{_NAME_WORD})\s+(?:from|de|da|von)\s+[A-Z]")
+_LINKEDIN = re.compile(r"^(.{3,60}?) sent the following message", re.M)
+
+
+def _intro_name(source: Message) -> str | None:
+    """'My name is ...', and in chats a line opening with the writer's name ('Brian Otieno. Kenbuild ...')."""
+    text = source.new_text[:1500]
+    match = _INTRO_NAME.search(text)
+    if match:
+        return match.group(1)
+    if source.platform in ("chat", "whatsapp", "wechat", "linkedin"):
+        for regex in (_CHAT_INTRO, _CHAT_FROM):
+            for match in regex.finditer(text):
+                if not _GREETING.match(match.group(1)) and not _title_words(match.group(1)):
+                    return match.group(1)
+    return None
+
+
+def _platform_name(source: Message) -> str | None:
+    """A platform page's buyer name: LinkedIn's 'X sent the following message', or a name line over a country line."""
+    if source.kind != "text" or not source.platform:
+        return None
+    match = _LINKEDIN.search(source.text[:1000])
+    if match:
+        return match.group(1).strip()
+    from triage import geo
+
+    lines = _lines(source.text[:1500])
+    for line, following in zip(lines, lines[1:]):
+        if _NAME.match(line) and ":" not in line and geo.country_from_text(following) and not _title_words(line):
+            return line
+    return None
 
 
 def _title_words(line: str) -> bool:
