@@ -181,7 +181,7 @@ def _compiled_date_patterns(months: tuple[str, ...]):
         ("dmy_text", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s*(?:de\s+|of\s+)?({month_alt})\.?,?(?:\s+(?:de\s+)?(20\d\d))?\b", re.I)),
         ("mdy_text", re.compile(rf"\b({month_alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(20\d\d))?\b", re.I)),
         ("numeric", re.compile(r"(?<![\d.,/])(\d{1,2})/(\d{1,2})(?:/(20\d\d|\d\d))?(?![\d/]|\.\d)")),
-        ("numeric", re.compile(r"(?<![\d.,])(\d{1,2})\.(\d{1,2})\.(20\d\d)\b")),
+        ("dotted", re.compile(r"(?<![\d.,])(\d{1,2})\.(\d{1,2})\.(20\d\d)\b")),
         ("month_end", re.compile(rf"\b(?:end of|fin de|finales de|fim de|final de|fin|ende|ultimo|late)\s+({month_alt})\b", re.I)),
         ("ordinal", re.compile(r"\bon the (\d{1,2})(?:st|nd|rd|th)\b")),
     ]
@@ -213,32 +213,42 @@ def _cued(folded: str, position: int) -> bool:
     return bool(cues.search(before))
 
 
-# Cheap tests that let a date pattern's scan be skipped (regex scans dominate extraction time).
-_GATES = {
-    "ymd": lambda t, has_month: "20" in t,
-    "numeric": lambda t, has_month: "/" in t or "." in t,
-    "dmy_text": lambda t, has_month: has_month,
-    "mdy_text": lambda t, has_month: has_month,
-    "month_end": lambda t, has_month: has_month,
-    "ordinal": lambda t, has_month: "on the " in t,
-}
-
-
 def dates_in(text: str, today: date, *, us_dates: bool = False) -> list[tuple[int, date]]:
+    """Every date written in ``text``, resolved against ``today``, with its position.
+
+    Regex scans are the cost here, so each pattern runs only on short windows around the
+    places it can match: month words, slashes, '.20' of a dotted year, 'on the'.
+    """
     folded = fold(text)
     months = _month_words()
-    has_month = bool(pattern("month-any", tuple(months), r"\b(?:{})\b").search(folded))
-    out = []
-    for kind, regex in _date_patterns():
-        if not _GATES[kind](folded, has_month):
-            continue
-        for m in regex.finditer(folded):
-            if any(abs(p - m.start()) < 4 for p, _ in out):
+    patterns = dict(_date_patterns())
+    out: list[tuple[int, date]] = []
+    for kind, start, segment in _date_windows(folded, months):
+        for m in patterns[kind].finditer(segment):
+            position = start + m.start()
+            if any(abs(p - position) < 4 for p, _ in out):
                 continue
             found = _resolve(kind, m, months, today, us_dates)
             if found:
-                out.append((m.start(), found))
+                out.append((position, found))
     return out
+
+
+def _date_windows(folded: str, months: dict[str, int]):
+    """(pattern kind, offset, text window) for every place a date pattern could match."""
+    month_any = pattern("month-any", tuple(months), r"\b(?:{})\b")
+    for m in month_any.finditer(folded):
+        start = max(0, m.start() - 25)
+        segment = folded[start:m.end() + 30]
+        for kind in ("dmy_text", "mdy_text", "month_end"):
+            yield kind, start, segment
+    for needle, kind, before, after in (("/", "numeric", 6, 12), (".20", "dotted", 6, 6), ("20", "ymd", 1, 10),
+                                        ("on the ", "ordinal", 0, 14)):
+        i = folded.find(needle)
+        while i >= 0:
+            start = max(0, i - before)
+            yield kind, start, folded[start:i + len(needle) + after]
+            i = folded.find(needle, i + len(needle) + after)
 
 
 def _resolve(kind: str, m: re.Match, months: dict[str, int], today: date, us_dates: bool) -> date | None:
