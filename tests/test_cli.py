@@ -119,7 +119,11 @@ def test_installed_script_finds_its_data(tmp_path):
     result = subprocess.run([script, "inquiry", "--offline", "--json", str(EXAMPLE)], capture_output=True,
                             text=True, env=env, cwd=tmp_path, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.splitlines()[-1])["tier"] in {"A", "B", "C", "D"}
+    record = json.loads(result.stdout.splitlines()[-1])
+    assert record["tier"] in {"A", "B", "C", "D"} and record["persona"]["type"] and record["draft"]["body"]
+    signals = subprocess.run([script, "signals", "test"], capture_output=True, text=True, env=env, cwd=tmp_path,
+                             timeout=120)
+    assert signals.returncode == 0, signals.stdout + signals.stderr
 
 
 @pytest.mark.parametrize("args", [["show", "abc"], ["list", "--tier", "Z"], ["eval", "/no/such/dir"]])
