@@ -130,3 +130,16 @@ def test_installed_script_finds_its_data(tmp_path):
 def test_usage_errors_exit_non_zero_without_traceback(args):
     result = run(*args)
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_phishing_gets_a_warning_and_no_draft():
+    from conftest import INQUIRIES
+
+    if not INQUIRIES.exists():
+        pytest.skip("../shared/inquiries is not beside the checkout")
+    result = run("inquiry", "--offline", "--no-store", str(INQUIRIES / "d029.eml"))
+    assert "Warning" in result.output and "Do not click its links" in result.output
+    assert "Draft" not in result.output
+    record = json.loads(run("inquiry", "--offline", "--no-store", "--json", str(INQUIRIES / "d029.eml")).output
+                        .splitlines()[-1])
+    assert record["category"] == "phishing" and record["tier"] == "D" and record["draft"] is None

@@ -49,6 +49,8 @@ class Catalogue:
         self.aliases = [a for p in profile.products for a in _aliases(p)]
         self.vocabulary = frozenset(w for a in self.aliases for w in a.words)
         self.excludes = {p.sku: frozenset(w for e in p.excludes for w in tokens(e)) for p in profile.products}
+        # one-word names ('gfci', 'dimmer'): inside another product's phrase they mean that other product
+        self.single = {a.words[0]: a.sku for a in self.aliases if len(a.words) == 1}
         self.first_words: dict[str, list[_Alias]] = {}
         for alias in self.aliases:
             self.first_words.setdefault(alias.words[0], []).append(alias)
@@ -94,9 +96,14 @@ class Catalogue:
         for i, (word, closeness) in enumerate(words):
             for alias in self.first_words.get(word, ()):
                 score, span = _window_score(alias.words, plain, i, closeness)
-                if score >= MIN_SCORE and not self.excludes[alias.sku] & set(plain[i + span:i + span + 3]):
+                if score >= MIN_SCORE and not self._foreign(alias, plain[i:i + span]) \
+                        and not self.excludes[alias.sku] & set(plain[i + span:i + span + 3]):
                     hits.append((alias.sku, i, i + span, score, alias.text))
         return hits
+
+    def _foreign(self, alias: _Alias, window: list[str]) -> bool:
+        """A word in the gaps of a loose phrase match that names another product of ours."""
+        return any(self.single.get(w, alias.sku) != alias.sku for w in window if w not in alias.words)
 
     def _sku_mentions(self, text: str):
         for match in _SKU.finditer(text):

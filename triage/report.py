@@ -40,6 +40,7 @@ def render(record: dict[str, Any], *, lang: str = "en", color: bool | None = Non
     lines += _background(record, t)
     lines += _judgment(record, t)
     lines += _persona(record, t, advice)
+    lines += _warning(record, t)
     lines += _draft(record, t)
     lines += _followups(record, t)
     lines += _notes(record, t)
@@ -145,6 +146,16 @@ def _persona(r: dict[str, Any], t: dict[str, str], advice: list[str] | None) -> 
     out += [_row("", safe(e)[:120]) for e in p["evidence"][:4]]
     out += [_row(t["handle"] if i == 0 else "", f"- {a}") for i, a in enumerate(advice or [])]
     return out
+
+
+def _warning(r: dict[str, Any], t: dict[str, str]) -> list[str]:
+    if r.get("category") not in ("phishing", "scam"):
+        return []
+    from triage.draft import warning
+
+    lines = warning(r)
+    return [_row(t["warning"] if i == 0 else "", click.style(safe(line), fg="red" if i == 0 else None))
+            for i, line in enumerate(lines)]
 
 
 def _draft(r: dict[str, Any], t: dict[str, str]) -> list[str]:
