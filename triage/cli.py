@@ -8,7 +8,6 @@ imported inside the command that needs it, so `triage --help` stays fast.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
@@ -17,39 +16,12 @@ from pathlib import Path
 import click
 
 from triage import __version__
+from triage.cli_common import errors
 from triage.cli_admin import COMMANDS as ADMIN_COMMANDS
 from triage.cli_followup import COMMANDS as FOLLOWUP_COMMANDS
 from triage.cli_signals import COMMANDS as SIGNAL_COMMANDS
 
 PASTE_END = "."
-
-
-def errors(func):
-    """TriageError -> a one-line click error; Ctrl-C -> exit 130 quietly."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from triage.errors import TriageError
-
-        try:
-            return func(*args, **kwargs)
-        except TriageError as exc:
-            raise click.ClickException(str(exc)) from None
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-        except BrokenPipeError:  # `triage list | head`: the reader left; stop quietly
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(0)
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the last guard: one line, never a traceback
-            if os.environ.get("TRIAGE_DEBUG"):
-                raise
-            raise click.ClickException(f"internal error ({type(exc).__name__}: {exc}); "
-                                       "set TRIAGE_DEBUG=1 to see the traceback") from None
-
-    return wrapper
 
 
 def lang_option(func):
@@ -346,5 +318,14 @@ def init(catalogue, force, defaults):
     click.echo(f"profile written to {path}")
 
 
+def _guarded(command: click.Command) -> click.Command:
+    """Every command and sub-command of the stage modules gets the same error guard as ours."""
+    if command.callback is not None:
+        command.callback = errors(command.callback)
+    for sub in getattr(command, "commands", {}).values():
+        _guarded(sub)
+    return command
+
+
 for _command in SIGNAL_COMMANDS + FOLLOWUP_COMMANDS + ADMIN_COMMANDS:
-    main.add_command(_command)
+    main.add_command(_guarded(_command))

@@ -25,18 +25,10 @@ def _command(func):
 
 
 def _errors(func):
-    """Library errors become one-line click errors."""
+    """Library errors become one-line click errors (see triage.cli_common.errors)."""
+    from triage.cli_common import errors
 
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from triage.errors import TriageError
-
-        try:
-            return func(*args, **kwargs)
-        except TriageError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
+    return errors(func)
 
 
 def db_option(func):

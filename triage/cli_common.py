@@ -1,0 +1,37 @@
+"""What every command shares: library errors as one line, no traceback ever reaching the user."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+
+
+def errors(func):
+    """TriageError -> a one-line click error; Ctrl-C -> exit 130 quietly."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from triage.errors import TriageError
+
+        try:
+            return func(*args, **kwargs)
+        except TriageError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:  # `triage list | head`: the reader left; stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last guard: one line, never a traceback
+            if os.environ.get("TRIAGE_DEBUG"):
+                raise
+            raise click.ClickException(f"internal error ({type(exc).__name__}: {exc}); "
+                                       "set TRIAGE_DEBUG=1 to see the traceback") from None
+
+    return wrapper
