@@ -6,7 +6,6 @@ modules are imported inside the commands so that ``triage --help`` stays fast.
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import date
 from pathlib import Path

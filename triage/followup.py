@@ -8,13 +8,13 @@ preferred purposes to the front. Step 0 is the first reply, due on ``start``.
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
 from triage.model import FollowUp
 from triage.paths import shipped, user_dir
@@ -69,28 +69,13 @@ def _stamp(path: Path) -> float | None:
 
 @lru_cache(maxsize=16)
 def _load_cadence(path: Path, user: Path, _path_stamp, user_stamp) -> Cadence:
-    data = _read(path)
+    data = read_toml(path)
     if user_stamp is not None and user.is_file():
-        data = _merge(data, _read(user))
+        data = merge(data, read_toml(user), extend_lists=False)
         path = user
     return parse_cadence(data, str(path))
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DataFileError(f"{path}: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"{path}: not valid TOML: {exc}") from None
-
-
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        both_tables = isinstance(value, dict) and isinstance(out.get(key), dict)
-        out[key] = _merge(out[key], value) if both_tables else value
-    return out
 
 
 def parse_cadence(data: dict[str, Any], where: str) -> Cadence:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
 from triage.paths import shipped, user_dir
 
@@ -100,22 +100,7 @@ class Lexicon:
 
 @cache
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(f"{path}: {exc}") from None
-
-
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        elif isinstance(value, list) and isinstance(out.get(key), list):
-            out[key] = out[key] + value
-        else:
-            out[key] = value
-    return out
+    return read_toml(path)
 
 
 def lexicon() -> Lexicon:
@@ -140,7 +125,7 @@ def _lexicon(user: Path | None) -> Lexicon:
     path = shipped("playbooks") / "extract.toml"
     data = _load(path)
     if user is not None:
-        data = _merge(data, _load(user))
+        data = merge(data, _load(user))
         path = user
     return Lexicon(data, path)
 

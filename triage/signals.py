@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_left
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 from datetime import date

@@ -9,32 +9,15 @@ there is one: the user's lists are added to the shipped ones.
 from __future__ import annotations
 
 import os
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
 from triage.paths import shipped, user_dir
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(f"{path}: {exc}") from exc
-
-
-def _merge(base: dict, extra: dict) -> dict:
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, list) and isinstance(out.get(key), list):
-            out[key] = out[key] + value
-        elif isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def load(name: str) -> dict[str, Any]:
@@ -50,9 +33,9 @@ def _user_enrich(home: str | None) -> Path:
 
 @cache
 def _load(name: str, user: Path) -> dict[str, Any]:
-    data = _read(shipped("playbooks") / "enrich" / f"{name}.toml")
+    data = read_toml(shipped("playbooks") / "enrich" / f"{name}.toml")
     if user.is_file():
-        data = _merge(data, _read(user))
+        data = merge(data, read_toml(user))
     return _checked(name, data)
 
 
