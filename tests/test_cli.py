@@ -143,3 +143,13 @@ def test_phishing_gets_a_warning_and_no_draft():
     record = json.loads(run("inquiry", "--offline", "--no-store", "--json", str(INQUIRIES / "d029.eml")).output
                         .splitlines()[-1])
     assert record["category"] == "phishing" and record["tier"] == "D" and record["draft"] is None
+
+
+def test_export_ics_writes_the_follow_ups(tmp_path):
+    run("inquiry", "--offline", str(EXAMPLE))
+    target = tmp_path / "followups.ics"
+    result = run("export", "--ics", str(target))
+    assert result.exit_code == 0, result.output
+    text = target.read_text()
+    assert text.startswith("BEGIN:VCALENDAR") and text.count("BEGIN:VEVENT") >= 2
+    assert "Nordvolt" in text or "Henrik" in text
