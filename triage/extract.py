@@ -285,8 +285,19 @@ def _signature_company(sig: list[str], contact: str | None) -> str | None:
     for test in (_has_company_suffix, lambda ln: _has_company_word(ln) and not _title_words(ln)):
         candidates = [ln for ln in plain if test(ln)]
         if candidates:
-            return re.sub(r"^(?:at|@)\s+", "", candidates[0]).strip(" |,")
+            return _without_place(re.sub(r"^(?:at|@)\s+", "", candidates[0]).strip(" |,"))
     return _after_title(sig, contact)
+
+
+def _without_place(line: str) -> str:
+    """'Obi Electrical Ltd, Lagos, Nigeria' -> 'Obi Electrical Ltd': what follows the legal form is an address."""
+    suffixes = tuple(lexicon().words("company", "suffixes"))
+    regex = pattern("company-suffix-end", suffixes, r"(?<![\w])(?:{})(?![\w])")
+    folded = fold(line)
+    ends = [m.end() for m in regex.finditer(folded)] if len(folded) == len(line) else []
+    if ends and re.match(r"\s*(?:,|\s[-–—|]\s)\s*\S", line[ends[-1]:]):
+        return line[:ends[-1]].rstrip(" ,")
+    return line
 
 
 def _plain_line(line: str, contact: str | None) -> bool:
