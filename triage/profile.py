@@ -46,6 +46,7 @@ class Profile:
     products: list[Product]
     path: Path
     demo: bool = False
+    not_made: list[str] = field(default_factory=list)  # what buyers ask for that we do not make
 
     def product(self, sku: str) -> Product | None:
         return next((p for p in self.products if p.sku == sku), None)
@@ -96,6 +97,7 @@ def parse_profile(data: dict[str, Any], path: Path, *, demo: bool = False) -> Pr
         products=products,
         path=path,
         demo=demo,
+        not_made=[str(w) for w in _table(data, "catalogue", path).get("not_made", [])],
     )
 
 

@@ -44,6 +44,11 @@ def write_profile(*, catalogue: Path | None = None, force: bool = False,
         data["certifications"]["held"] = [c.strip() for c in answer.split(",") if c.strip()]
     if catalogue:
         data["products"] = products_from_csv(catalogue)
+        data["catalogue"] = {"not_made": []}  # the demo's list describes the demo's range, not yours
+    if ask:
+        not_made = ask("Products buyers ask for that you do NOT make (comma separated)",
+                       default=", ".join(data.get("catalogue", {}).get("not_made", [])))
+        data["catalogue"] = {"not_made": [w.strip() for w in not_made.split(",") if w.strip()]}
     own = str(data["company"].get("email", "")).rpartition("@")[2]
     data["company"]["domains"] = sorted({own, str(data["company"].get("website", "")).removeprefix("www.")} - {""})
     text = dump_toml(data)

@@ -1062,6 +1062,24 @@ def _check_cert_held(f: Facts) -> str | None:
     return ", ".join(f"{c} asked, held" for c in ok) if ok and len(ok) == len(asked) else None
 
 
+@check("off_catalogue")
+def _check_off_catalogue(f: Facts, min_matches: int = 1) -> str | None:
+    """Device types the seller's profile lists under [catalogue] not_made (a different range, so no rule here)."""
+    rx = _not_made_pattern(tuple(getattr(f.profile, "not_made", None) or ()))
+    if rx is None:
+        return None
+    found = list(dict.fromkeys(m.group(0) for m in _search(f, "text", rx)))
+    return "; ".join(f'"{w}"' for w in found[:3]) if len(found) >= min_matches else None
+
+
+@lru_cache(maxsize=8)
+def _not_made_pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    if not words:
+        return None
+    phrases = sorted({w.lower().strip() for w in words if w.strip()}, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in phrases) + r")(?![\w])")
+
+
 @check("certification_not_held")
 def _check_cert_missing(f: Facts) -> str | None:
     asked, held = _certs(f)
