@@ -369,13 +369,14 @@ def incoterm(text: str, field: str | None = None) -> str | None:
 
 
 _DESTINATION = re.compile(
-    r"\b(?:EXW|FOB|FCA|CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)[ \t]+((?:port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
+    r"\b(?:CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)[ \t]+((?:port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
 )
-_SKIP_PLACES = {"ningbo", "shanghai", "china", "port", "price", "prices", "terms", "basis", "and", "or", "please", "only", "pricing"}
+_SKIP_PLACES = {"port", "price", "prices", "terms", "basis", "and", "or", "please", "only", "pricing"}
 
 
 def destination(text: str, field: str | None = None) -> str | None:
-    """The place in 'CIF Lagos', 'DDP Avonmouth' (not our own port), or a platform's destination field."""
+    """The place in 'CIF Lagos', 'DDP Avonmouth' (C- and D- terms name the destination; EXW, FCA and
+    FOB name the seller's side), or a platform's destination field."""
     if field:
         return field.strip()
     for match in _DESTINATION.finditer(text):
