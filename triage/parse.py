@@ -29,8 +29,10 @@ _CHARSET_ALIASES = {
     "utf8": "utf-8", "x-unknown": "", "unknown-8bit": "", "default": "", "charset": "",
 }
 _HEADER_SPACE = re.compile(r"\s+")
-_A_TAG = re.compile(r"<a\b[^>]*?href\s*=\s*[\"']?([^\"' >]+)[^>]*>(.*?)</a\s*>", re.I | re.S)
-_TAG = re.compile(r"<[^>]+>")
+_A_OPEN = re.compile(r"<a\b", re.I)
+_A_CLOSE = re.compile(r"</a\s*>", re.I)
+_HREF = re.compile(r"href\s*=\s*[\"']?([^\"' >]+)", re.I)
+_TAG = re.compile(r"<[^<>]+>")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\])]+", re.I)
 _RISKY_HTML_BODY = re.compile(r"<\s*(?:script|form|iframe)\b", re.I)
 
@@ -75,8 +77,12 @@ def header_text(value: object, notes: list[str] | None = None) -> str:
     return _HEADER_SPACE.sub(" ", text).strip()
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    """Raw 8-bit bytes in a header (compat32 keeps them as surrogates); ASCII text has none."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def _address(value: str) -> tuple[str, str | None]:
@@ -116,12 +122,216 @@ def parse_message(raw: bytes, *, kind: str = "eml", path: str | None = None) -> 
         raw = raw[: limits.MAX_MESSAGE_BYTES]
     if not raw.strip():
         raise ParseError("empty message")
-    mime = email.message_from_bytes(raw, policy=policy.compat32)
+    mime = _mime(bounded(raw, notes))
     if not mime.keys():
         raise ParseError("no mail headers found: not an e-mail message")
-    message = _from_mime(mime, kind=kind, path=path, notes=notes, depth=0)
+    try:
+        message = _from_mime(mime, kind=kind, path=path, notes=notes, depth=0)
+    except RecursionError:
+        raise ParseError("message too deeply nested to read") from None
     message.raw_hash = hashlib.sha256(raw).hexdigest()
     return message
+
+
+def _mime(raw: bytes) -> MimeMessage:
+    try:
+        return email.message_from_bytes(raw, policy=policy.compat32)
+    except RecursionError:
+        raise ParseError("message too deeply nested to read") from None
+
+
+# -- bounding the raw message before the email package reads it ---------------------------
+#
+# The email package reads every header line and every part into objects and recurses once
+# per nesting level, so a hostile message can cost minutes and gigabytes before our own walk
+# starts. ``bounded`` rewrites such a message first; ordinary mail comes back unchanged.
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_LONG_LINE = 4 * limits.MAX_HEADER_CHARS
+_CONTENT_TYPE = re.compile(rb"content-type[ \t]*:(.*)", re.I | re.S)
+_BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"]*)"|([^\s;]+))', re.I)
+_USED_FIELD = re.compile(
+    rb"(?:from|to|cc|subject|date|message-id|reply-to|return-path|in-reply-to|references|x-mailer|user-agent|"
+    rb"authentication-results|mime-version|content-[\w-]+)[ \t]*:", re.I)
+
+
+def bounded(raw: bytes, notes: list[str]) -> bytes:
+    """``raw`` made cheap for the email package: the top header block within bounds, and the
+    MIME structure cut at ``limits.MAX_PARTS`` parts and ``limits.MAX_DEPTH`` levels."""
+    raw = _bounded_head(raw, notes)
+    lowered = raw.lower()
+    nesting = lowered.count(b"multipart/") + lowered.count(b"message/")
+    del lowered
+    if nesting > limits.MAX_DEPTH or raw.count(b"\n--") > limits.MAX_PARTS:
+        raw = _Structure(raw, notes).bounded()
+    return raw
+
+
+def _bounded_head(raw: bytes, notes: list[str]) -> bytes:
+    """The top-level header block with lines cut to a few header limits and at most
+    ``limits.MAX_HEADER_FIELDS`` fields (past those, only the fields triage reads are kept)."""
+    match = _HEADER_END.search(raw)
+    head_end = match.start() if match else len(raw)
+    if head_end < _LONG_LINE and head_end < limits.MAX_HEADER_FIELDS * 16:
+        return raw
+    lines = raw[:head_end].split(b"\n")
+    kept = _kept_fields(lines, notes)
+    if any(len(line) > _LONG_LINE for line in kept):
+        notes.append(f"header lines longer than {_LONG_LINE:,} characters were cut")
+        kept = [line[:_LONG_LINE] for line in kept]
+    if len(kept) == len(lines) and all(a is b for a, b in zip(kept, lines)):
+        return raw
+    return b"\n".join(kept) + raw[head_end:]
+
+
+def _kept_fields(lines: list[bytes], notes: list[str]) -> list[bytes]:
+    kept, fields, keep = [], 0, True
+    for line in lines:
+        if line[:1] not in (b" ", b"\t"):
+            fields += 1
+            keep = fields <= limits.MAX_HEADER_FIELDS or bool(_USED_FIELD.match(line))
+        if keep:
+            kept.append(line)
+    if fields > limits.MAX_HEADER_FIELDS:
+        notes.append(f"{fields:,} header fields: only the first {limits.MAX_HEADER_FIELDS:,} "
+                     "and the ones triage reads were kept")
+    return kept
+
+
+class _Structure:
+    """A scan of the MIME structure by offsets, following multipart boundaries and message/*
+    bodies the way the email package does. A multipart or message part deeper than
+    ``limits.MAX_DEPTH`` is made opaque (``application/octet-stream``), a part's header block
+    keeps at most ``limits.MAX_HEADER_FIELDS`` lines, and the message ends after
+    ``limits.MAX_PARTS`` parts. Bodies are skipped with ``bytes.find``, line by line only
+    where a line starts with ``--``."""
+
+    def __init__(self, raw: bytes, notes: list[str]):
+        self.raw = raw
+        self.notes = notes
+        self.edits: dict[int, tuple[int, bytes]] = {}  # start -> (end, replacement)
+        self.stack: list[tuple[bytes, int]] = []  # (delimiter, depth of the parts it starts)
+        self.opaque = 0
+        self.parts = 1
+        self.depth = 0
+
+    def bounded(self) -> bytes:
+        pos, size = 0, len(self.raw)
+        while pos < size:
+            pos = self._body(self._headers(pos))
+            if pos < size and self.parts > limits.MAX_PARTS:
+                return self._cut_at(pos)
+            pos = self._line_end(pos)
+        self._note_opaque()
+        return self._edited(size)
+
+    def _line_end(self, pos: int) -> int:
+        end = self.raw.find(b"\n", pos)
+        return len(self.raw) if end < 0 else end + 1
+
+    def _edited(self, stop: int) -> bytes:
+        out, pos = [], 0
+        for start in sorted(self.edits):
+            end, replacement = self.edits[start]
+            out += [self.raw[pos:start], replacement]
+            pos = end
+        out.append(self.raw[pos:stop])
+        return b"".join(out)
+
+    def _cut_at(self, pos: int) -> bytes:
+        self.notes.append(f"more than {limits.MAX_PARTS} MIME parts; the rest were not read")
+        self._note_opaque()
+        closing = b"".join(b"\r\n" + sep + b"--" for sep, _ in reversed(self.stack))
+        return self._edited(max(pos - 1, 0)) + closing + b"\r\n"
+
+    def _note_opaque(self) -> None:
+        if self.opaque:
+            self.notes.append(f"MIME nesting deeper than {limits.MAX_DEPTH} levels was not read "
+                              f"({self.opaque:,} nested part(s) left unread)")
+
+    def _headers(self, pos: int) -> int:
+        """Read the header block(s) at ``pos``; returns the offset where the body starts."""
+        while True:
+            block: list[tuple[int, int]] = []
+            while pos < len(self.raw):
+                end = self._line_end(pos)
+                if not self.raw[pos:end].strip():
+                    pos = end  # the blank line ending the headers
+                    break
+                block.append((pos, end))
+                pos = end
+            self._trim(block)
+            ctype, boundary, where = self._content_type(block)
+            if not ctype.startswith((b"multipart/", b"message/")):
+                return pos
+            if self.depth > limits.MAX_DEPTH:
+                self._make_opaque(where)
+                return pos
+            if ctype.startswith(b"multipart/"):
+                if boundary:
+                    self.stack.append((b"--" + boundary, self.depth + 1))
+                return pos
+            self.depth += 1  # message/*: the body is a message whose headers follow at once
+
+    def _trim(self, block: list[tuple[int, int]]) -> None:
+        """Fields past ``limits.MAX_HEADER_FIELDS`` are dropped, but for Content-Type."""
+        if len(block) <= limits.MAX_HEADER_FIELDS:
+            return
+        fields, keep, kept = 0, True, []
+        for start, end in block:
+            if self.raw[start : start + 1] not in (b" ", b"\t"):
+                fields += 1
+                keep = fields <= limits.MAX_HEADER_FIELDS or bool(_CONTENT_TYPE.match(self.raw, start, end))
+            if keep:
+                kept.append((start, end))
+            else:
+                self.edits[start] = (end, b"")
+        block[:] = kept
+
+    def _content_type(self, block: list[tuple[int, int]]) -> tuple[bytes, bytes | None, list[tuple[int, int]]]:
+        for n, (start, end) in enumerate(block):
+            if _CONTENT_TYPE.match(self.raw, start, end):
+                where = [(start, end)]
+                for line in block[n + 1 :]:
+                    if self.raw[line[0] : line[0] + 1] not in (b" ", b"\t"):
+                        break
+                    where.append(line)
+                value = b" ".join(self.raw[a:b].strip() for a, b in where).split(b":", 1)[1]
+                boundary = _BOUNDARY.search(value)
+                found = (boundary.group(1) or boundary.group(2)).rstrip() if boundary else None
+                return value.split(b";", 1)[0].strip().lower(), found, where
+        return b"", None, []
+
+    def _make_opaque(self, where: list[tuple[int, int]]) -> None:
+        start, end = where[0]
+        ending = b"\r\n" if self.raw[start:end].endswith(b"\r\n") else b"\n"
+        self.edits[start] = (end, b"Content-Type: application/octet-stream" + ending)
+        for line in where[1:]:
+            self.edits[line[0]] = (line[1], b"")
+        self.opaque += 1
+
+    def _body(self, pos: int) -> int:
+        """The offset of the next line that starts a part of an open multipart (closing lines pop)."""
+        raw, stack = self.raw, self.stack
+        while stack and pos < len(raw):
+            if raw[pos : pos + 2] != b"--":
+                found = raw.find(b"\n--", pos)
+                if found < 0:
+                    break
+                pos = found + 1
+            end = self._line_end(pos)
+            bare = raw[pos:end].rstrip(b"\r\n").rstrip(b" \t")
+            for level in range(len(stack) - 1, -1, -1):
+                sep, depth = stack[level]
+                if bare == sep:
+                    del stack[level + 1 :]
+                    self.depth, self.parts = depth, self.parts + 1
+                    return pos
+                if bare == sep + b"--":
+                    del stack[level:]
+                    break
+            pos = end
+        return len(raw)
 
 
 def _from_mime(mime: MimeMessage, *, kind: str, path: str | None, notes: list[str], depth: int) -> Message:
@@ -177,11 +387,11 @@ class _Parts:
     def walk(self, part: MimeMessage, depth: int) -> None:
         self.count += 1
         if self.count > limits.MAX_PARTS:
-            if self.count == limits.MAX_PARTS + 1:
+            if self.count == limits.MAX_PARTS + 1 and not any("MIME parts" in n for n in self.notes):
                 self.notes.append(f"more than {limits.MAX_PARTS} MIME parts; the rest were not read")
             return
         if depth > limits.MAX_DEPTH:
-            if "MIME nesting" not in " ".join(self.notes):
+            if not any("MIME nesting" in n for n in self.notes):
                 self.notes.append(f"MIME nesting deeper than {limits.MAX_DEPTH} levels was not read")
             return
         ctype = part.get_content_type()
@@ -256,13 +466,37 @@ def _payload_size(part: MimeMessage) -> int:
 
 
 def html_links(html: str) -> list[Link]:
-    links = []
-    for href, inner in _A_TAG.findall(html[: limits.MAX_HTML_BYTES]):
-        text = _HEADER_SPACE.sub(" ", _unescape(_TAG.sub(" ", inner))).strip()
-        links.append(Link(text=text, href=_unescape(href).strip()))
-        if len(links) >= limits.MAX_LINKS:
-            break
+    """Links of an HTML body, (text, href), in order; nested anchors are read as one.
+
+    Linear in the size of the body: the ends of tags and the closing ``</a>`` are
+    looked up in position lists, so unclosed anchors cannot make it quadratic.
+    """
+    html = html[: limits.MAX_HTML_BYTES]
+    ends = [m.start() for m in re.finditer(">", html)]
+    closes = [(m.start(), m.end()) for m in _A_CLOSE.finditer(html)]
+    links, pos = [], 0
+    for start in (m.start() for m in _A_OPEN.finditer(html)):
+        link, end = _anchor(html, start, ends, closes) if start >= pos else (None, pos)
+        if link is not None:
+            links.append(link)
+            pos = end
+            if len(links) >= limits.MAX_LINKS:
+                break
     return links
+
+
+def _anchor(html: str, start: int, ends: list[int], closes: list[tuple[int, int]]) -> tuple[Link | None, int]:
+    """The link whose start tag begins at ``start``, and where its closing tag ends."""
+    from bisect import bisect_left
+
+    i = bisect_left(ends, start)
+    j = bisect_left(closes, (ends[i] + 1, 0)) if i < len(ends) else len(closes)
+    href = _HREF.search(html, start, ends[i]) if i < len(ends) and ends[i] - start < 8192 else None
+    if href is None or j >= len(closes):
+        return None, start
+    inner = html[ends[i] + 1 : closes[j][0]]
+    text = _HEADER_SPACE.sub(" ", _unescape(_TAG.sub(" ", inner[:20_000]))).strip()
+    return Link(text=text, href=_unescape(href.group(1)).strip()), closes[j][1]
 
 
 def text_links(text: str) -> list[Link]:
@@ -298,30 +532,73 @@ def html_to_text(html: str, notes: list[str] | None = None) -> str:
             notes.append(f"HTML body of {len(html):,} characters cut to {limits.MAX_HTML_BYTES:,}")
         html = html[: limits.MAX_HTML_BYTES]
     try:
-        text = _lxml_text(html)
+        text = _lxml_text(html.encode("utf-8", "replace").decode("utf-8"))  # lone surrogates become '?'
     except Exception:  # noqa: BLE001 - lxml refuses some broken markup; fall back, never crash
-        text = _soup_text(html)
+        text = _soup_text(html) if len(html) < _SOUP_MAX_CHARS else _unescape(_TAG.sub(" ", html))
     text = re.sub(r"[ \t\xa0]+", " ", text)
     return re.sub(r"\n\s*\n\s*\n+", "\n\n", "\n".join(line.strip() for line in text.splitlines())).strip()
 
 
 def _lxml_text(html: str) -> str:
-    import lxml.html
+    """lxml's parser calls :class:`_TextTarget` back for each tag and string: no tree is built,
+    so the cost stays linear however deep the nesting (100,000 nested tags) and no text is lost
+    below libxml2's tree depth limit."""
+    from lxml import etree
 
     if not html.strip():
         return ""
-    root = lxml.html.fromstring(html)
-    for bad in root.xpath("//script|//style|//head|//title"):
-        bad.drop_tree()
-    for quote in root.xpath("//blockquote[not(ancestor::blockquote)]"):
-        lines = quote.text_content().splitlines()
-        marker = lxml.html.Element("pre")
-        marker.text = "\n" + "\n".join("> " + line for line in lines) + "\n"
-        marker.tail = quote.tail
-        quote.getparent().replace(quote, marker)
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n" + (element.tail or "")
-    return root.text_content()
+    parser = etree.HTMLParser(target=_TextTarget(), recover=True, huge_tree=True)
+    parser.feed(html)
+    return parser.close()
+
+
+class _TextTarget:
+    """Text from parser events: skipped tags dropped, a newline after each block tag, and each
+    outermost blockquote's text as '> ' lines."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.skipping = 0
+        self.quoting = 0
+        self.quote: list[str] = []
+
+    def start(self, tag: object, attrib: object = None) -> None:
+        tag = _local(tag)
+        if self.skipping or tag in _SKIPPED_TAGS:
+            self.skipping += 1
+        elif tag == "blockquote":
+            self.quoting += 1
+
+    def end(self, tag: object) -> None:
+        tag = _local(tag)
+        if self.skipping:
+            self.skipping -= 1
+        elif tag == "blockquote" and self.quoting:
+            self.quoting -= 1
+            if not self.quoting:
+                lines = "".join(self.quote).splitlines()
+                self.out.append("\n" + "\n".join("> " + line for line in lines) + "\n")
+                self.quote = []
+        elif tag in _BLOCK_TAGS and not self.quoting:
+            self.out.append("\n")
+
+    def data(self, text: str) -> None:
+        if not self.skipping:
+            (self.quote if self.quoting else self.out).append(text)
+
+    def comment(self, text: str) -> None:
+        pass
+
+    def close(self) -> str:
+        return "".join(self.out + self.quote)
+
+
+def _local(tag: object) -> str:
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+_SKIPPED_TAGS = frozenset(("script", "style", "head", "title"))
+_SOUP_MAX_CHARS = 100_000  # BeautifulSoup's tree edits are quadratic: only small bodies fall back to it
 
 
 def _soup_text(html: str) -> str:
