@@ -115,13 +115,19 @@ def _buyer_word(names: set[str]) -> str:
     return "buyer"
 
 
+def _unique_parts(evidence: list[str]) -> str:
+    """Evidence joined once per phrase (a combined signal repeats the evidence of its parts)."""
+    parts = [p.strip() for e in evidence for p in e.replace(" + ", "; ").split("; ") if p.strip()]
+    return "; ".join(dict.fromkeys(parts))
+
+
 def explain(j: Judgment, signals: SignalSet) -> tuple[str, list[str]]:
     """A one-line verdict a salesperson can act on, and the advice list."""
     names = {h.name for h in j.signals}
     cat_advice = signals.decision.get("advice", {})
     advice: list[str] = []
     if j.category != "genuine":
-        reasons = "; ".join(_evidence(j.signals, j.category, n=3)) or "see signals"
+        reasons = _unique_parts(_evidence(j.signals, j.category, n=3)) or "see signals"
         action = cat_advice.get(j.category, "")
         verdict = f"D - {j.category.replace('_', ' ')}: {reasons}. {action}".strip()
         advice.append(action)
