@@ -1,5 +1,106 @@
-"""Admin commands: backup, restore, forget (owned by the hardening work)."""
+"""Admin commands: backup, restore, forget (owned by the hardening work).
+
+Each command parses its options, calls one store function and echoes what it did.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
 
 import click
 
 COMMANDS: list[click.Command] = []
+
+
+def _command(func):
+    COMMANDS.append(func)
+    return func
+
+
+def _errors(func):
+    """Library errors become one-line click errors."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from triage.errors import TriageError
+
+        try:
+            return func(*args, **kwargs)
+        except TriageError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def db_option(func):
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="Database file (default: $TRIAGE_HOME/triage.db).",
+    )(func)
+
+
+def _store(db_path: Path | None):
+    from triage.store import Store
+
+    return Store(db_path)
+
+
+@_command
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@_errors
+def backup_command(file: Path, db_path: Path | None):
+    """Copy the database to FILE, consistently, even while other triage commands use it."""
+    with _store(db_path) as store:
+        count = store.backup(file)
+    click.echo(f"{count} inquiries backed up to {file}")
+
+
+@_command
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@db_option
+@_errors
+def restore_command(file: Path, yes: bool, db_path: Path | None):
+    """Replace the database with the backup FILE.
+
+    FILE must be a triage database that passes SQLite's integrity check. The
+    current database is kept beside it as triage.db.before-restore-STAMP.
+    """
+    from triage.paths import database_path
+    from triage.store import restore
+
+    target = db_path or database_path()
+    if not yes:
+        click.confirm(f"Replace {target} with {file}? (the current one is kept as a copy)", abort=True)
+    kept, count = restore(file, target)
+    if kept:
+        click.echo(f"previous database kept as {kept}")
+    click.echo(f"{count} inquiries restored from {file}")
+
+
+@_command
+@click.command("forget")
+@click.argument("who", metavar="EMAIL-OR-DOMAIN")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@db_option
+@_errors
+def forget_command(who: str, yes: bool, db_path: Path | None):
+    """Remove everything kept about a buyer (e.g. on a GDPR request).
+
+    EMAIL-OR-DOMAIN is an address (buyer@example.com) or a whole domain
+    (example.com). Their inquiries and drafts, follow-ups, events and cached
+    lookups are deleted and the database file is compacted, so the data is
+    gone from disk (backups you made are not touched).
+    """
+    from triage.report import safe
+
+    if not yes:
+        click.confirm(f"Remove everything kept about {safe(who)}?", abort=True)
+    with _store(db_path) as store:
+        gone = store.forget(who)
+    click.echo(f"forgot {safe(gone.who)}: {gone.inquiries} inquiries (with their drafts), "
+               f"{gone.followups} follow-ups, {gone.events} events, {gone.lookups} cached lookups")

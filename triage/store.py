@@ -242,6 +242,171 @@ class Store:
             )
 
 
+    # -- keeping the data in order: backup, forget --------------------------------
+
+    def backup(self, dest: Path | str) -> int:
+        """A consistent copy of the database at ``dest`` while it is in use (SQLite's online
+        backup API), written beside it and renamed into place. Returns the inquiries copied."""
+        dest = Path(dest)
+        partial = dest.with_name(dest.name + ".partial")
+        partial.unlink(missing_ok=True)
+        try:
+            target = sqlite3.connect(partial)
+            try:
+                self.conn.backup(target)
+                count = target.execute("SELECT count(*) FROM inquiries").fetchone()[0]
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+            partial.replace(dest)
+        except (sqlite3.Error, OSError) as exc:
+            partial.unlink(missing_ok=True)
+            raise StoreError(f"backup to {dest} failed: {exc}") from None
+        return count
+
+    def forget(self, who: str) -> Forgotten:
+        """Remove everything kept about a buyer: an e-mail address, or a whole domain.
+
+        Inquiries (their records hold the drafts), follow-ups and events go; so do the cached
+        lookups of the buyer's domains when no other stored inquiry still uses them. The file
+        is then vacuumed and the write-ahead log truncated, so the data is gone from disk.
+        """
+        who = who.strip().lower().removeprefix("mailto:").strip("<>@ ")
+        if not who or any(c in who for c in " %\\\"'") or "." not in who.split("@")[-1]:
+            raise StoreError(f"{who!r} is not an e-mail address or a domain")
+        where, params = _buyer_clause(who)
+        with self.transaction():
+            ids = [r[0] for r in self.conn.execute(f"SELECT id FROM inquiries WHERE {where}", params)]
+            gone = self._delete_inquiries(ids, who)
+        self.compact()
+        return gone
+
+    def _delete_inquiries(self, ids: list[int], who: str) -> Forgotten:
+        gone = Forgotten(who=who, inquiries=len(ids))
+        domains = {who.split("@")[-1]}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            gone.followups += self._count(f"SELECT count(*) FROM followups WHERE inquiry_id IN ({marks})", chunk)
+            gone.events += self._count(f"SELECT count(*) FROM events WHERE inquiry_id IN ({marks})", chunk)
+            domains |= {d for (d,) in self.conn.execute(
+                f"SELECT sender_domain FROM inquiries WHERE id IN ({marks}) AND sender_domain IS NOT NULL", chunk)}
+            domains |= {_registrable(w) for (w,) in self.conn.execute(
+                f"SELECT json_extract(record, '$.company.website') FROM inquiries WHERE id IN ({marks})", chunk) if w}
+            self.conn.execute(f"DELETE FROM followups WHERE inquiry_id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM events WHERE inquiry_id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM inquiries WHERE id IN ({marks})", chunk)
+        gone.lookups = self._forget_lookups(domains - {""}, whole_domain="@" not in who and who)
+        return gone
+
+    def _forget_lookups(self, domains: set[str], whole_domain: str | bool) -> int:
+        removed = 0
+        if whole_domain:
+            like = whole_domain.replace("_", "\\_")
+            removed += self.conn.execute("DELETE FROM lookups WHERE domain = ? OR domain LIKE ? ESCAPE '\\'",
+                                         (whole_domain, f"%.{like}")).rowcount
+        for domain in sorted(domains):
+            still_used = self._count("SELECT count(*) FROM inquiries WHERE sender_domain = ?", [domain])
+            if not still_used:
+                removed += self.conn.execute("DELETE FROM lookups WHERE domain = ?", (domain,)).rowcount
+        return removed
+
+    def _count(self, sql: str, params: list[Any]) -> int:
+        return self.conn.execute(sql, params).fetchone()[0]
+
+    def compact(self) -> None:
+        """Rewrite the file without free pages and empty the write-ahead log (after deleting)."""
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not compact {self.path} (is another triage busy?): {exc}") from None
+
+    def integrity(self) -> str:
+        """``ok``, or what SQLite's integrity check found."""
+        return "\n".join(r[0] for r in self.conn.execute("PRAGMA integrity_check"))
+
+
+@dataclass
+class Forgotten:
+    """What ``Store.forget`` removed."""
+
+    who: str
+    inquiries: int = 0
+    followups: int = 0
+    events: int = 0
+    lookups: int = 0
+
+
+def _buyer_clause(who: str) -> tuple[str, list[Any]]:
+    """Rows of a buyer: by address (sender or the record's sender/contact e-mail), or by domain."""
+    if "@" in who:
+        return ("sender_email = ? OR lower(json_extract(record, '$.sender.email')) = ? "
+                "OR lower(json_extract(record, '$.contact.email')) = ?"), [who, who, who]
+    like = who.replace("_", "\\_")
+    return ("sender_domain = ? OR sender_domain LIKE ? ESCAPE '\\' OR sender_email LIKE ? ESCAPE '\\' "
+            "OR lower(json_extract(record, '$.sender.email')) LIKE ? ESCAPE '\\'"), [who, f"%.{like}", f"%@{like}", f"%@{like}"]
+
+
+def _registrable(website: str) -> str:
+    host = website.lower().split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].removeprefix("www.")
+    try:
+        from triage.enrich.domains import registrable
+
+        return registrable(host) or host
+    except ImportError:
+        return host
+
+
+def restore(source: Path | str, target: Path | str | None = None) -> tuple[Path | None, int]:
+    """Replace the database at ``target`` with the triage database ``source``.
+
+    The source must be a triage database that passes SQLite's integrity check. The
+    current database is first copied beside it (``triage.db.before-restore-STAMP``);
+    returns that copy's path (None when there was no database) and the inquiries restored.
+    """
+    source, target = Path(source), Path(target) if target else database_path()
+    count = _check_triage_db(source)
+    kept = None
+    if target.exists():
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        kept = target.with_name(f"{target.name}.before-restore-{stamp}")
+        with Store(target) as current:
+            current.backup(kept)
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"restore from {source} failed: {exc}") from None
+    Store(target).close()  # migrate it to this version's schema
+    return kept, count
+
+
+def _check_triage_db(path: Path) -> int:
+    if not path.is_file():
+        raise StoreError(f"{path}: no such file")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"_migrations", "inquiries", "followups", "events"} <= tables:
+                raise StoreError(f"{path}: not a triage database (no inquiries or migrations table)")
+            check = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if check != "ok":
+                raise StoreError(f"{path}: damaged database ({check})")
+            return conn.execute("SELECT count(*) FROM inquiries").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a triage database ({exc})") from None
+
+
 class LookupCache:
     """The enrich stage's cache protocol (get/put per domain) over the store; safe across lookup threads."""
 
