@@ -196,3 +196,13 @@ def test_forge_signature_lines_precision_and_recall():
     precision, recall = forge_signature_scores()
     print(f"forge signature lines: precision {precision:.3f}, recall {recall:.3f}")
     assert precision >= 0.80 and recall >= 0.65
+
+
+def test_pasted_mail_with_its_header_lines():
+    text = ("From: Tomasz Kowal <t.kowal@elmax.example>\nSent: Tuesday, 17 November 2026 09:12\n"
+            "To: sales@brightline-electrical.com\nSubject: LED downlights\n"
+            "Hello, we need 2000 pcs LED downlight 12W, CE, CIF Gdansk.\nRegards\nTomasz Kowal")
+    m = parse_pasted(text)
+    assert (m.from_name, m.from_email, m.subject) == ("Tomasz Kowal", "t.kowal@elmax.example", "LED downlights")
+    assert m.body.startswith("Hello, we need 2000 pcs") and "Subject:" not in m.body
+    assert m.date.day == 17 and m.date.month == 11

@@ -86,7 +86,7 @@ def _split_title_line(line: str) -> list[str]:
 
 def _sender(inquiry: Inquiry, source: Message, fields: dict[str, str], profile: Profile) -> None:
     email = source.from_email
-    if source.kind == "text" or source is not inquiry.message and not email:
+    if not email and (source.kind == "text" or source is not inquiry.message):
         email = _shown_email(fields, source, profile)
     inquiry.sender_email = email
     inquiry.sender_name = source.from_name or None

@@ -107,7 +107,7 @@ def fill(message: Message, text: str) -> None:
     body, signature = split_signature(_form_message(message) or new)
     message.body, message.signature = body, signature
     if message.kind == "text" and message.date is None:
-        message.date = _field_date(message.platform_fields.get("received", ""))
+        message.date = field_date(message.platform_fields.get("received", ""))
 
 
 def _form_message(message: Message) -> str:
@@ -359,7 +359,7 @@ def _section_title(lines: list[str], j: int) -> bool:
     return not after or bool(rules().label_re.match(after))
 
 
-def _field_date(value: str) -> datetime | None:
+def field_date(value: str) -> datetime | None:
     match = re.search(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", value)
     if match:
         y, m, d = map(int, match.groups())

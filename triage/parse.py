@@ -636,8 +636,35 @@ def parse_pasted(text: str, *, path: str | None = None) -> Message:
     message = Message(kind="text", path=path, notes=notes)
     message.raw_hash = hashlib.sha256(_normalised(text).encode("utf-8", "surrogatepass")).hexdigest()
     message.links = text_links(text)
+    text = _pasted_headers(message, text)
     mailtext.fill(message, text)
     return message
+
+
+_PASTED_HEADER = re.compile(
+    r"^\*?(from|sent|date|to|cc|subject|von|gesendet|an|betreff|de|enviado|para|asunto|fecha|objet|envoyé|à|"
+    r"assunto|data|发件人|发送时间|收件人|主题)\*?\s*[:：]\s*(.*)$", re.I)
+_PASTED_KEYS = {"von": "from", "de": "from", "发件人": "from", "betreff": "subject", "asunto": "subject",
+                "objet": "subject", "assunto": "subject", "主题": "subject", "sent": "date", "gesendet": "date",
+                "enviado": "date", "envoyé": "date", "fecha": "date", "data": "date", "发送时间": "date"}
+
+
+def _pasted_headers(message: Message, text: str) -> str:
+    """A mail copied with its header lines (From:, Sent:, To:, Subject:): read them, return the rest."""
+    lines = text.lstrip().split("\n")
+    fields: dict[str, str] = {}
+    i = 0
+    while i < min(len(lines), 12) and (match := _PASTED_HEADER.match(lines[i].strip())):
+        key = match.group(1).lower()
+        fields.setdefault(_PASTED_KEYS.get(key, key), match.group(2).strip())
+        i += 1
+    if len(fields) < 2 or not {"from", "subject"} & set(fields):
+        return text
+    name, address = _address(fields.get("from", ""))
+    message.from_name, message.from_email = name, address
+    message.subject = fields.get("subject", "")
+    message.date = _date(fields.get("date", ""), []) or mailtext.field_date(fields.get("date", ""))
+    return "\n".join(lines[i:])
 
 
 def _normalised(text: str) -> str:
