@@ -65,11 +65,29 @@ def quantity(text: str, field: str | None = None) -> Quantity | None:
     return _sum(mentions)
 
 
+MAX_MENTIONS = 500  # quantities read per message; a body listing more is not an inquiry's order lines
+
+
+class _Taken:
+    """Positions already read, to skip a second reading of the same number (linear, not pairwise)."""
+
+    def __init__(self):
+        self.positions: set[int] = set()
+
+    def near(self, position: int, distance: int) -> bool:
+        return any(p in self.positions for p in range(position - distance + 1, position + distance))
+
+    def add(self, position: int) -> None:
+        self.positions.add(position)
+
+
 def _mentions(text: str) -> list[tuple[int, Quantity]]:
     folded = fold(text)
     out: list[tuple[int, Quantity]] = []
+    taken = _Taken()
     for match in _CONTAINER.finditer(folded):
         out.append((match.start(), Quantity(float(match.group(1)), "containers")))
+        taken.add(match.start())
     units = lexicon().units
     nouns = set(lexicon().words("quantity", "noun_units"))
     lex_min = int(lexicon().data["quantity"].get("noun_units_min", 50))
@@ -82,11 +100,17 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
             continue
         if match.group(3).lower() in nouns and value < lex_min:
             continue
-        if value > 0 and not any(abs(p - match.start()) < 3 for p, _ in out):
+        if value > 0 and not taken.near(match.start(), 3):
             out.append((match.start(), Quantity(_multiplied(folded, match.end(), value), unit)))
+            taken.add(match.start())
+        if len(out) >= MAX_MENTIONS:
+            break
     for match in _TIMES.finditer(folded):
-        if not any(abs(p - match.start()) < 8 for p, _ in out):
+        if len(out) >= MAX_MENTIONS:
+            break
+        if not taken.near(match.start(), 8):
             out.append((match.start(), Quantity(_value(match.group(1), None), "pcs")))
+            taken.add(match.start())
     if not out:
         out = _cued_numbers(folded)
     return sorted(out, key=lambda pq: pq[0])
@@ -223,14 +247,18 @@ def dates_in(text: str, today: date, *, us_dates: bool = False) -> list[tuple[in
     months = _month_words()
     patterns = dict(_date_patterns())
     out: list[tuple[int, date]] = []
+    taken = _Taken()
     for kind, start, segment in _date_windows(folded, months):
         for m in patterns[kind].finditer(segment):
             position = start + m.start()
-            if any(abs(p - position) < 4 for p, _ in out):
+            if taken.near(position, 4):
                 continue
             found = _resolve(kind, m, months, today, us_dates)
             if found:
                 out.append((position, found))
+                taken.add(position)
+        if len(out) >= MAX_MENTIONS:
+            break
     return out
 
 
