@@ -155,3 +155,45 @@ def test_samples_are_there():
     if not (INQUIRIES.exists() or CORPORA.exists()):
         pytest.skip("../shared is not beside the checkout")
     assert len(_samples()) > 200
+
+
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x9b31m\x00\x08\r"
+
+
+def _has_control(text: str) -> bool:
+    return any(ch in text for ch in "\x1b\x07\x9b\x00\x08\r")
+
+
+def test_terminal_escapes_from_the_buyer_are_dropped_at_parse():
+    raw = (f"From: Evil {ESCAPES} <evil@example.com>\nSubject: RFQ {ESCAPES} now\n"
+           "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=X\n\n"
+           f"--X\nContent-Type: text/plain\n\nHello {ESCAPES} we need 500 pcs.\n"
+           f"--X\nContent-Type: application/x-\x1b[2J; name=\"a{ESCAPES}.pdf\"\n\nxx\n--X--\n").encode("utf-8")
+    message = parse_message(raw)
+    for text in (message.subject, message.from_name, message.text, message.body,
+                 message.attachments[0].name, message.attachments[0].type):
+        assert not _has_control(text), repr(text)
+    pasted = parse_pasted(f"From: Evil <e@x.com>\nSubject: hi {ESCAPES}\n\nWe need {ESCAPES} 500 pcs")
+    assert not _has_control(pasted.subject) and not _has_control(pasted.text)
+
+
+def test_report_safe_strips_what_repaints_a_terminal():
+    from triage.report import safe
+
+    assert safe(f"a{ESCAPES}b\u202e\ud800") == "a[2J]0;pwned31mb\ufffd"
+    assert safe("line one\nline two\ttab") == "line one\nline two\ttab"
+
+
+def test_the_cli_prints_no_escape_from_a_hostile_message(tmp_path):
+    from click.testing import CliRunner
+
+    from triage.cli import main
+
+    path = tmp_path / "evil.eml"
+    path.write_bytes(f"From: Evil <evil@evil-{'x'}.com>\nSubject: RFQ {ESCAPES}\nMessage-ID: <e@x>\n\n"
+                     f"We need 500 pcs {ESCAPES} of LED panels.\n\nRegards,\nEvil {ESCAPES}\nCEO\n".encode())
+    runner = CliRunner()
+    for args in (["inquiry", "--offline", str(path)], ["list"], ["show", "1"], ["queue"], ["draft", "1"],
+                 ["export", "--format", "csv"]):
+        result = runner.invoke(main, args, catch_exceptions=False)
+        assert not _has_control(result.output.replace("\r\n", "\n")), (args, result.output)

@@ -84,13 +84,17 @@ def _compile(data: dict, path) -> Rules:
 
 # -- filling a Message -------------------------------------------------------------
 
+# Control characters (C0 but tab and newlines, DEL, C1): no mail needs them, and ESC or CSI
+# sequences from a buyer would repaint the user's terminal wherever the text is printed.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
 
 def fill(message: Message, text: str) -> None:
     """Set text, platform, platform_fields, new_text, quoted, body and signature of ``message``."""
     if len(text) > limits.MAX_TEXT_CHARS:
         message.notes.append(f"body text of {len(text):,} characters cut to {limits.MAX_TEXT_CHARS:,}")
         text = text[: limits.MAX_TEXT_CHARS]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     message.text = text
     message.platform = detect_platform(message, text)
     chat = parse_chat(text) if message.kind == "text" else None

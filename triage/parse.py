@@ -29,6 +29,7 @@ _CHARSET_ALIASES = {
     "utf8": "utf-8", "x-unknown": "", "unknown-8bit": "", "default": "", "charset": "",
 }
 _HEADER_SPACE = re.compile(r"\s+")
+_MIME_TYPE = re.compile(r"[^\w.+/=-]")  # what may stay of a content type the sender wrote
 _A_OPEN = re.compile(r"<a\b", re.I)
 _A_CLOSE = re.compile(r"</a\s*>", re.I)
 _HREF = re.compile(r"href\s*=\s*[\"']?([^\"' >]+)", re.I)
@@ -74,7 +75,7 @@ def header_text(value: object, notes: list[str] | None = None) -> str:
             )
         except (ValueError, LookupError, AssertionError):
             pass  # leave the encoded words as they are
-    return _HEADER_SPACE.sub(" ", text).strip()
+    return mailtext.CONTROL.sub("", _HEADER_SPACE.sub(" ", text)).strip()
 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
@@ -430,7 +431,8 @@ class _Parts:
                 self.notes.append(f"more than {limits.MAX_ATTACHMENTS} attachments; the rest were counted only")
             return
         name = header_text(part.get_filename() or part.get_param("name") or "", self.notes)
-        self.attachments.append(Attachment(name=name or "(unnamed)", type=ctype, size=_payload_size(part)))
+        kind = _MIME_TYPE.sub("", ctype)[:100]
+        self.attachments.append(Attachment(name=name or "(unnamed)", type=kind, size=_payload_size(part)))
 
     def _forwarded(self, part: MimeMessage, depth: int) -> None:
         inner = part.get_payload()
@@ -636,7 +638,7 @@ def parse_pasted(text: str, *, path: str | None = None) -> Message:
     message = Message(kind="text", path=path, notes=notes)
     message.raw_hash = hashlib.sha256(_normalised(text).encode("utf-8", "surrogatepass")).hexdigest()
     message.links = text_links(text)
-    text = _pasted_headers(message, text)
+    text = _pasted_headers(message, mailtext.CONTROL.sub("", text))
     mailtext.fill(message, text)
     return message
 

@@ -16,13 +16,17 @@ import click
 
 from triage.paths import shipped
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and newline, DEL, C1 (8-bit CSI), zero-width and bidirectional controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TIER_COLOURS = {"A": "green", "B": "cyan", "C": "yellow", "D": "red"}
 
 
 def safe(value: Any) -> str:
     """Buyer text fit for a terminal: control and escape characters removed."""
-    return _CONTROL.sub("", str(value)) if value is not None else ""
+    if value is None:
+        return ""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", str(value)))  # a lone surrogate cannot be printed
 
 
 @cache
