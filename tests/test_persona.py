@@ -408,3 +408,13 @@ def test_accuracy_on_the_sample_inquiries(source, lex):
     report = f"accuracy {correct / labelled:.3f}, coverage {answered / labelled:.3f}, confusion {dict(confusion)}"
     assert correct / labelled >= 0.8, report
     assert answered / labelled >= 0.9, report
+
+
+def test_hard_wrapped_plain_text_is_read_as_sentences_not_as_short_lines():
+    from triage.persona import unwrap
+
+    wrapped = ("We are adding a second source for flush-mounted sockets before the spring\n"
+               "season and would like your offer for the items below, with test reports.\n"
+               "- Schuko socket 16A\n- power strip")
+    assert unwrap(wrapped).split("\n")[0].endswith("with test reports.")
+    assert unwrap(wrapped).count("\n") == 2 and len(unwrap(wrapped)) == len(wrapped)

@@ -153,9 +153,26 @@ class _Sentence:
     listed: bool
 
 
+def unwrap(text: str) -> str:
+    """Hard-wrapped lines (plain-text mail wraps at ~72 characters) joined back into their sentences.
+
+    A newline becomes a space (same length, so positions stay valid) when the line is long, does not
+    end a sentence, and the next line goes on with a word; list items and short lines stay apart.
+    """
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines[:-1]):
+        following = lines[i + 1]
+        joined = (len(line) >= 60 and following.strip() and not _LIST_MARK.match(following)
+                  and not line.rstrip().endswith((".", "!", "?", ":", ";")))
+        out.append(line + (" " if joined else "\n"))
+    return "".join(out) + lines[-1]
+
+
 def _sentences(text: str) -> list[_Sentence]:
     out: list[_Sentence] = []
     pos = 0
+    text = unwrap(text)
     for line in text.split("\n"):
         mark = _LIST_MARK.match(line)
         offset = mark.end() if mark else len(line) - len(line.lstrip())
