@@ -152,3 +152,22 @@ def test_a_hostile_message_through_the_whole_command(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     record = json.loads(done.stdout)
     assert any("cut" in note for note in record["parse_notes"])
+
+
+def test_a_150_mb_mbox_is_split_one_message_at_a_time():
+    code = textwrap.dedent("""
+        import json, resource, time
+        from triage.inputs import iter_mbox
+        msg = b'From x@y Mon Nov  2 10:00:00 2026\\nFrom: a@b.com\\nSubject: hi\\n\\n' + b'body line\\n' * 100 + b'\\n'
+        raw = msg * 150_000
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.perf_counter()
+        count = sum(1 for _ in iter_mbox(raw))
+        print(json.dumps({"count": count, "seconds": time.perf_counter() - started,
+                          "extra_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before}))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    print(f"\n150 MB mbox: {result}")
+    assert result["count"] == 150_000 and result["seconds"] < 10 and result["extra_mb"] < 50

@@ -6,6 +6,7 @@ its error), so that a batch goes on past bad input and lists it at the end.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -99,27 +100,34 @@ def _split(raw: bytes, label: str, kind: str) -> Iterator[Item]:
     if kind != "mbox":
         yield Item(label, kind, raw=raw)
         return
-    for n, message in enumerate(split_mbox(raw), start=1):
+    for n, message in enumerate(iter_mbox(raw), start=1):
         yield Item(f"{label}#{n}", "eml", raw=message)
+
+
+_FROM_LINE = re.compile(rb"^From ", re.M)
+_ESCAPED_FROM = re.compile(rb"^>From ", re.M)
 
 
 def split_mbox(raw: bytes) -> list[bytes]:
     """The messages of an mbox: split at 'From ' lines, '>From ' unescaped."""
-    chunks, current = [], []
-    for line in raw.splitlines(keepends=True):
-        if line.startswith(b"From ") and (not current or _blank_before(current)):
-            if current:
-                chunks.append(b"".join(current))
-            current = []
-            continue
-        current.append(line[1:] if line.startswith(b">From ") else line)
-    if current:
-        chunks.append(b"".join(current))
-    return [c for c in chunks if c.strip()]
+    return list(iter_mbox(raw))
 
 
-def _blank_before(lines: list[bytes]) -> bool:
-    return not lines[-1].strip()
+def iter_mbox(raw: bytes) -> Iterator[bytes]:
+    """The messages of an mbox one at a time: a 'From ' line that is first, or follows a blank
+    line or another 'From ' line, starts a message; '>From ' lines are unescaped. Linear, and
+    only one message is copied at a time."""
+    start = 0
+    for match in _FROM_LINE.finditer(raw):
+        at = match.start()
+        if at != start and raw[raw.rfind(b"\n", 0, at - 1) + 1 : at].strip():
+            continue  # a 'From ' inside a message
+        if raw[start:at].strip():
+            yield _ESCAPED_FROM.sub(b"From ", raw[start:at])
+        end = raw.find(b"\n", at)
+        start = len(raw) if end < 0 else end + 1
+    if raw[start:].strip():
+        yield _ESCAPED_FROM.sub(b"From ", raw[start:])
 
 
 def parse_item(item: Item) -> Message:
