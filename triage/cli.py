@@ -99,8 +99,10 @@ def inquiry(paths, as_json, offline, refresh, no_store, workers, lang):
     _print_batch(batch, as_json=as_json, lang=lang)
     if batch.errors:
         click.echo(f"\n{len(batch.errors)} input(s) could not be triaged:", err=True)
+        from triage.report import safe
+
         for error in batch.errors:
-            click.echo(f"  {error}", err=True)
+            click.echo(f"  {safe(error)}", err=True)
         sys.exit(1)
 
 

@@ -19,7 +19,7 @@ def errors(func):
         try:
             return func(*args, **kwargs)
         except TriageError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(_clean(str(exc))) from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -31,7 +31,13 @@ def errors(func):
         except Exception as exc:  # noqa: BLE001 - the last guard: one line, never a traceback
             if os.environ.get("TRIAGE_DEBUG"):
                 raise
-            raise click.ClickException(f"internal error ({type(exc).__name__}: {exc}); "
+            raise click.ClickException(f"internal error ({type(exc).__name__}: {_clean(str(exc))}); "
                                        "set TRIAGE_DEBUG=1 to see the traceback") from None
 
     return wrapper
+
+
+def _clean(text: str) -> str:
+    from triage.report import safe
+
+    return safe(text)

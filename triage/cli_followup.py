@@ -84,14 +84,18 @@ def draft_command(ident: int, step: int | None, lang: str | None, eml_path: Path
     profile = load_profile()
     warning = drafting.warning(record)
     if warning:
-        click.echo("\n".join(warning))
+        from triage.report import safe
+
+        click.echo(safe("\n".join(warning)))
         return
     result = (drafting.draft_reply(record, profile, lang=lang) if step is None
               else drafting.draft_followup(record, step, profile, lang=lang))
     if result is None:
         click.echo(f"No draft: inquiry {ident} is {record.get('category')}, not a buyer to answer.")
         return
-    click.echo(f"Subject: {result.subject}\n\n{result.body}", nl=False)
+    from triage.report import safe
+
+    click.echo(f"Subject: {safe(result.subject)}\n\n{safe(result.body)}", nl=False)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     if eml_path:
@@ -145,7 +149,10 @@ def run_review(store: Any, items: list[Any], today: date, getchar=None, echo=cli
     done: dict[int, str] = {}
     echo(f"{len(items)} item(s). {REVIEW_KEYS}")
     for item in items:
-        echo(f"\n#{item.id} [{item.tier or '?'}] {item.buyer} | {item.product} | {item.last_touch} | next: {item.next_step}")
+        from triage.report import safe
+
+        echo(f"\n#{item.id} [{item.tier or '?'}] {safe(item.buyer)} | {safe(item.product)} | {safe(item.last_touch)}"
+             f" | next: {safe(item.next_step)}")
         action = _review_key(store, item, today, getchar, echo)
         if action == "quit":
             break

@@ -18,7 +18,9 @@ def export_records(store, filters, fmt: str, stream: IO[str]) -> int:
         json.dump(records, stream, ensure_ascii=False, indent=2)
         stream.write("\n")
         return len(records)
-    rows = store.query(filters)
+    from triage.report import safe
+
+    rows = [{k: safe(v) if isinstance(v, str) else v for k, v in row.items()} for row in store.query(filters)]
     writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)

@@ -121,7 +121,10 @@ def _cells(item: Item) -> tuple[str, ...]:
     when = {"new": "new", "due": "today"}.get(item.kind, f"{item.days_late}d late")
     if item.kind == "new" and item.days_late:
         when = f"new, {item.days_late}d"
-    return (str(item.id), item.tier or "?", when, item.buyer, item.product, item.last_touch, item.next_step)
+    from triage.report import safe
+
+    return (str(item.id), item.tier or "?", when, safe(item.buyer), safe(item.product), safe(item.last_touch),
+            safe(item.next_step))
 
 
 def _widths(rows: list[tuple[str, ...]], total: int) -> list[int]:

@@ -178,7 +178,7 @@ def _followups(r: dict[str, Any], t: dict[str, str]) -> list[str]:
 def _notes(r: dict[str, Any], t: dict[str, str]) -> list[str]:
     out = []
     if r["attachments"]:
-        files = ", ".join(f"{safe(a['name'])} ({a['type']}, {a['size']:,} B)" for a in r["attachments"][:8])
+        files = ", ".join(f"{safe(a['name'])} ({safe(a['type'])}, {a['size']:,} B)" for a in r["attachments"][:8])
         out.append(_row(t["attachments"], files))
     for note in r.get("parse_notes") or []:
         out.append(_row(t["note"], safe(note)))
