@@ -69,3 +69,23 @@ def test_lookup_cache_round_trip(tmp_path):
 def test_unopenable_database_is_a_store_error(tmp_path):
     with pytest.raises(StoreError):
         Store(tmp_path / "missing-dir" / "t.db")
+
+
+def test_a_reply_joins_the_thread_of_the_inquiry_it_answers(tmp_path):
+    from triage.pipeline import Options, triage_paths
+    from triage.profile import load_profile
+
+    first = tmp_path / "rfq.eml"
+    first.write_bytes(b"From: Ann <ann@shop.example>\r\nSubject: RFQ sockets\r\nMessage-ID: <rfq-1@shop.example>\r\n"
+                      b"Date: Mon, 2 Nov 2026 10:00:00 +0000\r\n\r\nPlease quote 5,000 pcs Schuko socket 16A CIF Riga.\r\n")
+    reply = tmp_path / "reply.eml"
+    reply.write_bytes(b"From: Ann <ann@shop.example>\r\nSubject: Re: RFQ sockets\r\nMessage-ID: <rfq-2@shop.example>\r\n"
+                      b"In-Reply-To: <our-quote@brightline-electrical.com>\r\n"
+                      b"References: <rfq-1@shop.example> <our-quote@brightline-electrical.com>\r\n"
+                      b"Date: Thu, 5 Nov 2026 10:00:00 +0000\r\n\r\nThanks, please make it 8,000 pcs.\r\n")
+    store = Store(tmp_path / "t.db")
+    profile = load_profile()
+    (one,) = triage_paths([str(first)], profile=profile, options=Options(offline=True), store=store).results
+    (two,) = triage_paths([str(reply)], profile=profile, options=Options(offline=True), store=store).results
+    assert store.row(two.id)["thread_id"] == one.id and store.row(one.id)["thread_id"] is None
+    assert any(e["kind"] == "thread" for e in store.events(one.id))

@@ -246,10 +246,10 @@ def replied_command(ident: int, reply_file: Path | None, offline: bool, day: Any
         stopped = store_followups.stop(store, ident, "replied", today=_today(day))
         click.echo(f"#{ident}: replied; {stopped} pending step(s) stopped")
         if reply_file:
-            _import_reply(store, reply_file, offline)
+            _import_reply(store, reply_file, offline, thread=ident)
 
 
-def _import_reply(store: Any, path: Path, offline: bool) -> None:
+def _import_reply(store: Any, path: Path, offline: bool, thread: int) -> None:
     from triage.profile import load_profile
 
     try:
@@ -258,9 +258,10 @@ def _import_reply(store: Any, path: Path, offline: bool) -> None:
         raise click.ClickException("importing a reply needs the pipeline (triage.pipeline)") from None
     batch = triage_paths([str(path)], profile=load_profile(), options=Options(offline=offline), store=store)
     for result in batch.results:
+        store.link_thread(result.id, store.row(thread)["thread_id"] or thread)
         judgment = result.inquiry.judgment
         grade = f" tier {judgment.tier}, {judgment.category}" if judgment else ""
-        click.echo(f"imported {path.name} as #{result.id}:{grade}")
+        click.echo(f"imported {path.name} as #{result.id} in the thread of #{thread}:{grade}")
     for error in batch.errors:
         click.echo(f"error: {error}", err=True)
 

@@ -204,7 +204,16 @@ def _finish(inquiries: list[Inquiry], profile: Profile, options: Options, store,
     for inquiry, s in zip(inquiries, saved):
         inquiry.id = s.id
         batch.results.append(Result(inquiry, s.id, s.created))
+        _link_thread(store, inquiry)
     _save_plans(store, batch.results[-len(inquiries):])
+
+
+def _link_thread(store, inquiry: Inquiry) -> None:
+    """A reply to a stored inquiry (In-Reply-To, References) joins that inquiry's conversation."""
+    message = inquiry.message
+    thread = store.thread_of([message.in_reply_to, *message.references])
+    if thread is not None:
+        store.link_thread(inquiry.id, thread)
 
 
 def _save_plans(store, results: list[Result]) -> None:

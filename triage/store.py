@@ -158,6 +158,25 @@ class Store:
         with self.transaction():
             self.conn.execute(f"UPDATE inquiries SET {sets} WHERE id = ?", values)
 
+    def link_thread(self, ident: int, thread_id: int) -> None:
+        """Mark inquiry ``ident`` as a later message of ``thread_id``'s conversation."""
+        if ident == thread_id:
+            return
+        with self.transaction():
+            self.conn.execute("UPDATE inquiries SET thread_id = ? WHERE id = ?", (thread_id, ident))
+            self.add_event(thread_id, "thread", detail=f"#{ident} continues this conversation")
+
+    def thread_of(self, message_ids: list[str]) -> int | None:
+        """The stored inquiry a message answers (by its In-Reply-To and References), if any."""
+        ids = [m for m in message_ids if m]
+        if not ids:
+            return None
+        marks = ",".join("?" * len(ids))
+        row = self.conn.execute(
+            f"SELECT coalesce(thread_id, id) FROM inquiries WHERE message_id IN ({marks}) ORDER BY id LIMIT 1", ids
+        ).fetchone()
+        return row[0] if row else None
+
     def set_status(self, ident: int, status: str, reason: str | None = None) -> None:
         self.row(ident)
         with self.transaction():
