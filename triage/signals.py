@@ -962,6 +962,19 @@ def _check_site_fact(f: Facts, key: str = "", equals: Any = True) -> str | None:
     return f"website {key}: {value}" if value is not None and value == equals else None
 
 
+@check("mail_domain_missing")
+def _check_mail_domain(f: Facts, nonexistent: bool = False) -> str | None:
+    """The sender's (non-free) domain has no MX records, or does not exist at all (a DNS fact from enrich)."""
+    mx = f.enrichment.get("mx")
+    domain = f.field("sender_domain")
+    if not mx or mx.get("has_mx") or not domain or _is_free(f, domain):
+        return None
+    missing = any("does not exist" in e for e in f.enrichment.get("errors") or [])
+    if nonexistent != missing:
+        return None
+    return f"{domain} does not exist in DNS" if missing else f"{domain} has no MX records: it receives no mail"
+
+
 @check("domain_fact")
 def _check_domain_fact(f: Facts, key: str = "", equals: Any = True) -> str | None:
     value = f.domain_info.get(key)
