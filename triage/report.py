@@ -64,7 +64,15 @@ def _headline(r: dict[str, Any], t: dict[str, str]) -> str:
 
 
 def _row(label: str, value: str) -> str:
-    return f"  {click.style(label.ljust(12), dim=True)} {value}"
+    return f"  {click.style(_pad(label, 12), dim=True)} {value}"
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a width in terminal columns (Chinese characters take two)."""
+    import unicodedata
+
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - columns)
 
 
 def _who(r: dict[str, Any], t: dict[str, str]) -> list[str]:
