@@ -155,3 +155,12 @@ def test_export_ics_writes_the_follow_ups(tmp_path):
     text = target.read_text()
     assert text.startswith("BEGIN:VCALENDAR") and text.count("BEGIN:VEVENT") >= 2
     assert "Nordvolt" in text or "Henrik" in text
+
+
+def test_csv_export_disarms_formulas(tmp_path):
+    mail = tmp_path / "formula.eml"
+    mail.write_bytes(b"From: Eve <eve@shop.example>\nSubject: =HYPERLINK(\"http://evil.example\",\"open\")\n"
+                     b"Message-ID: <f1@shop.example>\n\nPlease quote 2,000 pcs UK 13A switched socket.\n")
+    run("inquiry", "--offline", str(mail))
+    rows = list(csv.DictReader(io.StringIO(run("export").output)))
+    assert rows[0]["subject"].startswith("'=HYPERLINK")

@@ -9,6 +9,8 @@ from email.mime.text import MIMEText
 
 import pytest
 
+from pathlib import Path
+
 from conftest import CORPORA, INQUIRIES, needs_shared
 from triage.errors import ParseError
 from triage.inputs import items, split_mbox
@@ -206,3 +208,26 @@ def test_pasted_mail_with_its_header_lines():
     assert (m.from_name, m.from_email, m.subject) == ("Tomasz Kowal", "t.kowal@elmax.example", "LED downlights")
     assert m.body.startswith("Hello, we need 2000 pcs") and "Subject:" not in m.body
     assert m.date.day == 17 and m.date.month == 11
+
+
+def test_an_encoded_display_name_cannot_forge_the_sender_address():
+    raw = b"From: =?utf-8?q?PayPal_=3Cservice=40paypal=2Ecom=3E?= <x@evil-phish.example>\nSubject: x\n\nhello"
+    m = parse_message(raw)
+    assert m.from_email == "x@evil-phish.example"
+    assert "paypal" in m.from_name.lower()
+
+
+def test_pasted_text_starting_with_from_is_not_an_mbox():
+    raw = b"From the Canton Fair last month, we would like your price for 2,000 pcs 13A sockets.\nThanks, Ali"
+    assert sniff(raw, "note.txt") == "text"
+    assert sniff(raw) == "text"
+
+
+def test_directory_scan_skips_hidden_folders_and_files_that_are_not_mail(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (tmp_path / "LICENSE").write_text("MIT License\n\nPermission is hereby granted")
+    (tmp_path / "Inbox").write_bytes(b"From a@b.example Mon Nov  2 10:00:00 2026\nFrom: a@b.example\nSubject: one\n\nhi\n")
+    (tmp_path / "rfq.eml").write_bytes(b"From: c@d.example\nSubject: RFQ\n\nPlease quote.\n")
+    labels = sorted(Path(item.label).name for item in items([str(tmp_path)]))
+    assert labels == ["Inbox#1", "rfq.eml"]

@@ -20,7 +20,7 @@ def export_records(store, filters, fmt: str, stream: IO[str]) -> int:
         return len(records)
     from triage.report import safe
 
-    rows = [{k: safe(v) if isinstance(v, str) else v for k, v in row.items()} for row in store.query(filters)]
+    rows = [{k: _cell(v) for k, v in row.items()} for row in store.query(filters)]
     writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
@@ -35,3 +35,13 @@ def export_ics(store, path: Path) -> int:
     rows = store_followups.upcoming(store)
     path.write_text(followups_to_ics(rows), encoding="utf-8", newline="")
     return len(rows)
+
+
+def _cell(value):
+    """A CSV cell a spreadsheet shows as text: control characters removed, formulas disarmed."""
+    from triage.report import safe
+
+    if not isinstance(value, str):
+        return value
+    value = safe(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -17,7 +17,6 @@ from triage.errors import InputError, ParseError
 from triage.model import Message
 from triage.parse import parse_message, parse_pasted, sniff
 
-SUFFIXES = {".eml", ".txt", ".mbox", ".msg.txt", ""}
 
 
 @dataclass
@@ -67,15 +66,14 @@ def _from_stream(stream, label: str) -> Iterator[Item]:
 
 def _from_path(path: Path) -> Iterator[Item]:
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p))
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p, path))
         if not files:
             yield Item(str(path), "text", error=f"{path}: no .eml, .mbox or .txt files in this directory")
         for file in files:
             yield from _from_path(file)
         return
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(limits.MAX_MESSAGE_BYTES * 8 if _is_mbox_name(path) else limits.MAX_MESSAGE_BYTES + 1)
+        raw, complete = _read(path)
     except FileNotFoundError:
         yield Item(str(path), "text", error=f"{path}: no such file")
         return
@@ -85,15 +83,41 @@ def _from_path(path: Path) -> Iterator[Item]:
     if not raw.strip():
         yield Item(str(path), "text", error=f"{path}: empty file")
         return
-    yield from _split(raw, str(path), sniff(raw, path.name))
+    kind = sniff(raw, path.name)
+    yield from _split(raw, str(path), kind)
+    if not complete and kind == "mbox":
+        yield Item(str(path), "mbox", error=f"{path}: mailbox larger than {MAX_MBOX_BYTES:,} bytes; "
+                                           "the messages past that were not read (split the file)")
 
 
-def _wanted(path: Path) -> bool:
-    return not path.name.startswith(".") and path.suffix.lower() in SUFFIXES and path.name != "labels.json"
+MAX_MBOX_BYTES = limits.MAX_MESSAGE_BYTES * 8
 
 
-def _is_mbox_name(path: Path) -> bool:
-    return path.suffix.lower() == ".mbox"
+def _read(path: Path) -> tuple[bytes, bool]:
+    """The file's bytes (a mailbox up to MAX_MBOX_BYTES, a message up to the message limit), and
+    whether that was all of it."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+        limit = MAX_MBOX_BYTES if sniff(head, path.name) == "mbox" else limits.MAX_MESSAGE_BYTES + 1
+        raw = head + fh.read(max(0, limit - len(head)))
+        return raw, not fh.read(1)
+
+
+def _wanted(path: Path, root: Path) -> bool:
+    """Mail files in a directory: .eml, .mbox, .txt, or files without a suffix that hold mail;
+    nothing in hidden folders (.git, .cache) or hidden itself."""
+    if any(part.startswith(".") for part in path.relative_to(root).parts) or path.name == "labels.json":
+        return False
+    suffix = path.suffix.lower()
+    if suffix in (".eml", ".mbox", ".txt"):
+        return True
+    if suffix:
+        return False
+    try:
+        with path.open("rb") as fh:
+            return sniff(fh.read(4096), path.name) in ("eml", "mbox")
+    except OSError:
+        return False
 
 
 def _split(raw: bytes, label: str, kind: str) -> Iterator[Item]:

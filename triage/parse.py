@@ -86,13 +86,21 @@ def _has_surrogates(text: str) -> bool:
     return not text.isascii() and _SURROGATE.search(text) is not None
 
 
-def _address(value: str) -> tuple[str, str | None]:
+def _address(value: str, notes: list[str] | None = None) -> tuple[str, str | None]:
+    """(display name, address) of a header, the address read from the raw header.
+
+    Encoded words may only hold the display name; decoding first would let a name like
+    ``=?utf-8?q?PayPal_=3Cservice=40paypal=2Ecom=3E?= <x@evil.example>`` pass for paypal.com.
+    """
     name, addr = parseaddr(value)
+    if "@" not in addr and "=?" in value:  # a broken mailer encoded the address too
+        name, addr = parseaddr(header_text(value, notes))
     addr = addr.strip().strip("<>").lower()
-    return name.strip().strip('"').strip(), addr if "@" in addr else None
+    return header_text(name, notes).strip().strip('"').strip(), addr if "@" in addr else None
 
 
 def _addresses(values: list[str]) -> list[str]:
+    """Addresses read from the raw headers (see ``_address``)."""
     return [a.lower() for _, a in getaddresses(values) if "@" in a]
 
 
@@ -351,8 +359,9 @@ def _from_mime(mime: MimeMessage, *, kind: str, path: str | None, notes: list[st
 
 def _headers(mime: MimeMessage, notes: list[str]) -> dict:
     get = lambda name: header_text(mime.get(name), notes)  # noqa: E731
-    from_name, from_email = _address(get("From"))
-    _, return_path = _address(get("Return-Path"))
+    raw = lambda name: str(mime.get(name) or "")[: limits.MAX_HEADER_CHARS]  # noqa: E731
+    from_name, from_email = _address(raw("From"), notes)
+    _, return_path = _address(raw("Return-Path"), notes)
     if len(mime.get_all("From") or []) > 1:
         notes.append("several From headers; the first was used")
     auth = mime.get_all("Authentication-Results") or []
@@ -362,10 +371,10 @@ def _headers(mime: MimeMessage, notes: list[str]) -> dict:
         "subject": get("Subject"),
         "from_name": from_name,
         "from_email": from_email,
-        "reply_to": _addresses([get("Reply-To")]),
+        "reply_to": _addresses([raw("Reply-To")]),
         "return_path": return_path,
-        "to": _addresses([get("To")]),
-        "cc": _addresses([get("Cc")]),
+        "to": _addresses([raw("To")]),
+        "cc": _addresses([raw("Cc")]),
         "in_reply_to": _msgid(get("In-Reply-To")),
         "references": re.findall(r"<[^<>\s]+>", get("References")),
         "auth_results": "\n".join(header_text(a, notes) for a in auth),
@@ -681,13 +690,15 @@ _MAIL_HEADERS = (b"from:", b"date:", b"subject:", b"received:", b"message-id:", 
 def sniff(raw: bytes, name: str = "") -> str:
     """'eml', 'mbox' or 'text' for the content of a file called ``name``."""
     lower = name.lower()
-    if lower.endswith(".mbox") or raw.startswith(b"From ") and b"\n" in raw[:2000]:
-        first = raw.split(b"\n", 1)[0]
-        if raw.startswith(b"From ") and not first.rstrip().endswith(b":"):
-            return "mbox"
-    if lower.endswith((".eml", ".msg.txt")) or looks_like_mail(raw):
+    if _MBOX_FROM.match(raw[:300]) and not lower.endswith(".txt"):
+        return "mbox"
+    if lower.endswith(".eml") or looks_like_mail(raw):
         return "eml"
     return "text"
+
+
+# An mbox separator: "From " sender, a date with a time, then a header on the next line.
+_MBOX_FROM = re.compile(rb"From \S+ +[^\n]*\d{1,2}:\d{2}[^\n]*\r?\n[A-Za-z][A-Za-z0-9-]*:")
 
 
 def looks_like_mail(raw: bytes) -> bool:
