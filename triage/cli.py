@@ -94,8 +94,12 @@ def inquiry(paths, as_json, offline, refresh, no_store, workers, lang):
     options = Options(offline=offline, refresh=refresh, workers=workers, fetcher=_test_fetcher(),
                       resolver=_test_resolver())
     store = None if no_store else _store()
-    with _progress(len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")) as progress:
-        batch = triage_items(source, profile, options, store, progress=progress)
+    try:
+        with _progress(len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")) as progress:
+            batch = triage_items(source, profile, options, store, progress=progress)
+    finally:
+        if store is not None:
+            store.close()
     _print_batch(batch, as_json=as_json, lang=lang)
     if batch.errors:
         click.echo(f"\n{len(batch.errors)} input(s) could not be triaged:", err=True)
@@ -227,7 +231,8 @@ def show(ident, as_json, lang):
     from triage.profile import load_profile
     from triage.report import render
 
-    record = _store().get(ident)
+    with _store() as store:
+        record = store.get(ident)
     if as_json:
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
@@ -245,7 +250,8 @@ def list_(since, until, tier, category, country, status, text, limit, as_json):
     from triage.report import safe
     from triage.store import Filters
 
-    rows = _store().query(Filters(since, until, tier, category, country, status, text, limit))
+    with _store() as store:
+        rows = store.query(Filters(since, until, tier, category, country, status, text, limit))
     for row in rows:
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -265,15 +271,19 @@ def list_(since, until, tier, category, country, status, text, limit, as_json):
 @errors
 def export(since, until, tier, category, country, status, text, fmt, output, ics):
     """Export stored inquiries as CSV or JSON, or follow-ups as an .ics calendar."""
-    from triage.exporting import export_records, export_ics
     from triage.store import Filters
 
-    store = _store()
+    with _store() as store:
+        _export(store, ics, fmt, output, Filters(since, until, tier, category, country, status, text))
+
+
+def _export(store, ics, fmt, output, filters) -> None:
+    from triage.exporting import export_ics, export_records
+
     if ics:
         count = export_ics(store, Path(ics))
         click.echo(f"{count} follow-up(s) written to {ics}", err=True)
         return
-    filters = Filters(since, until, tier, category, country, status, text)
     stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         count = export_records(store, filters, fmt, stream)
@@ -290,13 +300,15 @@ def export(since, until, tier, category, country, status, text, fmt, output, ics
 @click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Fail (exit 1) if a figure falls below this JSON baseline.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--profile", "profile_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Seller profile the labels were written for (default: the shipped demo seller's).")
 @errors
-def eval_(directory, verbose, baseline, as_json):
+def eval_(directory, verbose, baseline, as_json, profile_file):
     """Measure extraction, category, tier and persona against a labelled directory (offline)."""
     from triage.evaluate import check_baseline, evaluate, render
-    from triage.profile import load_profile
+    from triage.profile import demo_profile_path, load_profile
 
-    report = evaluate(directory, profile=load_profile())
+    report = evaluate(directory, profile=load_profile(profile_file or demo_profile_path()))
     click.echo(json.dumps(report.figures(), indent=2) if as_json else render(report, verbose=verbose))
     if baseline:
         failures = check_baseline(report, json.loads(baseline.read_text()))

@@ -8,7 +8,7 @@ only on the code and the data files. Fields are scored on genuine inquiries
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,6 +227,3 @@ def check_baseline(report: Report, baseline: dict[str, float]) -> list[str]:
             failures.append(f"{key}: {value if value is None else round(value, 3)} below the baseline {floor}")
     return failures
 
-
-def _unused() -> defaultdict:  # pragma: no cover - keeps defaultdict import for type readers
-    return defaultdict(int)

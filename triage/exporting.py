@@ -18,8 +18,6 @@ def export_records(store, filters, fmt: str, stream: IO[str]) -> int:
         json.dump(records, stream, ensure_ascii=False, indent=2)
         stream.write("\n")
         return len(records)
-    from triage.report import safe
-
     rows = [{k: _cell(v) for k, v in row.items()} for row in store.query(filters)]
     writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()

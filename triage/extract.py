@@ -231,8 +231,7 @@ def _title(sig: list[str], name_at: int | None) -> str | None:
             continue
         if name_at is not None and _has_company_suffix(line):
             break
-    match = re.match(rf"^{_NAME.pattern[1:-3]}\s*[,|–-]\s*(.+)$", sig[name_at]) if name_at is not None else None
-    return match.group(2) if match and _title_words(match.group(2)) else None
+    return None
 
 
 def _headline_title(text: str) -> str | None:

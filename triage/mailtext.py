@@ -8,12 +8,12 @@ this module only applies them. Pure functions on strings; no I/O past loading ru
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
 from triage import limits
+from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
 from triage.model import Message
 from triage.paths import shipped, user_dir
@@ -42,30 +42,21 @@ class Rules:
         self.label_re = re.compile(rf"^\s*({alternatives})\s*[:：]\s*(.*)$", re.I)
 
 
-@cache
 def rules() -> Rules:
-    data = _load(shipped("playbooks") / "parse.toml")
+    """The parse rules: shipped, with $TRIAGE_HOME/parse.toml's lists added (read once per home)."""
+    from triage.lexicon import home_key
+
+    return _rules(home_key())
+
+
+@cache
+def _rules(home: str) -> Rules:
+    shipped_file = shipped("playbooks") / "parse.toml"
+    data = read_toml(shipped_file)
     user = user_dir() / "parse.toml"
     if user.exists():
-        _merge(data, _load(user))
-    return _compile(data, user if user.exists() else shipped("playbooks") / "parse.toml")
-
-
-def _load(path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(f"{path}: {exc}") from None
-
-
-def _merge(base: dict, extra: dict) -> None:
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _merge(base[key], value)
-        elif isinstance(value, list) and isinstance(base.get(key), list):
-            base[key] = base[key] + value
-        else:
-            base[key] = value
+        data = merge(data, read_toml(user))
+    return _compile(data, user if user.exists() else shipped_file)
 
 
 def _compile(data: dict, path) -> Rules:
@@ -89,7 +80,7 @@ def _compile(data: dict, path) -> Rules:
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def fill(message: Message, text: str) -> None:
+def fill(message: Message, text: str, depth: int = 0) -> None:
     """Set text, platform, platform_fields, new_text, quoted, body and signature of ``message``."""
     if len(text) > limits.MAX_TEXT_CHARS:
         message.notes.append(f"body text of {len(text):,} characters cut to {limits.MAX_TEXT_CHARS:,}")
@@ -106,7 +97,12 @@ def fill(message: Message, text: str) -> None:
         message.platform = "platform"  # an unnamed platform or form: labelled facts all the same
     new, quoted, forwarded = split_quote(text)
     if forwarded and not message.forwarded:
-        message.forwarded.append(forwarded_message(forwarded))
+        if depth < limits.MAX_DEPTH:
+            inner = forwarded_message(forwarded, depth + 1)
+            message.forwarded.append(inner)
+            message.notes.extend(n for n in inner.notes if n not in message.notes)
+        else:
+            message.notes.append(f"forwarded messages nested deeper than {limits.MAX_DEPTH} levels were not read")
     message.new_text, message.quoted = new, quoted
     body, signature = split_signature(_form_message(message) or new)
     message.body, message.signature = body, signature
@@ -225,7 +221,7 @@ def _unquoted_after(lines: list[str], start: int) -> str:
 FORWARD_FIELD = re.compile(r"^\s*\*?(from|von|de|da|date|datum|fecha|sent|subject|betreff|asunto|objet|assunto|to|an|para|à|cc)\*?\s*:\s*(.*)$", re.I)
 
 
-def forwarded_message(block: str) -> Message:
+def forwarded_message(block: str, depth: int = 1) -> Message:
     """A Message for an inline forwarded block: its pseudo-headers, then its text."""
     from email.utils import parseaddr
 
@@ -240,7 +236,7 @@ def forwarded_message(block: str) -> Message:
     name, addr = parseaddr(headers.get("from", ""))
     inner = Message(kind="forward", subject=headers.get("subject", ""), from_name=name.strip('" '),
                     from_email=addr.lower() if "@" in addr else None)
-    fill(inner, "\n".join(lines[i:]))
+    fill(inner, "\n".join(lines[i:]), depth)
     return inner
 
 

@@ -112,7 +112,7 @@ class _Stages:
                                                genuine=genuine, platform_form=platform_form)
         inquiry.draft = draft.draft_reply(inquiry, profile, lang=None)
         if genuine:
-            start = options.today or _received(inquiry)
+            start = options.today or _today()
             inquiry.followups = followup.plan_followups(inquiry, start=start)
 
 
@@ -124,7 +124,8 @@ def _signals(home: str):
     return load_signals()
 
 
-def _received(inquiry: Inquiry) -> date:
+def _today() -> date:
+    """The day a plan starts when no clock is injected: today (the first reply is due now)."""
     from datetime import datetime, timezone
 
     return datetime.now(timezone.utc).date()
@@ -220,8 +221,8 @@ def _save_plans(store, results: list[Result]) -> None:
     from triage import store_followups
 
     for result in results:
-        if result.inquiry.followups:
-            store_followups.save_plan(store, result.id, result.inquiry.followups)
+        if result.inquiry.followups and (result.created or not store_followups.plan(store, result.id)):
+            store_followups.save_plan(store, result.id, result.inquiry.followups)  # a re-import keeps its plan
 
 
 def triage_paths(paths: Iterable[str], *, profile: Profile, options: Options | None = None, store=None,

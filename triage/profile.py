@@ -143,6 +143,8 @@ def products_from_csv(path: Path) -> list[dict[str, Any]]:
             rows = list(csv.DictReader(fh))
     except OSError as exc:
         raise ProfileError(f"{path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ProfileError(f"{path}: not UTF-8 text; save the sheet as 'CSV UTF-8' and try again") from None
     if not rows or not {"sku", "name"} <= set(rows[0]):
         raise ProfileError(f"{path}: a catalogue CSV needs at least the columns sku and name")
     return [_csv_product(row, path, n) for n, row in enumerate(rows, start=2)]
@@ -154,7 +156,9 @@ def _split(value: str | None) -> list[str]:
 
 def _csv_product(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
     try:
-        product: dict[str, Any] = {"sku": row["sku"].strip(), "name": row["name"].strip()}
+        product: dict[str, Any] = {"sku": (row.get("sku") or "").strip(), "name": (row.get("name") or "").strip()}
+        if not product["sku"] or not product["name"]:
+            raise ValueError("every row needs a sku and a name")
         product["aliases"] = _split(row.get("aliases"))
         product["moq"] = int(float(row.get("moq") or 0))
         low, high = row.get("price_min"), row.get("price_max")

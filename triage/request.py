@@ -211,7 +211,6 @@ def _compiled_date_patterns(months: tuple[str, ...]):
     ]
 
 
-_WEEKDAY_CACHE: dict[int, re.Pattern] = {}
 
 
 def deadline(text: str, today: date, *, field: str | None = None, us_dates: bool = False) -> date | None:
@@ -286,8 +285,8 @@ def _resolve(kind: str, m: re.Match, months: dict[str, int], today: date, us_dat
         return _future(today, months[m.group(2).lower().rstrip(".")], int(m.group(1)), m.group(3))
     if kind == "month_end":
         month = months[m.group(1).lower().rstrip(".")]
-        first = _future(today, month, 1, None)
-        return first and (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        year = today.year if _month_last_day(today.year, month) >= today else today.year + 1
+        return _month_last_day(year, month)
     if kind == "ordinal":
         day = int(m.group(1))
         found = _date(today.year, today.month, day) if day >= today.day else None
@@ -301,6 +300,10 @@ def _resolve(kind: str, m: re.Match, months: dict[str, int], today: date, us_dat
         if found and (year or (found - today).days < 200):
             return found
     return None
+
+
+def _month_last_day(year: int, month: int) -> date:
+    return (date(year, month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def _future(today: date, month: int, day: int, year: str | None) -> date | None:
@@ -399,7 +402,7 @@ def incoterm(text: str, field: str | None = None) -> str | None:
 _DESTINATION = re.compile(
     r"\b(?:CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)[ \t]+((?:port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
 )
-_SKIP_PLACES = {"port", "price", "prices", "terms", "basis", "and", "or", "please", "only", "pricing"}
+_SKIP_PLACES = {"price", "prices", "terms", "basis", "and", "or", "please", "only", "pricing"}
 
 
 def destination(text: str, field: str | None = None) -> str | None:
@@ -408,7 +411,8 @@ def destination(text: str, field: str | None = None) -> str | None:
     if field:
         return field.strip()
     for match in _DESTINATION.finditer(text):
-        place = re.sub(r"\s+(?:port|and|or|with|for|by|pls|please|price)\b.*$", "", match.group(1), flags=re.I)
+        place = re.sub(r"^port\s+of\s+", "", match.group(1), flags=re.I)
+        place = re.sub(r"\s+(?:port|and|or|with|for|by|pls|please|price)\b.*$", "", place, flags=re.I)
         if place.split()[0].lower() not in _SKIP_PLACES:
             return place.strip(" .,;")
     return None

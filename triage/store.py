@@ -69,7 +69,11 @@ class Store:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
-        self.migrate()
+        try:
+            self.migrate()
+        except BaseException:
+            conn.close()
+            raise
 
     def close(self) -> None:
         self.conn.close()
@@ -150,13 +154,6 @@ class Store:
         if not rows:
             raise NotFound(f"no inquiry with id {ident}")
         return rows[0]
-
-    def update_record(self, ident: int, record: dict[str, Any], **columns: Any) -> None:
-        record = {k: v for k, v in record.items() if k != "id"}
-        sets = ", ".join(f"{k} = ?" for k in ["record", *columns])
-        values = [json.dumps(record, ensure_ascii=False), *map(_cell, columns.values()), ident]
-        with self.transaction():
-            self.conn.execute(f"UPDATE inquiries SET {sets} WHERE id = ?", values)
 
     def link_thread(self, ident: int, thread_id: int) -> None:
         """Mark inquiry ``ident`` as a later message of ``thread_id``'s conversation."""
@@ -394,7 +391,7 @@ def restore(source: Path | str, target: Path | str | None = None) -> tuple[Path 
         with Store(target) as current:
             current.backup(kept)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True)
         dst = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             src.backup(dst)
@@ -411,7 +408,7 @@ def _check_triage_db(path: Path) -> int:
     if not path.is_file():
         raise StoreError(f"{path}: no such file")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not {"_migrations", "inquiries", "followups", "events"} <= tables:
@@ -519,6 +516,3 @@ def _statements(sql: str) -> list[str]:
         statements.append(current.strip())
     return [s for s in statements if s.strip(" ;\n")]
 
-
-def open_store(path: Path | str | None = None) -> Store:
-    return Store(path)
