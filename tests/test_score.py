@@ -206,3 +206,12 @@ def test_ordinary_mail_is_never_a_or_b(sset, demo):
             judged += 1
             assert j.tier not in ("A", "B"), (path, j.verdict)
     assert judged > 100
+
+
+def test_a_company_named_like_a_brand_is_no_lookalike():
+    """'Swift Electrical', 'Target Lighting': a brand's name inside another company's name is not phishing."""
+    from triage.enrich.domains import lookalike
+
+    assert lookalike("target-lighting.com") is None and lookalike("swiftelec.co.uk") is None
+    assert lookalike("docusign-notify.net")["of"] == "docusign.net"
+    assert lookalike("rnaersk-line.com")["of"] == "maersk.com"

@@ -889,12 +889,10 @@ def _upper(values: Iterable[str]) -> set[str]:
 
 @lru_cache(maxsize=4096)
 def _registrable(domain: str) -> str:
-    """A cheap registrable-domain guess (last two labels, three for cc second levels)."""
-    parts = [p for p in domain.lower().strip(".").split(".") if p]
-    if len(parts) >= 3 and (parts[-2] in {"co", "com", "org", "net", "gov", "gob", "ac", "edu", "or", "ne"}
-                            or len(parts[-2]) <= 3 and len(parts[-1]) == 2):
-        return ".".join(parts[-3:])
-    return ".".join(parts[-2:])
+    """The registrable domain (public suffix list bundled with tldextract: mail.obi.de -> obi.de)."""
+    from triage.extract import registrable_domain
+
+    return registrable_domain(domain) if domain else ""
 
 
 def _own_domains(f: Facts) -> set[str]:
@@ -1191,10 +1189,14 @@ def _near(a: str, b: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _embeds(a: str, brand: str) -> bool:
-    """``a`` carries the brand's name inside a longer name (rnaersk-line.com for maersk.com)."""
+def _embeds(a: str, brand: str, affixes: frozenset[str] = frozenset()) -> bool:
+    """``a`` is the brand's name plus a phishing word (rnaersk-line.com, made-in-china-member.com,
+    docusign-notify.net); 'swiftelec.co.uk' or 'target-lighting.com' are companies of their own."""
     la, lb = _skeleton(a.split(".")[0]), _skeleton(brand.split(".")[0])
-    return a != brand and len(lb) >= 5 and lb in la and la != lb
+    if a == brand or len(lb) < 5 or lb not in la or la == lb:
+        return False
+    rest = la.replace(lb, " ").split()
+    return bool(rest) and all(part in affixes for part in rest)
 
 
 @check("lookalike_domain")
@@ -1202,17 +1204,19 @@ def _check_lookalike(f: Facts) -> str | None:
     info = f.domain_info.get("lookalike")
     if info:
         return f"{f.field('sender_domain')} looks like {info.get('of')} ({info.get('how', '')})"
-    targets = set(f.lists.get("protected_domains", ())) | _own_domains(f)
-    thread = f.message.quoted + "\n" + f.field("signature")
-    targets |= {_registrable(m.group(1)) for m in _DOMAIN_IN_TEXT.finditer(thread)}
     protected = set(f.lists.get("protected_domains", ())) | _own_domains(f)
+    # domains of the conversation we had (quoted thread), not the sender's own signature
+    targets = protected | {_registrable(m.group(1)) for m in _DOMAIN_IN_TEXT.finditer(f.message.quoted)}
+    from triage.enrich.domains import phishing_affixes
+
+    affixes = phishing_affixes()
     candidates = {f.field("sender_domain"), *f.field("reply_to_domains")}
     for cand in filter(None, candidates):
         reg = _registrable(cand)
         if reg in f.lists.get("freemail", ()):
             continue
-        for target in targets:
-            if _near(reg, target) or (target in protected and _embeds(reg, target)):
+        for target in targets - {reg}:
+            if _near(reg, target) or (target in protected and _embeds(reg, target, affixes)):
                 return f"{reg} looks like {target}"
     return None
 
@@ -1272,7 +1276,7 @@ def _check_deceptive_host(f: Facts) -> str | None:
         if reg in protected:
             continue
         for target in protected:
-            if host.startswith(target + ".") or (target + ".") in host or _near(reg, target):
+            if host.startswith(target + ".") or ("." + target + ".") in host or _near(reg, target):
                 return f"{host} poses as {target}"
     return None
 

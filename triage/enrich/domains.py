@@ -177,6 +177,8 @@ def _compare(candidate: str, label: str, real: str, suffix: str) -> str | None:
     if cand == real:
         return _swap_text(candidate, label) or "look-alike spelling"
     extra = _extra_words(candidate, real) if real in cand or len(real) >= 7 else None
+    if extra and not _phishing_words(extra):
+        extra = None  # the brand's name inside another company's name
     if extra:
         return ", ".join(x for x in (_swap_text(candidate, label), f"brand plus extra words {extra!r}") if x)
     if len(real) >= 5 and _distance(cand, real) <= (2 if len(real) >= 9 else 1):
@@ -207,6 +209,16 @@ def _extra_words(candidate: str, real: str) -> str | None:
         if folded != real and folded.endswith(real):
             return token[: -len(real)]
     return None
+
+
+def phishing_affixes() -> frozenset[str]:
+    return frozenset(skeleton(w) for w in words(load("domains"), "lookalike", "phishing_affixes"))
+
+
+def _phishing_words(extra: str) -> bool:
+    """Every word the candidate adds to the brand is one phishing domains add (notify, member, line...)."""
+    parts = [skeleton(p) for p in re.split(r"[-_.\s]+", extra) if p]
+    return bool(parts) and all(p in phishing_affixes() for p in parts)
 
 
 def _distance(a: str, b: str) -> int:
