@@ -799,10 +799,17 @@ _BRANCH_WORDS = re.compile(
     r"\b(branches|stores|outlets|locations|warehouses|shops|showrooms|depots|dcs|sucursales|tiendas|"
     r"almacenes|filiales|lojas|filialen|niederlassungen|magasins|agences|punti vendita|filiali|"
     r"oddzia\w+|fióktelep\w*|points? of sale)\b")
-_STAFF_WORDS = re.compile(r"\b(staff|employees|people|persons|workers|empleados|colaboradores|"
+_STAFF_WORDS = re.compile(r"\b(staff|employees|workers|empleados|colaboradores|"
                           r"mitarbeiter\w*|salariés|employés|funcionários|dipendenti)\b")
 _YEAR_WORDS = re.compile(r"\b(?:since|founded in|established in|est\.|desde|depuis|seit|dal)\s+((?:19|20)\d\d)\b"
-                         r"|\b(years|años|anos|ans|jahre\w*|anni)\s+(?:in|of|on|en|no|im|de|sul)\b")
+                         r"|\b(years)\s+(?:in business|in the (?:trade|market|industry|business)|of experience|"
+                         r"of trading|trading|on the market)\b"
+                         r"|\b(años|anos|ans|jahre\w*|anni)\s+(?:en el (?:mercado|sector)|no mercado|de experiencia|"
+                         r"de experiência|d'expérience|am markt|im geschäft|di esperienza|sul mercato)\b")
+
+
+_GAP_NOT_A_COUNT = re.compile(r"\b(?:pcs|pc|pieces?|units?|nos|sets?|cartons?|x|for|of|to|per|each|"
+                              r"piezas|unidades|peças|pièces|stück|stk)\b", re.I)
 
 
 def _to_int(word: str) -> int:
@@ -836,6 +843,8 @@ def _count_before(f: Facts, rx: re.Pattern) -> tuple[int, str]:
         for i, m in enumerate(_search(f, fld, rx)):
             text = m.string
             n = _NUM_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            if n and _GAP_NOT_A_COUNT.search(n.group(0)):
+                continue  # "500 pcs GFCI outlets", "400 units for locations": a quantity, not branches
             if n and _to_int(n.group(1)) > best:
                 best, evidence = _to_int(n.group(1)), text[n.start():m.end()]
     f._cache[key] = (best, evidence)
