@@ -1305,17 +1305,19 @@ def _phone_regions(f: Facts) -> set[str]:
 
 
 def _phone_regions_of(f: Facts) -> set[str]:
-    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+    """Countries of the writer's phone numbers, by their full number (+1 809 is the Dominican Republic)."""
+    import phonenumbers
 
     phones = list(f.inquiry.phones)
     phones += re.findall(r"\+\s?\d[\d\s().-]{6,}", f.field("signature"))
     regions: set[str] = set()
     for ph in phones:
-        digits = re.sub(r"\D", "", ph)
-        for n in (1, 2, 3):
-            if int(digits[:n] or 0) in COUNTRY_CODE_TO_REGION_CODE:
-                regions.add(COUNTRY_CODE_TO_REGION_CODE[int(digits[:n])][0])
-                break
+        try:
+            region = phonenumbers.region_code_for_number(phonenumbers.parse(ph.strip(), None))
+        except phonenumbers.NumberParseException:
+            continue
+        if region and region not in ("ZZ", "001"):
+            regions.add(region)
     return regions
 
 
@@ -1383,9 +1385,13 @@ def _chinese_clues(f: Facts) -> list[str]:
     if _CN_ADDRESS.search(f.field("signature").lower()):
         clues.append("Chinese address in signature")
     text = f.lowered("text")[0] if f.lowered("text") else ""
-    if "(cn)" in text and "ip" in text or _CJK.search(text):
+    japanese = _KANA.search(text) or claimed == "JP"
+    if "(cn)" in text and re.search(r"\bip\b", text) or _CJK.search(text) and not japanese:
         clues.append("Chinese IP or text")
     return clues
+
+
+_KANA = re.compile("[\u3040-\u30ff]")
 
 
 @check("platform_number")
