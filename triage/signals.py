@@ -991,9 +991,9 @@ def _check_domain_fact(f: Facts, key: str = "", equals: Any = True) -> str | Non
 
 
 @check("order_value")
-def _check_order_value(f: Facts, min: float = 0, max: float | None = None,
-                       container_pcs: int = 10000) -> str | None:
-    qty = _quantity(f, container_pcs)
+def _check_order_value(f: Facts, min: float = 0, max: float | None = None) -> str | None:
+    terms = getattr(f.profile, "terms", None) or {}
+    qty = _quantity(f, int(terms.get("container_pcs") or 0))  # pieces in a container: the seller's fact
     prices = [p.price_min for p in _our_products(f) if getattr(p, "price_min", None)]
     if not qty or not prices:
         return None
@@ -1426,9 +1426,8 @@ def _check_in_thread(f: Facts) -> str | None:
     quoted = f.message.quoted.lower()
     if quoted and any(d in quoted for d in own):
         return "quotes our earlier mail"
-    company = (getattr(f.profile, "company", None) or {}).get("name", "")
-    first = company.split()[1].lower() if len(company.split()) > 1 else ""
-    if quoted and first and first in quoted:
+    name = getattr(f.profile, "name", "") or ""  # the short name the seller signs with
+    if quoted and len(name) >= 4 and re.search(rf"\b{re.escape(name.lower())}\b", quoted):
         return "quotes our earlier mail"
     return None
 
