@@ -89,3 +89,34 @@ def test_a_reply_joins_the_thread_of_the_inquiry_it_answers(tmp_path):
     (two,) = triage_paths([str(reply)], profile=profile, options=Options(offline=True), store=store).results
     assert store.row(two.id)["thread_id"] == one.id and store.row(one.id)["thread_id"] is None
     assert any(e["kind"] == "thread" for e in store.events(one.id))
+
+
+def test_the_same_long_text_from_other_senders_is_seen_as_a_mass_rfq(tmp_path):
+    from triage.inputs import Item
+    from triage.pipeline import Options, triage_items
+    from triage.profile import load_profile
+
+    text = ("We are a leading importer of electrical accessories and are looking for a reliable supplier of "
+            "13A switched sockets, LED downlights and power strips for a large project. ") * 8
+    items = [Item(f"m{i}", "eml", raw=(f"From: Buyer {i} <b{i}@shop{i}.example>\nSubject: RFQ\n"
+                                       f"Message-ID: <m{i}@shop{i}.example>\n\n{text}\nRegards\n").encode())
+             for i in range(4)]
+    store = Store(tmp_path / "t.db")
+    batch = triage_items(items, load_profile(), Options(offline=True), store, chunk=1)
+    names = {h.name for h in batch.results[-1].inquiry.judgment.signals}
+    assert len(text) > 1000 and names & {"history_mass_rfq", "history_scam_wave"}
+
+
+def test_snooze_after_the_last_step_is_a_clear_error(tmp_path):
+    from datetime import date
+
+    from triage import store_followups
+    from triage.errors import TriageError
+    from triage.model import FollowUp
+
+    store = Store(tmp_path / "t.db")
+    ident = store.save(row("x")).id
+    store_followups.save_plan(store, ident, [FollowUp(0, date(2026, 11, 2), "reply")])
+    store_followups.mark_done(store, ident, today=date(2026, 11, 2))
+    with pytest.raises(TriageError, match="no pending step"):
+        store_followups.snooze(store, ident, 3, today=date(2026, 11, 3))

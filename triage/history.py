@@ -16,6 +16,7 @@ from .model import Inquiry
 
 SIMILAR_SCORE = 90.0  # rapidfuzz ratio at or above which two texts count as the same
 MIN_TEXT = 80  # shorter texts ("pls quote") are too common to compare
+COMPARED_CHARS = 600  # texts are compared on their beginning: the store keeps that much of each for history
 
 
 @dataclass(slots=True)
@@ -35,6 +36,9 @@ def build_history(inquiry: Inquiry, candidates: list[dict], *, free_mail: set[st
     """Compare one inquiry with stored rows (see the module docstring)."""
     me = _norm(inquiry.sender_email or inquiry.message.from_email)
     domain = (inquiry.sender_domain or "").lower()
+    if free_mail is None:  # the enrich stage knows; gmail.com senders are not one company
+        known = ((inquiry.enrichment or {}).get("domain") or {}).get("free_mail")
+        free_mail = {domain} if known else set()
     company = _norm(inquiry.company_name)
     refs = {inquiry.message.in_reply_to, *inquiry.message.references} - {None, ""}
     hist = History()
@@ -51,7 +55,8 @@ def build_history(inquiry: Inquiry, candidates: list[dict], *, free_mail: set[st
             hist.reply_to_ours = True
         if not same_sender and len(row.get("body") or "") >= MIN_TEXT:
             others[n] = row
-    hist.similar_from_others = _similar(inquiry.message.body or inquiry.message.new_text, others)
+    body = (inquiry.message.body or inquiry.message.new_text)[:COMPARED_CHARS]
+    hist.similar_from_others = _similar(body, others)
     return hist
 
 

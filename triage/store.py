@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.errors import NotFound, StoreError
+from triage.history import COMPARED_CHARS
 from triage.paths import database_path, shipped
 
 BUSY_TIMEOUT_MS = 10_000
@@ -238,7 +239,8 @@ class Store:
         for start in range(0, len(missing), 500):
             chunk = missing[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for ident, body in self.conn.execute(f"SELECT id, substr(body, 1, 600) FROM inquiries WHERE id IN ({marks})", chunk):
+            sql = f"SELECT id, substr(body, 1, {COMPARED_CHARS}) FROM inquiries WHERE id IN ({marks})"
+            for ident, body in self.conn.execute(sql, chunk):
                 cache[ident] = body or ""
         return {i: cache.get(i, "") for i in ids}
 

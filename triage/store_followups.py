@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from triage.model import FollowUp
+from triage.errors import TriageError
 from triage.store import Store
 
 ACTIVE = ("new", "open")
@@ -113,6 +114,8 @@ def snooze(store: Store, ident: int, days: int, *, today: date) -> date:
     """Move the next pending step to ``days`` after today (or after its due date, if later)."""
     store.row(ident)
     step = next_step(store, ident)
+    if step is None and plan(store, ident):
+        raise TriageError(f"inquiry {ident} has no pending step to snooze (all sent or stopped)")
     with store.transaction() as conn:
         if step is None:
             new_due = today + timedelta(days=days)
