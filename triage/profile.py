@@ -91,7 +91,7 @@ def parse_profile(data: dict[str, Any], path: Path, *, demo: bool = False) -> Pr
     products = [_product(p, path, i) for i, p in enumerate(data.get("products", []))]
     return Profile(
         company=company,
-        terms=_table(data, "terms", path),
+        terms=_terms(_table(data, "terms", path), path),
         certifications=list(certs.get("held", [])),
         not_held=list(certs.get("not_held", [])),
         products=products,
@@ -99,6 +99,23 @@ def parse_profile(data: dict[str, Any], path: Path, *, demo: bool = False) -> Pr
         demo=demo,
         not_made=[str(w) for w in _table(data, "catalogue", path).get("not_made", [])],
     )
+
+
+_RANGES = ("lead_time_days", "sample_days")  # [min, max] days; one number means both
+
+
+def _terms(terms: dict[str, Any], path: Path) -> dict[str, Any]:
+    """[terms] with day ranges as [min, max] lists (templates join them) and the text keys present."""
+    out = dict(terms)
+    for key in _RANGES:
+        value = out.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = [int(value), int(value)]
+        elif value is not None and not (isinstance(value, list) and value and all(isinstance(v, int) for v in value)):
+            raise ProfileError(f"{path}: [terms] {key} must be a number of days or [min, max]")
+    for key in ("payment", "lead_time", "samples"):
+        out.setdefault(key, "")
+    return out
 
 
 def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
