@@ -86,3 +86,9 @@ def test_certifications_required_not_optional():
     assert request.certifications("Must be UL listed and cUL. ISO 9001 would be an advantage.") == ["UL", "cUL"]
     assert request.certifications("We want to reach the minimum order") == []
     assert request.certifications("KC certification is must. CE/RoHS too") == ["KC", "CE", "RoHS"]
+
+
+@pytest.mark.parametrize("text", ["Please send 2 set of samples by courier", "pay within 30 days net",
+                                  "the goods went out 3 weeks ago"])
+def test_no_deadline_from_everyday_words_or_payment_terms(text):
+    assert request.deadline(text, date(2026, 11, 20)) is None

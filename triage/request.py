@@ -220,7 +220,7 @@ def deadline(text: str, today: date, *, field: str | None = None, us_dates: bool
         if found:
             return found[0][1]
     folded = fold(text)
-    dates = dates_in(folded, today, us_dates=us_dates)
+    dates = dates_in(text, today, us_dates=us_dates)
     weekdays = [(p, d) for p, d in _weekdays(folded, today) if not any(0 < q - p < 25 for q, _ in dates)]
     candidates = sorted(dates + weekdays + _relative(folded, today))
     cued = [d for pos, d in candidates if _cued(folded, pos)]
@@ -247,10 +247,11 @@ def dates_in(text: str, today: date, *, us_dates: bool = False) -> list[tuple[in
     patterns = dict(_date_patterns())
     out: list[tuple[int, date]] = []
     taken = _Taken()
+    original = text if len(text) == len(folded) else folded
     for kind, start, segment in _date_windows(folded, months):
         for m in patterns[kind].finditer(segment):
             position = start + m.start()
-            if taken.near(position, 4):
+            if taken.near(position, 4) or _everyday_word(kind, m, original, start):
                 continue
             found = _resolve(kind, m, months, today, us_dates)
             if found:
@@ -276,6 +277,18 @@ def _date_windows(folded: str, months: dict[str, int]):
             start = max(0, i - before)
             yield kind, start, folded[start:i + len(needle) + after]
             i = folded.find(needle, i + len(needle) + after)
+
+
+def _everyday_word(kind: str, m: re.Match, original: str, offset: int) -> bool:
+    """'2 set of samples': an ambiguous month abbreviation in lower case, with no year beside it."""
+    if kind not in ("dmy_text", "mdy_text", "month_end"):
+        return False
+    group = {"dmy_text": 2, "mdy_text": 1, "month_end": 1}[kind]
+    word = m.group(group).lower().rstrip(".")
+    if word not in lexicon().words("month_words", "ambiguous"):
+        return False
+    written = original[offset + m.start(group):offset + m.end(group)]
+    return not written[:1].isupper() and not re.search(r"20\d\d", m.group(0))
 
 
 def _resolve(kind: str, m: re.Match, months: dict[str, int], today: date, us_dates: bool) -> date | None:
@@ -347,12 +360,17 @@ _RELATIVE = [
 ]
 
 
+_PAYMENT_BEFORE = re.compile(r"\b(?:pay\w*|paid|net|credit|invoice\w*|pago|pagamento|paiement|zahlung\w*)\b[^.\n]*$")
+
+
 def _relative(folded: str, today: date) -> list[tuple[int, date]]:
     out = []
     for regex, kind, needles in _RELATIVE:
         if not any(n in folded for n in needles):
             continue
         for m in regex.finditer(folded):
+            if _PAYMENT_BEFORE.search(folded, max(0, m.start() - 25), m.start()):
+                continue  # "pay within 30 days", "net 30 days": payment terms
             found = _relative_date(kind, m, today)
             if found:
                 out.append((m.start(), found))
