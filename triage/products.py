@@ -18,7 +18,6 @@ from triage.profile import Product, Profile
 
 MIN_SCORE = 75  # a loose match below this is not reported
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)?")
-_SKU = re.compile(r"\b[A-Z]{1,4}-[A-Z0-9]{2,6}\b")
 
 
 def tokens(text: str) -> list[str]:
@@ -46,6 +45,9 @@ class Catalogue:
 
     def __init__(self, profile: Profile):
         self.products = {p.sku: p for p in profile.products}
+        self.sku_by_upper = {sku.upper(): sku for sku in self.products}
+        codes = "|".join(re.escape(s) for s in sorted(self.products, key=len, reverse=True)) or "(?!)"
+        self.sku_pattern = re.compile(rf"(?<![\w-])(?:{codes})(?!\w)", re.I)  # BL-GFCI-20A names BL-GFCI
         self.aliases = [a for p in profile.products for a in _aliases(p)]
         self.vocabulary = frozenset(w for a in self.aliases for w in a.words)
         self.excludes = {p.sku: frozenset(w for e in p.excludes for w in tokens(e)) for p in profile.products}
@@ -106,10 +108,10 @@ class Catalogue:
         return any(self.single.get(w, alias.sku) != alias.sku for w in window if w not in alias.words)
 
     def _sku_mentions(self, text: str):
-        for match in _SKU.finditer(text):
-            sku = match.group(0)
-            if sku in self.products:
-                yield -1, ProductMatch(sku, self.products[sku].name, 100.0, sku)
+        """The catalogue's own codes written in the text (any case, whatever shape the seller's SKUs have)."""
+        for match in self.sku_pattern.finditer(text):
+            sku = self.sku_by_upper[match.group(0).upper()]
+            yield -1, ProductMatch(sku, self.products[sku].name, 100.0, match.group(0))
 
 
 def _aliases(product: Product) -> list[_Alias]:
@@ -142,11 +144,12 @@ def _better(current: tuple[int, ProductMatch | None] | None, score: float) -> bo
     return current is None or current[1] is None or score > current[1].score
 
 
-_CATALOGUES: dict[int, Catalogue] = {}
+_CATALOGUES: dict[tuple, Catalogue] = {}
 
 
 def catalogue(profile: Profile) -> Catalogue:
-    key = id(profile)
+    """The profile's catalogue index, built once per catalogue (keyed by its content, not the object)."""
+    key = tuple((p.sku, p.name, tuple(p.aliases), tuple(p.excludes)) for p in profile.products)
     if key not in _CATALOGUES:
         _CATALOGUES.clear()
         _CATALOGUES[key] = Catalogue(profile)
