@@ -101,7 +101,6 @@ def throughput(directory: Path, n: int) -> dict:
     spine_rate = _parse_extract_store(batch, profile)
 
     with tempfile.TemporaryDirectory() as home:
-        os.environ["TRIAGE_HOME"] = home
         store = Store(Path(home) / "bench.db")
         triage_items(batch[:20], profile, Options(offline=True), store)  # warm up every stage
         started = time.perf_counter()
@@ -134,6 +133,20 @@ def _parse_extract_store(batch, profile) -> float:
 
 
 def main() -> None:
+    """Run everything under a fresh TRIAGE_HOME with the demo seller, whatever the user has set up."""
+    saved = os.environ.get("TRIAGE_HOME")
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["TRIAGE_HOME"] = home
+        try:
+            _main()
+        finally:
+            if saved is None:
+                os.environ.pop("TRIAGE_HOME", None)
+            else:
+                os.environ["TRIAGE_HOME"] = saved
+
+
+def _main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inquiries", type=Path, default=ROOT.parent / "shared" / "inquiries")
     parser.add_argument("--messages", type=int, default=2000)

@@ -18,7 +18,7 @@ def fold(text: str) -> str:
     """Lower case without accents, for matching words across spellings (same length for ASCII text)."""
     if text.isascii():
         return text.lower()
-    return _fold(text)
+    return _fold(text) if len(text) < 20_000 else _fold.__wrapped__(text)  # memoise short texts only
 
 
 @lru_cache(maxsize=2048)
