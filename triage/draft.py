@@ -521,7 +521,7 @@ TERM_DEFAULTS = {
     "sample_days": ["[sample days]"],
 }
 COMPANY_DEFAULTS = {"kind": "manufacturer", "city": "[city]", "founded": "[year]", "staff": "[staff]",
-                    "factories": "[factories]"}
+                    "factories": "[factories]", "trade": "[what you make]"}
 
 
 def _seller(profile: Any) -> dict[str, Any]:

@@ -113,7 +113,7 @@ def registrable_domain(host: str) -> str:
     """'mail.acme.co.uk' -> 'acme.co.uk', with tldextract's bundled suffix list (no network)."""
     host = host.lower().strip(". ")
     parts = _extractor()(host)
-    return f"{parts.domain}.{parts.suffix}" if parts.suffix and parts.domain else host
+    return f"{parts.domain}.{parts.suffix}" if parts.suffix and parts.domain else host.removeprefix("www.")
 
 
 # -- contact ------------------------------------------------------------------------

@@ -14,8 +14,13 @@ from triage.profile import demo_profile_path, dump_toml, parse_profile, products
 QUESTIONS = [
     ("company", "name", "Company name"),
     ("company", "short_name", "Short name used in mails"),
+    ("company", "kind", "What you are (manufacturer, trading company, ...)"),
+    ("company", "trade", "What you make, in a few words"),
     ("company", "city", "City"),
     ("company", "country", "Country (ISO code)"),
+    ("company", "founded", "Year founded"),
+    ("company", "staff", "Staff"),
+    ("company", "factories", "Factories"),
     ("company", "website", "Website"),
     ("company", "email", "Sales e-mail"),
     ("company", "salesperson", "Your name (signs the drafts)"),
@@ -38,10 +43,11 @@ def write_profile(*, catalogue: Path | None = None, force: bool = False,
     for table, key, question in QUESTIONS:
         default = data.get(table, {}).get(key, "")
         data.setdefault(table, {})[key] = ask(question, default=default) if ask else default
-    held = data["certifications"]["held"]
     if ask:
-        answer = ask("Certifications held (comma separated)", default=", ".join(held))
-        data["certifications"]["held"] = [c.strip() for c in answer.split(",") if c.strip()]
+        data["company"]["markets"] = _ask_list(ask, "Markets you sell to (comma separated)", data["company"].get("markets", []))
+        certs = data["certifications"]
+        certs["held"] = _ask_list(ask, "Certifications held (comma separated)", certs["held"])
+        certs["not_held"] = _ask_list(ask, "Certifications buyers ask for that you do NOT hold", certs.get("not_held", []))
     if catalogue:
         data["products"] = products_from_csv(catalogue)
         data["catalogue"] = {"not_made": []}  # the demo's list describes the demo's range, not yours
@@ -49,9 +55,25 @@ def write_profile(*, catalogue: Path | None = None, force: bool = False,
         not_made = ask("Products buyers ask for that you do NOT make (comma separated)",
                        default=", ".join(data.get("catalogue", {}).get("not_made", [])))
         data["catalogue"] = {"not_made": [w.strip() for w in not_made.split(",") if w.strip()]}
-    own = str(data["company"].get("email", "")).rpartition("@")[2]
-    data["company"]["domains"] = sorted({own, str(data["company"].get("website", "")).removeprefix("www.")} - {""})
+    data["company"]["domains"] = _own_domains(data["company"])
     text = dump_toml(data)
     parse_profile(tomllib.loads(text), path)  # what we write must load
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _ask_list(ask: Callable[..., Any], question: str, default: list[str]) -> list[str]:
+    answer = ask(question, default=", ".join(str(d) for d in default))
+    return [item.strip() for item in str(answer).split(",") if item.strip()]
+
+
+def _own_domains(company: dict[str, Any]) -> list[str]:
+    """The registrable domains of the sales e-mail and the website: mail from them is a colleague's."""
+    from urllib.parse import urlparse
+
+    from triage.extract import registrable_domain
+
+    website = str(company.get("website", ""))
+    host = urlparse(website if "://" in website else "http://" + website).hostname or ""
+    mail = str(company.get("email", "")).rpartition("@")[2]
+    return sorted({registrable_domain(h) for h in (host, mail) if h})
