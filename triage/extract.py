@@ -370,7 +370,8 @@ def _request(inquiry: Inquiry, source: Message, fields: dict[str, str], profile:
     subject_and_text = "\n".join([source.subject, fields.get("product", ""), fields.get("model", ""), text])
     inquiry.products = products.catalogue(profile).match(subject_and_text)
     inquiry.quantity = request.quantity(text, fields.get("quantity"))
-    us = inquiry.country in ("US", "CA", "PH") or (source.platform or "") == "chat"
+    order = fields.get("date_order")
+    us = order == "mdy" if order else inquiry.country in ("US", "CA", "PH")
     inquiry.deadline = request.deadline(text, today, field=fields.get("deadline"), us_dates=us)
     inquiry.incoterm = request.incoterm(text, fields.get("terms")) or request.incoterm(source.quoted)
     inquiry.destination = request.destination(text, fields.get("destination"))

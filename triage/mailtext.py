@@ -466,11 +466,22 @@ def _words_of_profile(path) -> frozenset[str]:
 
 def _fill_chat(message: Message, chat: Chat) -> None:
     message.platform = message.platform or "chat"
-    message.platform_fields = {"name": chat.buyer}
+    message.platform_fields = {"name": chat.buyer, "date_order": _date_order(chat.last_stamp)}
     message.new_text = "\n".join(chat.buyer_lines)
     message.quoted = "\n".join(chat.seller_lines)
     message.body, message.signature = message.new_text, ""
     message.date = message.date or _chat_date(chat.last_stamp)
+
+
+def _date_order(stamp: str) -> str:
+    """'mdy' when the chat writes month-first dates (12-hour clocks do), else 'dmy'."""
+    parts = [int(n) for n in re.split(r"[/.-]", stamp.split()[0]) if n.isdigit()]
+    if len(parts) == 3 and parts[0] <= 31:
+        if parts[1] > 12:
+            return "mdy"
+        if parts[0] > 12:
+            return "dmy"
+    return "mdy" if "M" in stamp.upper() else "dmy"
 
 
 def _chat_date(stamp: str) -> datetime | None:
