@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
-from functools import cache
+from functools import cache, lru_cache
 
 from triage import products, request
 from triage.lexicon import fold, lexicon, pattern
@@ -109,6 +109,7 @@ def _extractor():
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+@lru_cache(maxsize=16_384)
 def registrable_domain(host: str) -> str:
     """'mail.acme.co.uk' -> 'acme.co.uk', with tldextract's bundled suffix list (no network)."""
     host = host.lower().strip(". ")

@@ -212,6 +212,12 @@ def _extra_words(candidate: str, real: str) -> str | None:
 
 
 def phishing_affixes() -> frozenset[str]:
+    return _affixes(id(load("domains")))
+
+
+@lru_cache(maxsize=4)
+def _affixes(_data_id: int) -> frozenset[str]:
+    """The affix list, folded once per loaded data file (keyed by it: a new TRIAGE_HOME reloads it)."""
     return frozenset(skeleton(w) for w in words(load("domains"), "lookalike", "phishing_affixes"))
 
 
