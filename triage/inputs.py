@@ -28,12 +28,13 @@ class Item:
     raw: bytes | None = None
     error: str | None = None
 
-    def parse(self) -> Message:
+    def parse(self, seller: frozenset[str] = frozenset()) -> Message:
+        """The message; ``seller`` holds words of the seller's names, to tell its lines in a pasted chat."""
         if self.error:
             raise InputError(self.error)
         assert self.raw is not None
         if self.kind == "text":
-            return parse_pasted(_text(self.raw), path=self.label)
+            return parse_pasted(_text(self.raw), path=self.label, seller=seller)
         return parse_message(self.raw, kind=self.kind, path=self.label)
 
 
@@ -154,10 +155,10 @@ def iter_mbox(raw: bytes) -> Iterator[bytes]:
         yield _ESCAPED_FROM.sub(b"From ", raw[start:])
 
 
-def parse_item(item: Item) -> Message:
+def parse_item(item: Item, seller: frozenset[str] = frozenset()) -> Message:
     """Parse one item; any failure becomes a ParseError with the item's label."""
     try:
-        return item.parse()
+        return item.parse(seller)
     except (InputError, ParseError) as exc:
         raise type(exc)(f"{item.label}: {str(exc).removeprefix(item.label + ': ')}") from None
     except (RecursionError, MemoryError) as exc:

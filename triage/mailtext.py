@@ -80,7 +80,7 @@ def _compile(data: dict, path) -> Rules:
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def fill(message: Message, text: str, depth: int = 0) -> None:
+def fill(message: Message, text: str, depth: int = 0, seller: frozenset[str] = frozenset()) -> None:
     """Set text, platform, platform_fields, new_text, quoted, body and signature of ``message``."""
     if len(text) > limits.MAX_TEXT_CHARS:
         message.notes.append(f"body text of {len(text):,} characters cut to {limits.MAX_TEXT_CHARS:,}")
@@ -88,7 +88,7 @@ def fill(message: Message, text: str, depth: int = 0) -> None:
     text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     message.text = text
     message.platform = detect_platform(message, text)
-    chat = parse_chat(text) if message.kind == "text" else None
+    chat = parse_chat(text, seller) if message.kind == "text" else None
     if chat and chat.buyer_lines:
         _fill_chat(message, chat)
         return
@@ -400,7 +400,7 @@ class Chat:
     last_stamp: str
 
 
-def parse_chat(text: str) -> Chat | None:
+def parse_chat(text: str, seller: frozenset[str] = frozenset()) -> Chat | None:
     """A chat transcript's turns, when at least three lines are chat turns; else None."""
     turns: list[list[str]] = []
     matched = 0
@@ -414,7 +414,7 @@ def parse_chat(text: str) -> Chat | None:
     turns = [t for t in turns if t[2] and not _SYSTEM.search(t[2]) or t[2] and len(t[2]) > 80]
     if matched < 3 or not turns:
         return None
-    return _assign_roles([tuple(t) for t in turns])
+    return _assign_roles([tuple(t) for t in turns], seller)
 
 
 def _chat_turn(line: str) -> tuple[str, str, str] | None:
@@ -427,11 +427,13 @@ def _chat_turn(line: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _assign_roles(turns: list[tuple[str, str, str]]) -> Chat:
-    """The buyer is the first to speak who is not the seller (a name carrying the seller's company)."""
-    own = _own_words()
+def _assign_roles(turns: list[tuple[str, str, str]], seller: frozenset[str]) -> Chat:
+    """The buyer is the first to speak who is not the seller (a name carrying one of ``seller``'s words,
+    the seller's company and salespeople); with no such name, whoever speaks first."""
+    own = seller
     speakers = list(dict.fromkeys(t[0] for t in turns))
-    sellers = {s for s in speakers if own & {w.lower() for w in re.findall(r"[A-Za-z]{4,}", s)}}
+    sellers = {s for s in speakers if own & {w.lower() for w in re.findall(r"[^\W\d_]{4,}", s)}
+               or any(" " in name and name in s.lower() for name in own)}
     buyers = [s for s in speakers if s not in sellers]
     buyer = buyers[0] if buyers else speakers[0]
     if not sellers:
@@ -441,27 +443,6 @@ def _assign_roles(turns: list[tuple[str, str, str]]) -> Chat:
     seller_lines = [f"{t[0]}: {t[2]}" for t in turns if t[0] != buyer]
     return Chat(turns, buyer, buyer_lines, seller_lines, turns[-1][1])
 
-
-def _own_words() -> frozenset[str]:
-    from triage.paths import profile_path
-    from triage.profile import demo_profile_path
-
-    user = profile_path()
-    return _words_of_profile(user if user.exists() else demo_profile_path())
-
-
-@cache
-def _words_of_profile(path) -> frozenset[str]:
-    """Words of the seller's company names, to tell the seller's chat lines from the buyer's."""
-    from triage.profile import load_profile
-
-    try:
-        company = load_profile(path).company
-    except Exception:  # noqa: BLE001 - a broken profile must not stop parsing
-        return frozenset()
-    names = f"{company.get('name', '')} {company.get('short_name', '')}"
-    generic = {"ltd", "limited", "company", "electrical", "electric", "trading", "industrial", "group"}
-    return frozenset(w.lower() for w in re.findall(r"[A-Za-z]{4,}", names)) - generic
 
 
 def _fill_chat(message: Message, chat: Chat) -> None:

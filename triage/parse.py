@@ -635,7 +635,7 @@ def _soup_text(html: str) -> str:
 # -- pasted text ------------------------------------------------------------------
 
 
-def parse_pasted(text: str, *, path: str | None = None) -> Message:
+def parse_pasted(text: str, *, path: str | None = None, seller: frozenset[str] = frozenset()) -> Message:
     """Text pasted at the prompt or saved as .txt: no headers, everything comes from the text."""
     notes: list[str] = []
     if len(text) > limits.MAX_TEXT_CHARS * 5:
@@ -648,7 +648,7 @@ def parse_pasted(text: str, *, path: str | None = None) -> Message:
     message.raw_hash = hashlib.sha256(_normalised(text).encode("utf-8", "surrogatepass")).hexdigest()
     message.links = text_links(text)
     text = _pasted_headers(message, mailtext.CONTROL.sub("", text))
-    mailtext.fill(message, text)
+    mailtext.fill(message, text, seller=seller)
     return message
 
 

@@ -52,7 +52,7 @@ class Batch:
 
 def read_inquiry(item: Item, profile: Profile, today: date | None = None) -> Inquiry:
     """Parse and extract one item (no network, no database)."""
-    return extract(parse_item(item), profile, today=today)
+    return extract(parse_item(item, profile.chat_names), profile, today=today)
 
 
 def read_path(path: Path | str, profile: Profile) -> list[Inquiry]:

@@ -8,6 +8,7 @@ stands in and ``Profile.demo`` is true.
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,16 @@ class Profile:
     @property
     def name(self) -> str:
         return self.company.get("short_name") or self.company.get("name", "")
+
+    @property
+    def chat_names(self) -> frozenset[str]:
+        """Distinctive words of our company's and salespeople's names: our side of a pasted chat."""
+        names = " ".join(str(self.company.get(k, "")) for k in ("name", "short_name"))
+        generic = {"ltd", "limited", "company", "corp", "group", "trading", "industrial", "international",
+                   "electrical", "electric", "electronics", "import", "export", "manufacturing", "factory"}
+        words = {w.lower() for w in re.findall(r"[^\W\d_]{4,}", names)} - generic
+        person = str(self.company.get("salesperson", "")).strip().lower()
+        return frozenset(words | ({person} if " " in person else set()))  # a person by full name only
 
     @property
     def own_domains(self) -> list[str]:
