@@ -48,6 +48,7 @@ class Profile:
     path: Path
     demo: bool = False
     not_made: list[str] = field(default_factory=list)  # what buyers ask for that we do not make
+    maker_places: list[str] = field(default_factory=list)  # where makers of our trade cluster
 
     def product(self, sku: str) -> Product | None:
         return next((p for p in self.products if p.sku == sku), None)
@@ -109,6 +110,7 @@ def parse_profile(data: dict[str, Any], path: Path, *, demo: bool = False) -> Pr
         path=path,
         demo=demo,
         not_made=[str(w) for w in _table(data, "catalogue", path).get("not_made", [])],
+        maker_places=[str(w).lower() for w in _table(data, "catalogue", path).get("maker_places", [])],
     )
 
 

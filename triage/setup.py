@@ -50,11 +50,13 @@ def write_profile(*, catalogue: Path | None = None, force: bool = False,
         certs["not_held"] = _ask_list(ask, "Certifications buyers ask for that you do NOT hold", certs.get("not_held", []))
     if catalogue:
         data["products"] = products_from_csv(catalogue)
-        data["catalogue"] = {"not_made": []}  # the demo's list describes the demo's range, not yours
+        data["catalogue"] = {"not_made": [], "maker_places": []}  # the demo's lists describe the demo's trade
     if ask:
-        not_made = ask("Products buyers ask for that you do NOT make (comma separated)",
-                       default=", ".join(data.get("catalogue", {}).get("not_made", [])))
-        data["catalogue"] = {"not_made": [w.strip() for w in not_made.split(",") if w.strip()]}
+        catalogue = data.setdefault("catalogue", {})
+        catalogue["not_made"] = _ask_list(ask, "Products buyers ask for that you do NOT make (comma separated)",
+                                          catalogue.get("not_made", []))
+        catalogue["maker_places"] = _ask_list(ask, "Towns where makers of your products cluster (comma separated)",
+                                              catalogue.get("maker_places", []))
     data["company"]["domains"] = _own_domains(data["company"])
     text = dump_toml(data)
     parse_profile(tomllib.loads(text), path)  # what we write must load

@@ -1100,6 +1100,36 @@ def _not_made_pattern(words: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in phrases) + r")(?![\w])")
 
 
+_MAKER = re.compile(r"\b(factory|manufactur\w*|industrial|industry|appliances?|co\.,? ?ltd|工厂|制造)", re.I)
+
+
+@check("same_trade_maker")
+def _check_same_trade(f: Facts) -> str | None:
+    """The signature or company is a maker (factory, manufacturer, Co., Ltd) of our own products, or signs from
+    a place where our trade's makers cluster (the profile's [catalogue] maker_places)."""
+    text = f"{f.field('signature')}\n{f.inquiry.company_name or ''}".lower()
+    if not _MAKER.search(text):
+        return None
+    places = [p for p in getattr(f.profile, "maker_places", None) or () if re.search(rf"\b{re.escape(p)}\b", text)]
+    ours = [w for w in _catalogue_words(f.profile) if re.search(rf"\b{re.escape(w)}s?\b", text)]
+    found = places + ours
+    return "maker of our trade: " + ", ".join(found[:3]) if found else None
+
+
+def _catalogue_words(profile: Any) -> tuple[str, ...]:
+    key = tuple((p.name, tuple(p.aliases)) for p in getattr(profile, "products", None) or ())
+    return _product_nouns(key)
+
+
+@lru_cache(maxsize=8)
+def _product_nouns(products: tuple) -> tuple[str, ...]:
+    """The words our catalogue names its products with ('socket', 'downlight'), not sizes or generic words."""
+    generic = {"with", "from", "single", "double", "white", "black", "pole", "gang", "outlets", "inch"}
+    words = {w for name, aliases in products for text in (name, *aliases)
+             for w in re.findall(r"[a-z]{4,}", text.lower())}
+    return tuple(sorted(words - generic))
+
+
 @check("certification_not_held")
 def _check_cert_missing(f: Facts) -> str | None:
     asked, held = _certs(f)
