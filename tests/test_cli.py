@@ -103,14 +103,16 @@ def test_init_writes_a_profile_that_is_then_used(triage_home, tmp_path):
                          "AC-1,Ceiling fan 52 inch,ceiling fan;fan,500,20,28,UL;ETL\n")
     answers = "\n".join(["Acme Fans Ltd", "Acme", "manufacturer", "ceiling fans", "Foshan", "CN", "2012", "60", "1",
                          "https://www.acmefans.example/", "sales@acmefans.example", "Amy", "en", "Shenzhen",
-                         "30% deposit", "30 days", "free samples", "US, EU", "UL, ETL", "CE", "table fan, stand fan",
-                         "Zhongshan"]) + "\n"
+                         "30% deposit", "30 days", "free samples", "30-40", "7", "0", "US, EU", "UL, ETL", "CE",
+                         "table fan, stand fan", "Zhongshan"]) + "\n"
     result = run("init", "--catalogue", str(catalogue), input=answers)
     assert result.exit_code == 0, result.output
     text = (triage_home / "profile.toml").read_text()
     assert 'name = "Acme Fans Ltd"' in text and "AC-1" in text
     assert 'not_made = ["table fan", "stand fan"]' in text and 'maker_places = ["Zhongshan"]' in text
     assert 'domains = ["acmefans.example"]' in text and 'trade = "ceiling fans"' in text
+    assert "lead_time_days = [30, 40]" in text and "sample_days = [7, 7]" in text and "container_pcs = 0" in text
+    assert "Ningbo" not in text and "samples_es" not in text  # no demo fact left that a reply would state
     report = run("inquiry", "--offline", "--no-store", "-", input="Please quote 2,000 pcs ceiling fan 52 inch, FOB.")
     assert "AC-1" in report.output and "demo seller" not in report.output
     assert run("init").exit_code == 1  # exists: needs --force

@@ -76,7 +76,7 @@ def environment(user: Path | None = None, shipped_dir: Path | None = None) -> An
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=fmt_num, usd=fmt_usd, day=fmt_day, and_list=and_list)
+    env.filters.update(num=fmt_num, usd=fmt_usd, day=fmt_day, and_list=and_list, days=fmt_days)
     return env
 
 
@@ -573,6 +573,13 @@ def _date(value: Any) -> date | None:
 
 
 # -- filters ---------------------------------------------------------------------------
+
+
+def fmt_days(span: Any) -> str:
+    """[25, 35] -> '25-35', [7, 7] -> '7', 30 -> '30'."""
+    values = list(span) if isinstance(span, (list, tuple)) else [span]
+    values = list(dict.fromkeys(str(v) for v in values if v not in (None, "")))
+    return "-".join(values)
 
 _MONTHS = {
     "en": "January February March April May June July August September October November December".split(),

@@ -11,6 +11,9 @@ from triage.errors import ProfileError
 from triage.paths import profile_path
 from triage.profile import demo_profile_path, dump_toml, parse_profile, products_from_csv
 
+# Demo facts no question covers; a drafted reply would state them as the user's own.
+DEMO_ONLY = {"company": ["region"], "terms": ["incoterm_note", "lc", "lc_min_usd", "samples_es", "container_pcs"]}
+
 QUESTIONS = [
     ("company", "name", "Company name"),
     ("company", "short_name", "Short name used in mails"),
@@ -39,11 +42,20 @@ def write_profile(*, catalogue: Path | None = None, force: bool = False,
     if path.exists() and not force:
         raise ProfileError(f"{path} exists; use --force to overwrite it")
     data = tomllib.loads(demo_profile_path().read_text(encoding="utf-8"))
+    if ask:  # the demo's facts that are not asked would be stated as yours: drop them
+        for table, keys in DEMO_ONLY.items():
+            for key in keys:
+                data[table].pop(key, None)
     data["company"].setdefault("lang", "en")
     for table, key, question in QUESTIONS:
         default = data.get(table, {}).get(key, "")
         data.setdefault(table, {})[key] = ask(question, default=default) if ask else default
     if ask:
+        terms = data["terms"]
+        terms["lead_time_days"] = _ask_days(ask, "Lead time in days (e.g. 25-35)", terms.get("lead_time_days"))
+        terms["sample_days"] = _ask_days(ask, "Days to send samples (e.g. 3-5)", terms.get("sample_days"))
+        pcs = ask("Pieces of your usual mix in a 40' container (0 if unsure)", default="0")
+        terms["container_pcs"] = int(pcs) if str(pcs).strip().isdigit() else 0
         data["company"]["markets"] = _ask_list(ask, "Markets you sell to (comma separated)", data["company"].get("markets", []))
         certs = data["certifications"]
         certs["held"] = _ask_list(ask, "Certifications held (comma separated)", certs["held"])
@@ -79,3 +91,13 @@ def _own_domains(company: dict[str, Any]) -> list[str]:
     host = urlparse(website if "://" in website else "http://" + website).hostname or ""
     mail = str(company.get("email", "")).rpartition("@")[2]
     return sorted({registrable_domain(h) for h in (host, mail) if h})
+
+
+def _ask_days(ask: Callable[..., Any], question: str, default: Any) -> list[int]:
+    """'25-35' or '30' -> [25, 35] / [30, 30]; asked again until it reads."""
+    shown = "-".join(str(d) for d in default) if isinstance(default, list) else str(default or "")
+    while True:
+        answer = str(ask(question, default=shown))
+        numbers = [int(n) for n in answer.replace(" ", "").split("-") if n.isdigit()]
+        if 1 <= len(numbers) <= 2:
+            return [numbers[0], numbers[-1]]
