@@ -5,7 +5,6 @@ Each command parses its options, calls one store function and echoes what it did
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import click
@@ -19,18 +18,10 @@ def _command(func):
 
 
 def _errors(func):
-    """Library errors become one-line click errors."""
+    """Library errors become one-line click errors (see triage.cli_common.errors)."""
+    from triage.cli_common import errors
 
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from triage.errors import TriageError
-
-        try:
-            return func(*args, **kwargs)
-        except TriageError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
+    return errors(func)
 
 
 def db_option(func):
