@@ -9,32 +9,14 @@ from pathlib import Path
 
 import click
 
+from triage.cli_common import db_option, errors as _errors, open_store as _store
+
 COMMANDS: list[click.Command] = []
 
 
 def _command(func):
     COMMANDS.append(func)
     return func
-
-
-def _errors(func):
-    """Library errors become one-line click errors (see triage.cli_common.errors)."""
-    from triage.cli_common import errors
-
-    return errors(func)
-
-
-def db_option(func):
-    return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-        help="Database file (default: $TRIAGE_HOME/triage.db).",
-    )(func)
-
-
-def _store(db_path: Path | None):
-    from triage.store import Store
-
-    return Store(db_path)
 
 
 @_command

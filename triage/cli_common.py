@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -41,3 +42,17 @@ def _clean(text: str) -> str:
     from triage.report import safe
 
     return safe(text)
+
+
+def db_option(func):
+    """--db: another database file than $TRIAGE_HOME/triage.db."""
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="Database file (default: $TRIAGE_HOME/triage.db).",
+    )(func)
+
+
+def open_store(db_path: Path | None = None):
+    from triage.store import Store
+
+    return Store(db_path)

@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from triage.cli_common import db_option, errors as _errors, open_store as _store
+
 COMMANDS: list[click.Command] = []
 
 REVIEW_KEYS = "d=done  s=snooze 3d  r=replied  w=won  l=lost  n=next  q=quit"
@@ -23,32 +25,12 @@ def _command(func):
     return func
 
 
-def _errors(func):
-    """Library errors become one-line click errors (see triage.cli_common.errors)."""
-    from triage.cli_common import errors
-
-    return errors(func)
-
-
-def db_option(func):
-    return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-        help="Database file (default: $TRIAGE_HOME/triage.db).",
-    )(func)
-
-
 def date_option(help_text: str):
     return click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help=help_text)
 
 
 def _today(day: Any) -> date:
     return day.date() if day else date.today()
-
-
-def _store(db_path: Path | None):
-    from triage.store import Store
-
-    return Store(db_path)
 
 
 def parse_duration(text: str) -> int:
