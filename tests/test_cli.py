@@ -16,6 +16,8 @@ from click.testing import CliRunner
 
 from triage.cli import main
 
+from conftest import INQUIRIES, needs_shared
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "rfq-distributor.eml"
 PASTED = ROOT / "examples" / "pasted-platform.txt"
@@ -130,6 +132,23 @@ def test_installed_script_finds_its_data(tmp_path):
     signals = subprocess.run([script, "signals", "test"], capture_output=True, text=True, env=env, cwd=tmp_path,
                              timeout=120)
     assert signals.returncode == 0, signals.stdout + signals.stderr
+
+
+@needs_shared(INQUIRIES)
+def test_same_input_same_output_on_every_run(tmp_path):
+    """No set or hash order leaks into the record: evidence lists come out in the same order whatever
+    Python's hash seed (several certificates asked, persona cues in two categories at once)."""
+    script = shutil.which("triage", path=str(Path(sys.executable).parent))
+    files = [str(INQUIRIES / n) for n in ("d019.eml", "d043.eml", "d046.eml", "d096.eml")]
+    outputs = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "TRIAGE_HOME": str(tmp_path / seed), "PYTHONHASHSEED": seed}
+        result = subprocess.run([script, "inquiry", "--offline", "--json", "--no-store", *files], capture_output=True,
+                                text=True, env=env, timeout=60)
+        assert result.returncode == 0, result.stderr
+        outputs.append([{k: v for k, v in json.loads(line).items() if k not in ("id", "followups")}
+                        for line in result.stdout.splitlines() if line.startswith("{")])
+    assert len(outputs[0]) == 4 and outputs[0] == outputs[1] == outputs[2]
 
 
 @pytest.mark.parametrize("args", [["show", "abc"], ["list", "--tier", "Z"], ["eval", "/no/such/dir"]])

@@ -57,18 +57,17 @@ class Lexicon:
     cues: re.Pattern  # every phrase of every category except imperative/question_start (lower case)
     imperative: re.Pattern  # anchored at a sentence start
     question_start: re.Pattern
-    exact: dict[str, frozenset[str]]  # normalised phrase -> categories
+    exact: dict[str, tuple[str, ...]]  # normalised phrase -> categories, in file order
     prefixes: list[tuple[str, str]]  # (prefix, category) of wildcard entries
     common: frozenset[str]  # single words known to the lexicon (for capitals)
-    memo: dict[str, frozenset[str]] = field(default_factory=dict)
+    memo: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def categories(self, matched: str) -> frozenset[str]:
+    def categories(self, matched: str) -> tuple[str, ...]:
         key = " ".join(matched.lower().split())
         found = self.memo.get(key)
         if found is None:
-            cats = set(self.exact.get(key, ()))
-            cats.update(cat for prefix, cat in self.prefixes if key.startswith(prefix))
-            found = self.memo[key] = frozenset(cats)
+            cats = [*self.exact.get(key, ()), *(cat for prefix, cat in self.prefixes if key.startswith(prefix))]
+            found = self.memo[key] = tuple(dict.fromkeys(cats))  # file order, the same on every run
         return found
 
 
@@ -216,7 +215,7 @@ def _char(ch: str) -> str:
 
 
 def compile_lexicon(lang: str, words: dict[str, list[str]]) -> Lexicon:
-    exact: dict[str, set[str]] = {}
+    exact: dict[str, dict[str, None]] = {}
     prefixes: list[tuple[str, str]] = []
     cue_entries: set[str] = set()
     for cat, entries in words.items():
@@ -227,7 +226,7 @@ def compile_lexicon(lang: str, words: dict[str, list[str]]) -> Lexicon:
             if entry.endswith("*"):
                 prefixes.append((entry.rstrip("*"), cat))
             else:
-                exact.setdefault(entry, set()).add(cat)
+                exact.setdefault(entry, {})[cat] = None
     wrap = r"(?<![\w'])(?:{})(?![\w'])"
     common = frozenset(e for entries in words.values() for e in entries if " " not in e and "*" not in e)
     return Lexicon(
@@ -236,7 +235,7 @@ def compile_lexicon(lang: str, words: dict[str, list[str]]) -> Lexicon:
         cues=re.compile(wrap.format(trie_pattern(sorted(cue_entries)))),  # run on lower-cased text
         imperative=re.compile(r"(?:{})(?![\w'])".format(trie_pattern(words.get("imperative", []))), re.I),
         question_start=re.compile(r"(?:{})(?![\w'])".format(trie_pattern(words.get("question_start", []))), re.I),
-        exact={k: frozenset(v) for k, v in exact.items()},
+        exact={k: tuple(v) for k, v in exact.items()},
         prefixes=prefixes,
         common=common,
     )

@@ -1068,7 +1068,8 @@ def _check_sample(f: Facts) -> str | None:
 
 
 def _certs(f: Facts) -> tuple[list[str], set[str]]:
-    asked = [c for c in _upper(f.inquiry.certifications) if c not in {"ISO9001", "ISO 9001", "ISO"}]
+    asked = [c for c in dict.fromkeys(v.strip().upper() for v in f.inquiry.certifications if v)
+             if c not in {"ISO9001", "ISO 9001", "ISO"}]  # in the order the buyer names them
     held = _upper(getattr(f.profile, "certifications", []) or [])
     for prod in _our_products(f):
         held |= _upper(getattr(prod, "certifications", []) or [])
