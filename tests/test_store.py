@@ -107,6 +107,39 @@ def test_the_same_long_text_from_other_senders_is_seen_as_a_mass_rfq(tmp_path):
     assert len(text) > 1000 and names & {"history_mass_rfq", "history_scam_wave"}
 
 
+def test_a_wave_inside_one_batch_is_seen_before_anything_is_stored(tmp_path):
+    """An mbox holding a scam wave: the copies are compared with each other, not only with earlier batches."""
+    from triage.inputs import Item
+    from triage.pipeline import Options, triage_items
+    from triage.profile import load_profile
+
+    text = ("Dear Sir/Madam, we want to place a trial order for your products. Kindly send your catalogue "
+            "and the lowest factory price for all items so our purchase department can proceed. ")
+    items = [Item(f"m{i}", "eml", raw=(f"From: Buyer {i} <b{i}@trade{i}.example>\nSubject: Order\n"
+                                       f"Message-ID: <w{i}@trade{i}.example>\n\n{text}\nRegards\n").encode())
+             for i in range(4)]
+    store = Store(tmp_path / "t.db")
+    batch = triage_items(items, load_profile(), Options(offline=True), store)  # one chunk
+    first, last = batch.results[0].inquiry.judgment, batch.results[-1].inquiry.judgment
+    assert not {h.name for h in first.signals} & {"history_mass_rfq", "history_scam_wave"}
+    waves = [h for h in last.signals if h.name in ("history_mass_rfq", "history_scam_wave")]
+    assert waves and "b0@trade0.example" in waves[0].evidence
+
+
+def test_history_reads_only_the_recent_window_and_the_same_sender(tmp_path):
+    store = Store(tmp_path / "t.db")
+    rows = [{"dedupe_key": f"k{i}", "source_kind": "eml", "sender_email": f"s{i % 7}@d{i % 7}.example",
+             "sender_domain": f"d{i % 7}.example", "body": "x" * 900, "record": {}} for i in range(100)]
+    store.save_many(rows)
+    recent = store.recent_history(60)
+    assert [r["id"] for r in recent] == list(range(41, 101)) and {len(r["body"]) for r in recent} == {600}
+    same = store.sender_history("s3@d3.example", None)
+    assert len(same) == 14 and all(r["sender_email"] == "s3@d3.example" for r in same)
+    assert [r["id"] for r in same] == sorted((r["id"] for r in same), reverse=True)
+    assert len(store.sender_history("nobody@x.example", "d3.example")) == 14
+    assert store.sender_history(None, None) == []
+
+
 def test_snooze_after_the_last_step_is_a_clear_error(tmp_path):
     from datetime import date
 

@@ -1,13 +1,20 @@
-"""What the store already knows about an inquiry's text and sender.
+"""What triage already knows about an inquiry's text and sender.
 
-:func:`build_history` is pure: the store passes the rows it holds (``id``,
-``sender_email``, ``sender_domain``, ``company_name``, ``body``, ``message_id``,
-``subject``) and gets back a :class:`History` the judge stage turns into signals
-(mass RFQ or scam wave, existing buyer, reply to our mail).
+:func:`build_history` is pure: it gets earlier inquiries as :class:`Seen` records
+(or plain rows with ``id``, ``sender_email``, ``sender_domain``, ``company_name``,
+``body``, ``message_id``, ``subject``, as the store reads them) and returns a
+:class:`History` the judge stage turns into signals (mass RFQ or scam wave,
+existing buyer, reply to our mail).
+
+:class:`Recent` is the window of latest inquiries a new one is compared with. The
+pipeline seeds it from the store and adds each inquiry as soon as it is judged, so
+a scam wave inside one mbox is seen on its second copy, not only in the next batch.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -17,6 +24,7 @@ from .model import Inquiry
 SIMILAR_SCORE = 90.0  # rapidfuzz ratio at or above which two texts count as the same
 MIN_TEXT = 80  # shorter texts ("pls quote") are too common to compare
 COMPARED_CHARS = 600  # texts are compared on their beginning: the store keeps that much of each for history
+RECENT = 60  # how many of the latest inquiries every new one is compared with
 
 
 @dataclass(slots=True)
@@ -27,37 +35,109 @@ class History:
     reply_to_ours: bool = False  # answers a message we sent
 
 
+@dataclass(slots=True, frozen=True)
+class Seen:
+    """An earlier inquiry, normalised once for the many comparisons it takes part in.
+
+    ``id`` is None for one judged earlier in the same batch and not stored yet.
+    """
+
+    key: str  # the store's dedupe key (or the id's text): one inquiry is counted once
+    id: int | None
+    sender_email: str  # lower case
+    sender_domain: str  # lower case
+    company: str  # normalised (lower case, single spaces)
+    message_id: str | None
+    text: str  # the beginning of the text, as rapidfuzz compares it ("" when too short to compare)
+
+
 def _norm(text: str | None) -> str:
     return " ".join((text or "").lower().split())
 
 
-def build_history(inquiry: Inquiry, candidates: list[dict], *, free_mail: set[str] | None = None,
+def seen(row: dict[str, Any] | Seen) -> Seen:
+    """A stored row (a dict, as the store reads it) as a :class:`Seen`."""
+    if isinstance(row, Seen):
+        return row
+    return Seen(key=row.get("dedupe_key") or f"id:{row.get('id')}", id=row.get("id"),
+                sender_email=(row.get("sender_email") or "").lower(),
+                sender_domain=(row.get("sender_domain") or "").lower(), company=_norm(row.get("company_name")),
+                message_id=row.get("message_id"), text=_comparable(row.get("body")))
+
+
+def seen_inquiry(inquiry: Inquiry, key: str) -> Seen:
+    """An inquiry judged in this batch, before the store gives it an id."""
+    m = inquiry.message
+    return Seen(key=key, id=inquiry.id, sender_email=_norm(inquiry.sender_email or m.from_email),
+                sender_domain=(inquiry.sender_domain or "").lower(), company=_norm(inquiry.company_name),
+                message_id=m.message_id, text=_comparable(_text(inquiry)))
+
+
+class Recent:
+    """The latest inquiries, oldest first, at most ``size`` of them."""
+
+    def __init__(self, rows: Iterable[dict[str, Any] | Seen] = (), size: int = RECENT):
+        self._rows: deque[Seen] = deque((seen(r) for r in rows), maxlen=size)
+
+    def add(self, item: Seen) -> None:
+        self._rows.append(item)
+
+    def __iter__(self) -> Iterator[Seen]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def candidates(*sources: Iterable[dict[str, Any] | Seen], exclude: str = "") -> list[Seen]:
+    """The earlier inquiries of several sources (the store's rows of the same sender, the recent window),
+    each once, without the inquiry itself (``exclude``: its dedupe key)."""
+    out: dict[str, Seen] = {}
+    for source in sources:
+        for row in source:
+            item = seen(row)
+            if item.key != exclude:
+                out.setdefault(item.key, item)
+    return sorted(out.values(), key=lambda item: (item.id is None, item.id or 0))  # oldest first
+
+
+def build_history(inquiry: Inquiry, earlier: Iterable[dict[str, Any] | Seen], *, free_mail: set[str] | None = None,
                   own_message_ids: set[str] | None = None) -> History:
-    """Compare one inquiry with stored rows (see the module docstring)."""
+    """Compare one inquiry with earlier ones (see the module docstring)."""
     me = _norm(inquiry.sender_email or inquiry.message.from_email)
     domain = (inquiry.sender_domain or "").lower()
     if free_mail is None:  # the enrich stage knows; gmail.com senders are not one company
         known = ((inquiry.enrichment or {}).get("domain") or {}).get("free_mail")
         free_mail = {domain} if known else set()
+    company_domain = domain if domain and domain not in free_mail else ""
     company = _norm(inquiry.company_name)
     refs = {inquiry.message.in_reply_to, *inquiry.message.references} - {None, ""}
     hist = History()
-    others: dict[int, dict] = {}
-    for n, row in enumerate(candidates):
-        if inquiry.id is not None and row.get("id") == inquiry.id:
+    others: list[Seen] = []
+    for item in map(seen, earlier):
+        if inquiry.id is not None and item.id == inquiry.id:
             continue
-        same_sender = bool(me) and (row.get("sender_email") or "").lower() == me
+        same_sender = bool(me) and item.sender_email == me
         hist.seen_sender += same_sender
-        same_company = (bool(company) and _norm(row.get("company_name")) == company) or (
-            bool(domain) and domain not in (free_mail or set()) and (row.get("sender_domain") or "").lower() == domain)
+        same_company = (bool(company) and item.company == company) or (
+            bool(company_domain) and item.sender_domain == company_domain)
         hist.seen_company += same_company and not same_sender
-        if row.get("message_id") and row["message_id"] in refs and (own_message_ids is None or row["message_id"] in own_message_ids):
+        if item.message_id and item.message_id in refs and (own_message_ids is None or item.message_id in own_message_ids):
             hist.reply_to_ours = True
-        if not same_sender and len(row.get("body") or "") >= MIN_TEXT:
-            others[n] = row
-    body = (inquiry.message.body or inquiry.message.new_text)[:COMPARED_CHARS]
-    hist.similar_from_others = _similar(body, others)
+        if not same_sender and item.text:
+            others.append(item)
+    hist.similar_from_others = _similar(_comparable(_text(inquiry)), others)
     return hist
+
+
+def _text(inquiry: Inquiry) -> str:
+    return inquiry.message.body or inquiry.message.new_text
+
+
+def _comparable(text: str | None) -> str:
+    """The part of a text history compares, as rapidfuzz's default processor leaves it; "" when too short."""
+    text = (text or "")[:COMPARED_CHARS]
+    return _processed(text) if len(text) >= MIN_TEXT else ""
 
 
 @lru_cache(maxsize=4096)
@@ -67,13 +147,12 @@ def _processed(text: str) -> str:
     return utils.default_process(text)
 
 
-def _similar(body: str, others: dict[int, dict]) -> list[tuple[Any, str, float]]:
-    """Rows whose text is nearly the same (rapidfuzz's C loop over all of them, best first)."""
-    if len(body or "") < MIN_TEXT or not others:
+def _similar(text: str, others: list[Seen]) -> list[tuple[Any, str, float]]:
+    """Earlier inquiries whose text is nearly the same (rapidfuzz's C loop over all of them, best first)."""
+    if not text or not others:
         return []
-    from rapidfuzz import fuzz, process, utils
+    from rapidfuzz import fuzz, process
 
-    choices = {n: _processed(row["body"]) for n, row in others.items()}
-    found = process.extract(utils.default_process(body), choices, scorer=fuzz.ratio, processor=None,
+    found = process.extract(text, [o.text for o in others], scorer=fuzz.ratio, processor=None,
                             score_cutoff=SIMILAR_SCORE, limit=20)
-    return [(others[n]["id"], others[n].get("sender_email") or "", float(score)) for _, score, n in found]
+    return [(others[n].id, others[n].sender_email, float(score)) for _, score, n in found]

@@ -71,8 +71,9 @@ def judge_all(inquiries: list[Inquiry], profile: Profile, options: Options, stor
     """Enrich, judge, read the writer and draft, in place."""
     enrich_all(inquiries, options, store, progress)
     stages = _Stages.load(profile)
+    recent = _recent(store)
     for inquiry in inquiries:
-        stages.run(inquiry, profile, options, store)
+        stages.run(inquiry, profile, options, store, recent)
 
 
 def enrich_all(inquiries: list[Inquiry], options: Options, store=None, progress=None) -> None:
@@ -101,11 +102,15 @@ class _Stages:
     def load(cls, profile: Profile) -> _Stages:
         return cls(signals=_signals(os.environ.get("TRIAGE_HOME", "")))
 
-    def run(self, inquiry: Inquiry, profile: Profile, options: Options, store) -> None:
+    def run(self, inquiry: Inquiry, profile: Profile, options: Options, store, recent=None) -> None:
         from triage import draft, followup, persona, score
 
-        history = _history(inquiry, store)
+        history = _history(inquiry, store, recent)
         inquiry.judgment = score.judge(inquiry, profile, signals=self.signals, history=history, today=options.today)
+        if recent is not None:
+            from triage.history import seen_inquiry
+
+            recent.add(seen_inquiry(inquiry, dedupe_key(inquiry)))
         genuine = inquiry.judgment.category == "genuine"
         platform_form = inquiry.message.platform not in (None, "chat", "whatsapp", "wechat", "linkedin") and len(inquiry.message.body) < 200
         inquiry.persona = persona.read_persona(inquiry.message.body or inquiry.message.new_text, inquiry.language,
@@ -131,13 +136,24 @@ def _today() -> date:
     return datetime.now(timezone.utc).date()
 
 
-def _history(inquiry: Inquiry, store):
+def _recent(store):
+    """The window of latest inquiries history compares with: the store's, then each one judged in this batch."""
     if store is None:
         return None
-    from triage.score import build_history
+    from triage.history import Recent
 
-    candidates = store.history_candidates(inquiry.sender_email, inquiry.sender_domain, exclude=dedupe_key(inquiry))
-    return build_history(inquiry, candidates)
+    return Recent(store.recent_history())
+
+
+def _history(inquiry: Inquiry, store, recent=None):
+    """What the store (and this batch so far) knows of the inquiry's sender and text; None without a store."""
+    if store is None:
+        return None
+    from triage.history import build_history, candidates
+
+    free_mail = ((inquiry.enrichment or {}).get("domain") or {}).get("free_mail")
+    same_sender = store.sender_history(inquiry.sender_email, None if free_mail else inquiry.sender_domain)
+    return build_history(inquiry, candidates(same_sender, recent or (), exclude=dedupe_key(inquiry)))
 
 
 def dedupe_key(inquiry: Inquiry) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.errors import NotFound, StoreError
-from triage.history import COMPARED_CHARS
+from triage.history import COMPARED_CHARS, RECENT
 from triage.paths import database_path, shipped
 
 BUSY_TIMEOUT_MS = 10_000
@@ -28,6 +28,9 @@ _COLUMNS = (
     "sender_email sender_domain contact_name company_name country subject products language "
     "category tier persona money authority need authenticity verdict body record"
 ).split()
+# What history compares: texts on their beginning only (see triage.history).
+_HISTORY_COLUMNS = ("id, dedupe_key, sender_email, sender_domain, company_name, message_id, subject, "
+                    f"substr(body, 1, {COMPARED_CHARS})")
 _UPDATABLE = [c for c in _COLUMNS if c not in ("dedupe_key", "triaged_at")]
 _UPSERT = (
     f"INSERT INTO inquiries ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
@@ -137,7 +140,6 @@ class Store:
         created = self.find(dedupe_key=row["dedupe_key"]) is None
         values = [stamp if c == "triaged_at" else _cell(row.get(c)) for c in _COLUMNS]
         (ident,) = self.conn.execute(_UPSERT, values).fetchone()
-        self.__dict__.get("_body_cache", {}).pop(ident, None)
         self.add_event(ident, "triaged" if created else "retriaged", at=stamp)
         return Saved(ident, created)
 
@@ -213,36 +215,24 @@ class Store:
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM inquiries").fetchone()[0]
 
-    def history_candidates(self, sender_email: str | None, sender_domain: str | None, *, exclude: str = "",
-                           limit: int = 60) -> list[dict[str, Any]]:
-        """Stored inquiries a new one may repeat: same sender or domain, and the 60 most recent others.
+    def sender_history(self, sender_email: str | None, sender_domain: str | None = None, *,
+                       limit: int = 200) -> list[dict[str, Any]]:
+        """Stored inquiries from the same address, or from the same domain when one is given (pass none for a
+        free-mail domain: gmail.com senders are not one company), latest first, at most ``limit``."""
+        if not sender_email and not sender_domain:
+            return []
+        sql = (f"SELECT {_HISTORY_COLUMNS} FROM inquiries WHERE sender_email = ? UNION "
+               f"SELECT {_HISTORY_COLUMNS} FROM inquiries WHERE sender_domain = ? ORDER BY id DESC LIMIT ?")
+        return self._history_rows(sql, [sender_email or "", sender_domain or "", limit])
 
-        Texts are compared on their first 600 characters: enough to see a mass RFQ or a scam wave,
-        cheap enough to run on every inquiry of a large batch.
-        """
-        sql = (
-            "SELECT id, sender_email, sender_domain, company_name, message_id, subject "
-            "FROM inquiries WHERE dedupe_key != ? AND (sender_email = ? OR sender_domain = ? OR id IN "
-            "(SELECT id FROM inquiries ORDER BY id DESC LIMIT ?))"
-        )
-        keys = ("id", "sender_email", "sender_domain", "company_name", "message_id", "subject")
-        rows = [dict(zip(keys, row)) for row in self.conn.execute(sql, [exclude, sender_email or "", sender_domain or "", limit])]
-        bodies = self._bodies([r["id"] for r in rows])
-        for r in rows:
-            r["body"] = bodies.get(r["id"], "")
-        return rows
+    def recent_history(self, limit: int = RECENT) -> list[dict[str, Any]]:
+        """The latest stored inquiries, oldest first: the window every new inquiry's text is compared with."""
+        sql = f"SELECT * FROM (SELECT {_HISTORY_COLUMNS} FROM inquiries ORDER BY id DESC LIMIT ?) ORDER BY id"
+        return self._history_rows(sql, [limit])
 
-    def _bodies(self, ids: list[int]) -> dict[int, str]:
-        """Stored texts by id, read once per process (history compares each new inquiry with many)."""
-        cache = self.__dict__.setdefault("_body_cache", {})
-        missing = [i for i in ids if i not in cache]
-        for start in range(0, len(missing), 500):
-            chunk = missing[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT id, substr(body, 1, {COMPARED_CHARS}) FROM inquiries WHERE id IN ({marks})"
-            for ident, body in self.conn.execute(sql, chunk):
-                cache[ident] = body or ""
-        return {i: cache.get(i, "") for i in ids}
+    def _history_rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        keys = ("id", "dedupe_key", "sender_email", "sender_domain", "company_name", "message_id", "subject", "body")
+        return [dict(zip(keys, row)) for row in self.conn.execute(sql, params)]
 
     # -- lookups cache -----------------------------------------------------------
 
