@@ -207,6 +207,18 @@ def test_user_template_wins_and_can_extend_the_default(profile, triage_home):
         drafting.draft_reply(make("genuine-B-amiable"), profile, today=TODAY)
 
 
+def test_an_edited_user_template_is_used_on_the_next_draft(profile, triage_home):
+    """The choice of template is remembered, its text is not: an edit shows in the next draft."""
+    user = triage_home / "templates" / "en"
+    user.mkdir(parents=True)
+    template = user / "reply-genuine-C.j2"
+    template.write_text("First wording for {{ buyer.first_name }}.")
+    assert drafting.draft_reply(make("genuine-C-thin"), profile, today=TODAY).body.startswith("First wording")
+    template.write_text("Second wording for {{ buyer.first_name }}.")
+    os.utime(template, (template.stat().st_mtime + 5,) * 2)  # a later modification time, whatever the clock
+    assert drafting.draft_reply(make("genuine-C-thin"), profile, today=TODAY).body.startswith("Second wording")
+
+
 def test_every_shipped_template_renders_for_every_combination(profile):
     used = set()
     for lang in ("en", "es", "de"):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from dataclasses import asdict, is_dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -113,17 +114,32 @@ def followup_names(purpose: str, persona: str | None) -> list[str]:
 
 
 def select(env: Any, names: list[str], lang: str | None) -> tuple[Any, str, list[str]]:
-    """(template, language used, notes): the buyer's language if it has one, else English."""
+    """(template, language used, notes): the buyer's language if it has one, else English.
+
+    Which name wins is looked up once per environment (a miss costs a file lookup in every template
+    directory); the template itself is still reloaded when its file changes.
+    """
+    wanted = (lang or "en").lower()
+    chosen = _CHOSEN.setdefault(env, {})
+    key = (tuple(names), wanted)
+    if key not in chosen:
+        chosen[key] = _choose(env, names, wanted)
+    name, code = chosen[key]
+    notes = [] if code == wanted else [f"no {wanted!r} template for this reply: drafted in English"]
+    return env.get_template(name), code, notes
+
+
+_CHOSEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # environment -> {(names, lang): (name, lang)}
+
+
+def _choose(env: Any, names: list[str], wanted: str) -> tuple[str, str]:
     from jinja2 import TemplatesNotFound
 
-    wanted = (lang or "en").lower()
     for code in dict.fromkeys([wanted, "en"]):
         try:
-            template = env.select_template([f"{code}/{n}.j2" for n in names])
+            return env.select_template([f"{code}/{n}.j2" for n in names]).name, code
         except TemplatesNotFound:
             continue
-        notes = [] if code == wanted else [f"no {wanted!r} template for this reply: drafted in English"]
-        return template, code, notes
     raise TemplateError(f"no template found among: {', '.join(n + '.j2' for n in names)}")
 
 
@@ -154,6 +170,8 @@ def tidy(text: str) -> str:
 def draft_reply(inquiry: Inquiry | dict[str, Any], profile: Any, *, lang: str | None = None,
                 env: Any = None, today: date | None = None) -> Draft | None:
     """The reply draft, or None for phishing, scam, spam and not_inquiry."""
+    if isinstance(inquiry, Inquiry) and inquiry.judgment and inquiry.judgment.category in NO_DRAFT:
+        return None  # before building the record: most mail that gets no draft is spam
     record = as_record(inquiry)
     if record.get("category") in NO_DRAFT:
         return None
@@ -265,12 +283,13 @@ def as_record(obj: Inquiry | dict[str, Any]) -> dict[str, Any]:
         "company": {"name": obj.company_name, "country": obj.country, "website": obj.website},
         "request": _request(obj),
         "language": obj.language,
-        "attachments": [asdict(a) for a in m.attachments],
+        "attachments": [{"name": a.name, "type": a.type, "size": a.size} for a in m.attachments],
         "enrichment": obj.enrichment or {},
         "scores": dict(judgment.scores) if judgment else {},
         "category": judgment.category if judgment else None,
         "tier": judgment.tier if judgment else None,
-        "signals": [asdict(h) for h in judgment.signals] if judgment else [],
+        "signals": [{"name": h.name, "group": h.group, "weight": h.weight, "description": h.description,
+                     "evidence": h.evidence} for h in judgment.signals] if judgment else [],
         "persona": {"type": persona.type, "confidence": persona.confidence, "evidence": persona.evidence}
         if persona else None,
         "followups": [{"step": f.step, "due": f.due.isoformat(), "purpose": f.purpose} for f in obj.followups],
