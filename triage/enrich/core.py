@@ -12,6 +12,7 @@ or a fake) and ``now``.
 
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime
 
@@ -196,16 +197,26 @@ def enrich_many(inquiries: list, *, workers: int = 8, progress=None, **kwargs) -
 
 def _lookup_all(plans: list, workers: int, progress, kwargs: dict) -> dict[str, dict]:
     jobs = {p[1]: p[2] for p in plans if p[1]}
-    waiting = {d: sum(1 for p in plans if p[1] == d) for d in jobs}
+    waiting = Counter(p[1] for p in plans if p[1])
     done, total, found = len(plans) - sum(waiting.values()), len(plans), {}
     if progress and done:
         progress(done, total)
+    for domain, result in _lookups(jobs, workers, kwargs):
+        found[domain] = result
+        done += waiting[domain]
+        if progress:
+            progress(done, total)
+    return found
+
+
+def _lookups(jobs: dict, workers: int, kwargs: dict):
+    """(domain, result) as each lookup completes: in this thread offline (only the cache is read, threads
+    would cost more than they save), else ``workers`` at a time."""
+    if kwargs.get("offline"):
+        for domain, hint in jobs.items():
+            yield domain, lookup(domain, hint, **kwargs)
+        return
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = {pool.submit(lookup, d, h, **kwargs): d for d, h in jobs.items()}
         for future in as_completed(futures):
-            domain = futures[future]
-            found[domain] = future.result()
-            done += waiting[domain]
-            if progress:
-                progress(done, total)
-    return found
+            yield futures[future], future.result()

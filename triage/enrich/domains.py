@@ -239,10 +239,18 @@ def brand_in_display_name(display: str | None, host: str | None) -> str | None:
     if not text:
         return None
     owner = brand_of(host)
-    for brand in brands():
-        if brand is owner:
-            continue
-        for phrase in brand.get("display", []):
-            if re.search(rf"(?<![\w]){re.escape(phrase.lower())}(?![\w])", text):
-                return brand["name"]
+    for brand, pattern in _display_patterns():
+        if brand is not owner and pattern.search(text):
+            return brand["name"]
     return None
+
+
+@cache
+def _display_patterns() -> list[tuple[dict[str, Any], re.Pattern]]:
+    """Per brand, one regex for every name it shows in a display name (compiled once, not per message)."""
+    out = []
+    for brand in brands():
+        phrases = sorted({p.lower() for p in brand.get("display", []) if p}, key=len, reverse=True)
+        if phrases:
+            out.append((brand, re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, phrases)) + r")(?![\w])")))
+    return out
