@@ -217,12 +217,13 @@ def _finish(inquiries: list[Inquiry], profile: Profile, options: Options, store,
     if store is None:
         batch.results += [Result(i) for i in inquiries]
         return
-    saved = store.save_many(store_row(i) for i in inquiries)
-    for inquiry, s in zip(inquiries, saved):
-        inquiry.id = s.id
-        batch.results.append(Result(inquiry, s.id, s.created))
-        _link_thread(store, inquiry)
-    _save_plans(store, batch.results[-len(inquiries):])
+    with store.transaction():  # the chunk's rows, threads and plans in one commit
+        saved = store.save_many(store_row(i) for i in inquiries)
+        for inquiry, s in zip(inquiries, saved):
+            inquiry.id = s.id
+            batch.results.append(Result(inquiry, s.id, s.created))
+            _link_thread(store, inquiry)
+        _save_plans(store, batch.results[-len(inquiries):])
 
 
 def _link_thread(store, inquiry: Inquiry) -> None:
