@@ -23,7 +23,9 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field as dc_field
-from functools import lru_cache
+from functools import lru_cache, reduce
+from itertools import accumulate, compress
+from operator import or_
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -86,6 +88,7 @@ class SignalSet:
     user_file: Path | None = None
     _simple: list[Signal] = dc_field(default_factory=list)
     _meta: list[Signal] = dc_field(default_factory=list)
+    _plans: dict[str, Any] = dc_field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reindex()
@@ -94,6 +97,10 @@ class SignalSet:
         active = [s for s in self.signals if s.enabled]
         self._simple = [s for s in active if not s.is_meta]
         self._meta = [s for s in active if s.is_meta]
+        self._plans = {name: _FieldPlan() for name in _INDEXED}
+        for sig in self._simple + self._meta:
+            if sig.pattern is not None and sig.field in self._plans:
+                self._plans[sig.field].slot(sig.pattern, sig.gate, sig.lead)
 
     def get(self, name: str) -> Signal | None:
         return next((s for s in self.signals if s.name == name), None)
@@ -101,7 +108,7 @@ class SignalSet:
     def evaluate(self, inquiry: Inquiry, profile: Any, history: Any = None,
                  today: date | None = None) -> list[Hit]:
         """Run every enabled signal over one inquiry; return the hits with evidence."""
-        facts = Facts(inquiry, profile, history, today, self.lists)
+        facts = Facts(inquiry, profile, history, today, self.lists, self._plans)
         fired: dict[str, Hit] = {}
         for sig in self._simple:
             evidence = _run_simple(sig, facts)
@@ -133,38 +140,152 @@ def _domain_of(address: str | None) -> str:
 
 
 class _Index:
-    """A long text's word prefixes, and (lazily) where words with a prefix start."""
+    """A text's words and where each starts, for the gates and leads of the regexes run over it.
 
-    __slots__ = ("text", "prefixes", "_starts")
+    Whether a word opens a gate or starts a lead is memoised per word across messages
+    (:class:`_FieldPlan`, :class:`_PrefixTest`), so a text costs one split and a dict
+    lookup per word instead of every prefix of every word and ``str.find`` loops.
+    """
+
+    __slots__ = ("text", "words", "starts", "_unique", "_scan")
 
     def __init__(self, text: str):
         self.text = text
-        words = set(_WORD.findall(text))
-        self.prefixes = frozenset(w[:k] for w in words for k in range(1, min(len(w), _PREFIX_MAX) + 1))
-        self._starts: dict[str, list[int]] = {}
+        parts = _WORD_SPLIT.split(text)  # non-word, word, non-word, word, ..., non-word
+        self.words = parts[1::2]
+        self.starts = list(accumulate(map(len, parts)))[0::2]  # where each word begins
+        self._unique: set[str] | None = None
+        self._scan: tuple | None = None
 
-    def starts(self, prefix: str) -> list[int]:
-        found = self._starts.get(prefix)
-        if found is None:
-            found, text, i = [], self.text, self.text.find(prefix)
-            while i >= 0:
-                if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):
-                    found.append(i)
-                i = text.find(prefix, i + 1)
-            self._starts[prefix] = found
+    @property
+    def unique(self) -> set[str]:
+        if self._unique is None:
+            self._unique = set(self.words)
+        return self._unique
+
+    def has_any(self, prefixes: frozenset[str]) -> bool:
+        """Some word starts with one of the prefixes."""
+        return any(map(_prefix_test(prefixes).__getitem__, self.unique))
+
+    def lead_starts(self, prefixes: frozenset[str]) -> list[int]:
+        """Where the words that start with one of the prefixes begin, in order."""
+        return list(compress(self.starts, map(_prefix_test(prefixes).__getitem__, self.words)))
+
+
+_MEMO_MAX = 100_000  # words per memo before it starts over (real mail keeps bringing new words)
+
+
+class _PrefixTest(dict):
+    """word -> does it start with one of the prefixes? Memoised across messages."""
+
+    def __init__(self, prefixes: frozenset[str]):
+        super().__init__()
+        self.prefixes = tuple(prefixes)
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= _MEMO_MAX:
+            self.clear()
+        hit = self[word] = word.startswith(self.prefixes)
+        return hit
+
+
+@lru_cache(maxsize=256)
+def _prefix_test(prefixes: frozenset[str]) -> _PrefixTest:
+    return _PrefixTest(prefixes)
+
+
+class _FieldPlan:
+    """The gates and leads of every regex run over one indexed field, as per-word bit masks.
+
+    Each regex owns a bit. Per distinct word (memoised across messages) the plan knows
+    which regexes' gates the word opens and which regexes' leads it starts, so
+    :meth:`scan` decides every gate of a text with one OR over its distinct words and
+    collects every lead position in one pass over its words. The signal set's patterns
+    get their bits when it is indexed; a check's regex gets one on its first search.
+    """
+
+    MAX_SLOTS = 512  # regexes beyond this use the per-regex path
+
+    def __init__(self) -> None:
+        self.slots: dict[re.Pattern, int] = {}
+        self.open = 0  # bits of the regexes without a gate
+        self.version = 0
+        self._stems: dict[str, list[int]] = {}  # every prefix of a gate or lead word -> [gate bits, lead bits]
+        self._gates = _WordBits(self, 0)
+        self._leads = _WordBits(self, 1)
+
+    def slot(self, rx: re.Pattern, gate: frozenset[str] | None, lead: frozenset[str] | None) -> int | None:
+        """The bit of rx, given one on first use."""
+        found = self.slots.get(rx)
+        if found is None and len(self.slots) < self.MAX_SLOTS:
+            found = self.slots[rx] = len(self.slots)
+            if gate is None:
+                self.open |= 1 << found
+            for kind, prefixes in ((0, gate), (1, lead)):
+                for p in prefixes or ():
+                    for k in range(1, len(p) + 1):
+                        self._stems.setdefault(p[:k], [0, 0])
+                    self._stems[p][kind] |= 1 << found
+            self._gates.clear()
+            self._leads.clear()
+            self.version += 1
         return found
 
+    def learn(self, word: str) -> None:
+        """Memoise which gates the word opens and which leads it starts."""
+        if len(self._gates) >= _MEMO_MAX:
+            self._gates.clear()
+            self._leads.clear()
+        gates = leads = 0
+        stems = self._stems
+        for k in range(1, min(len(word), _PREFIX_MAX) + 1):
+            bits = stems.get(word[:k])
+            if bits is None:
+                break  # no gate or lead word starts like this
+            gates |= bits[0]
+            leads |= bits[1]
+        self._gates[word] = gates
+        self._leads[word] = leads
 
-def _index(text: str) -> _Index | None:
-    """None for short texts, where a plain regex scan is cheaper than an index."""
-    return _Index(text) if len(text) >= _INDEX_MIN else None
+    def scan(self, index: _Index) -> tuple[int, list[list[int]]]:
+        """(bits of the regexes whose gate the text opens, per regex its lead positions)."""
+        found = index._scan
+        if found is None or found[0] is not self or found[1] != self.version:
+            gates = reduce(or_, map(self._gates.__getitem__, index.unique), self.open)
+            leads = list(map(self._leads.__getitem__, index.words))
+            starts: list[list[int]] = [[] for _ in range(len(self.slots))]
+            for pos, bits in compress(zip(index.starts, leads), leads):
+                bits &= gates  # a closed gate needs no positions
+                while bits:
+                    low = bits & -bits
+                    starts[low.bit_length() - 1].append(pos)
+                    bits ^= low
+            found = index._scan = (self, self.version, gates, starts)
+        return found[2], found[3]
+
+
+class _WordBits(dict):
+    """word -> gate (kind 0) or lead (kind 1) bits of a :class:`_FieldPlan`, learnt on first sight."""
+
+    def __init__(self, plan: _FieldPlan, kind: int):
+        super().__init__()
+        self.plan = plan
+        self.kind = kind
+
+    def __missing__(self, word: str) -> int:
+        self.plan.learn(word)
+        return (self.plan._gates, self.plan._leads)[self.kind][word]
+
+
+def _index(text: str) -> _Index:
+    return _Index(text)
 
 
 class Facts:
     """One inquiry seen through named fields, computed once and cached."""
 
     def __init__(self, inquiry: Inquiry, profile: Any, history: Any, today: date | None,
-                 lists: dict[str, frozenset[str]]):
+                 lists: dict[str, frozenset[str]], plans: dict[str, "_FieldPlan"] | None = None):
         self.inquiry = inquiry
         self.message = inquiry.message
         self.profile = profile
@@ -172,6 +293,7 @@ class Facts:
         self.today = today
         self.lists = lists
         self.enrichment = inquiry.enrichment or {}
+        self.plans = plans or {}
         self._cache: dict[str, Any] = {}
 
     def field(self, name: str) -> Any:
@@ -272,8 +394,9 @@ def _run_pattern(sig: Signal, facts: Facts) -> str | None:
     found: list[str] = []
     values = facts.lowered(sig.field)
     indexes = facts.word_index(sig.field)
+    plan = facts.plans.get(sig.field)
     for i, text in enumerate(values):
-        for m in _matches(sig, text, indexes[i]):
+        for m in _matches(sig, text, indexes[i], plan):
             word = m.group(0).strip()
             if word and word not in found:
                 found.append(word)
@@ -286,8 +409,20 @@ def _run_pattern(sig: Signal, facts: Facts) -> str | None:
     return None
 
 
-def _matches(sig: Signal, text: str, index: _Index | None) -> Iterable[re.Match]:
-    return _gated(sig.pattern, sig.gate, text, index, sig.lead)
+def _matches(sig: Signal, text: str, index: _Index | None, plan: _FieldPlan | None = None) -> Iterable[re.Match]:
+    slot = plan.slot(sig.pattern, sig.gate, sig.lead) if plan is not None and index is not None else None
+    if slot is None:
+        return _gated(sig.pattern, sig.gate, text, index, sig.lead)
+    return _planned(sig.pattern, slot, sig.lead, text, plan.scan(index))
+
+
+def _planned(rx: re.Pattern, slot: int, lead: frozenset[str] | None, text: str,
+             scan: tuple[int, list[list[int]]]) -> Iterable[re.Match]:
+    """Like :func:`_gated`, with the gate and lead positions from a :meth:`_FieldPlan.scan`."""
+    gates, starts = scan
+    if not gates >> slot & 1:
+        return ()
+    return rx.finditer(text) if lead is None else _at_starts(rx, text, starts[slot])
 
 
 def _gated(rx: re.Pattern, gate: frozenset[str] | None, text: str, index: _Index | None,
@@ -298,11 +433,11 @@ def _gated(rx: re.Pattern, gate: frozenset[str] | None, text: str, index: _Index
         if gate is not None and not any(g in text for g in gate):
             return iter(())
         return rx.finditer(text)
-    if gate is not None and gate.isdisjoint(index.prefixes):
+    if gate is not None and not index.has_any(gate):
         return iter(())
     if lead is None:
         return rx.finditer(text)
-    return _at_starts(rx, text, sorted({i for p in lead & index.prefixes for i in index.starts(p)}))
+    return _at_starts(rx, text, index.lead_starts(lead))
 
 
 def _at_starts(rx: re.Pattern, text: str, starts: list[int]) -> Iterable[re.Match]:
@@ -397,6 +532,7 @@ def _compile(path: Path, name: str, key: str, pattern: Any) -> re.Pattern:
 
 
 _WORD = re.compile(r"\w+")
+_WORD_SPLIT = re.compile(r"(\w+)")
 
 
 def pattern_gate(rx: re.Pattern) -> frozenset[str] | None:
@@ -417,8 +553,7 @@ def pattern_gate(rx: re.Pattern) -> frozenset[str] | None:
 
 
 _PREFIX_MAX = 6
-_INDEX_MIN = 600
-_INDEXED = {"text"}  # fields long enough and used by enough patterns to index
+_INDEXED = {"text"}  # fields used by enough patterns to index
 
 
 def pattern_lead(rx: re.Pattern) -> frozenset[str] | None:
@@ -822,9 +957,11 @@ def _to_int(word: str) -> int:
 def _search(f: Facts, fld: str, rx: re.Pattern) -> list[re.Match]:
     """Matches of a built-in regex in a lower-cased field, gated like data patterns."""
     gate, lead = _gate_of(rx)
+    plan = f.plans.get(fld)
     out = []
-    for i, text in enumerate(f.lowered(fld)):
-        out.extend(_gated(rx, gate, text, f.word_index(fld)[i], lead))
+    for text, index in zip(f.lowered(fld), f.word_index(fld)):
+        slot = plan.slot(rx, gate, lead) if plan is not None and index is not None else None
+        out.extend(_gated(rx, gate, text, index, lead) if slot is None else _planned(rx, slot, lead, text, plan.scan(index)))
     return out
 
 
@@ -1086,19 +1223,22 @@ def _check_cert_held(f: Facts) -> str | None:
 @check("off_catalogue")
 def _check_off_catalogue(f: Facts, min_matches: int = 1) -> str | None:
     """Device types the seller's profile lists under [catalogue] not_made (a different range, so no rule here)."""
-    rx = _not_made_pattern(tuple(getattr(f.profile, "not_made", None) or ()))
-    if rx is None:
-        return None
-    found = list(dict.fromkeys(m.group(0) for m in _search(f, "text", rx)))
+    if "_not_made" not in f._cache:  # off_catalogue_words and off_catalogue_many search the same words
+        rx = _not_made_pattern(tuple(getattr(f.profile, "not_made", None) or ()))
+        f._cache["_not_made"] = [] if rx is None else list(dict.fromkeys(m.group(0) for m in _search(f, "text", rx)))
+    found = f._cache["_not_made"]
     return "; ".join(f'"{w}"' for w in found[:3]) if len(found) >= min_matches else None
 
 
 @lru_cache(maxsize=8)
 def _not_made_pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    """The phrases, each a whole word run. Phrases that start with a word character get ``\\b``
+    (the same as ``(?<!\\w)`` there), which lets the engine gate the search on their first words."""
     if not words:
         return None
     phrases = sorted({w.lower().strip() for w in words if w.strip()}, key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in phrases) + r")(?![\w])")
+    start = r"\b" if all(_WORD.match(w) for w in phrases) else r"(?<![\w])"
+    return re.compile(start + "(?:" + "|".join(re.escape(w) for w in phrases) + r")(?![\w])")
 
 
 _MAKER = re.compile(r"\b(factory|manufactur\w*|industrial|industry|appliances?|co\.,? ?ltd|工厂|制造)", re.I)
