@@ -56,15 +56,24 @@ class Catalogue:
         self.first_words: dict[str, list[_Alias]] = {}
         for alias in self.aliases:
             self.first_words.setdefault(alias.words[0], []).append(alias)
-        self._near_cache: dict[str, tuple[str, float]] = {}
+        self._token_cache: dict[str, tuple[str, float]] = {}
 
-    def _near(self, word: str) -> tuple[str, float]:
-        found = self._near_cache.get(word)
-        if found is None:
-            if len(self._near_cache) > 50_000:
-                self._near_cache.clear()
-            found = self._near_cache[word] = self._nearest(word)
-        return found
+    def _words(self, text: str) -> list[tuple[str, float]]:
+        """(closest catalogue word, closeness) for each token of ``text``.
+
+        Memoised by the raw token, so a word seen before costs one dict lookup instead of a
+        stem, a lookup and a call per token (the text's words recur across messages).
+        """
+        cache = self._token_cache
+        out = []
+        for raw in _TOKEN.findall(fold(text).replace("-", " ")):
+            found = cache.get(raw)
+            if found is None:
+                if len(cache) > 50_000:
+                    cache.clear()
+                found = cache[raw] = self._nearest(stem(raw))
+            out.append(found)
+        return out
 
     def _nearest(self, word: str) -> tuple[str, float]:
         if word in self.vocabulary or len(word) < 5 or word.isdigit():
@@ -92,11 +101,12 @@ class Catalogue:
         return [m for _, m in sorted(found.values(), key=lambda pm: pm[0])]
 
     def _phrase_hits(self, text: str) -> list[tuple[str, int, int, float, str]]:
-        words = [self._near(w) for w in tokens(text)]
+        words = self._words(text)
         plain = [w for w, _ in words]
+        first_words = self.first_words
         hits = []
         for i, (word, closeness) in enumerate(words):
-            for alias in self.first_words.get(word, ()):
+            for alias in first_words.get(word, ()):
                 score, span = _window_score(alias.words, plain, i, closeness)
                 if score >= MIN_SCORE and not self._foreign(alias, plain[i:i + span]) \
                         and not self.excludes[alias.sku] & set(plain[i + span:i + span + 3]):
