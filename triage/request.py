@@ -8,11 +8,19 @@ words they look for are in the extraction lexicon (playbooks/extract.toml).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from triage.lexicon import fold, lexicon, pattern
+from triage.lexicon import FoldedPattern, Lexicon, fold, folded_pattern, lexicon, pattern
 from triage.model import Quantity
+
+
+def _compiled(name: str, build):
+    """``build(lexicon)``, made once per lexicon: the word patterns below are read on every
+    message, and rebuilding and hashing their word tuples cost more than using them."""
+    lex = lexicon()
+    return lex._view(("request", name), lambda: build(lex))
 
 # -- numbers and quantities ---------------------------------------------------------
 
@@ -41,6 +49,38 @@ def _quantity_pattern() -> re.Pattern:
     units = tuple(lexicon().units)
     template = _NUMBER.replace("{", "{{").replace("}", "}}") + r"\s*(?:x\s*)?(?:-\s*)?({})(?![\w])"
     return pattern("quantity", units, template)
+
+
+@dataclass(frozen=True)
+class _QuantityWords:
+    """The lexicon's quantity words and patterns (see ``_compiled``)."""
+
+    units: dict[str, str]
+    nouns: frozenset[str]
+    noun_min: int
+    regex: FoldedPattern
+    ignore_before: re.Pattern
+    ignore_after: re.Pattern
+    revisions: tuple[re.Pattern, ...]
+    per_period: tuple[str, ...]
+
+    @classmethod
+    def build(cls, lex: Lexicon) -> _QuantityWords:
+        return cls(
+            units=lex.units,
+            nouns=frozenset(lex.words("quantity", "noun_units")),
+            noun_min=int(lex.data["quantity"].get("noun_units_min", 50)),
+            regex=folded_pattern(_quantity_pattern()),
+            ignore_before=pattern("qty-ignore", tuple(lex.words("quantity", "ignore_before")), r"(?<!\w)(?:{})(?!\w)"),
+            ignore_after=pattern("qty-after", tuple(lex.words("quantity", "ignore_after")),
+                                 r"^[^.;:\n]{{0,15}}?(?<!\w)(?:{})(?!\w)"),
+            revisions=tuple(re.compile(r + r"$") for r in lex.data["quantity"].get("revision", [])),
+            per_period=tuple(w.lstrip("/") for w in lex.words("quantity", "per_period")),
+        )
+
+
+def _quantity_words() -> _QuantityWords:
+    return _compiled("quantity", _QuantityWords.build)
 
 
 _CONTAINER = re.compile(r"(\d+)\s*(?:x|×)\s*(40\s*'?\s*(?:hq|hc|gp|ft)?|20\s*'?\s*(?:gp|ft)?)\b", re.I)
@@ -88,11 +128,10 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
     for match in _CONTAINER.finditer(folded):
         out.append((match.start(), Quantity(float(match.group(1)), "containers")))
         taken.add(match.start())
-    units = lexicon().units
-    nouns = set(lexicon().words("quantity", "noun_units"))
-    lex_min = int(lexicon().data["quantity"].get("noun_units_min", 50))
-    for match in _quantity_pattern().finditer(folded):
-        if _ignored(folded, match.start(), match.end()):
+    words = _quantity_words()
+    units, nouns, lex_min = words.units, words.nouns, words.noun_min
+    for match in words.regex.on(folded).finditer(folded):
+        if _ignored(folded, match.start(), match.end(), words):
             continue
         value = _value(match.group(1), match.group(2))
         unit = units.get(match.group(3).lower(), "pcs")
@@ -142,19 +181,16 @@ def _year(value: float) -> bool:
     return 1990 <= value <= 2099 and float(value).is_integer()
 
 
-def _ignored(folded: str, start: int, end: int) -> bool:
+def _ignored(folded: str, start: int, end: int, words: _QuantityWords) -> bool:
     before = folded[max(0, start - 25):start]
     after = folded[end:end + 25]
-    lex = lexicon()
-    ignore = pattern("qty-ignore", tuple(lex.words("quantity", "ignore_before")), r"(?<!\w)(?:{})(?!\w)")
-    if ignore.search(before):
+    if words.ignore_before.search(before):
         return True
-    counts_else = pattern("qty-after", tuple(lex.words("quantity", "ignore_after")), r"^[^.;:\n]{{0,15}}?(?<!\w)(?:{})(?!\w)")
-    if counts_else.search(after):
+    if words.ignore_after.search(after):
         return True
-    if any(re.search(r + r"$", folded[max(0, start - 60):start]) for r in lex.data["quantity"].get("revision", [])):
+    if any(r.search(folded[max(0, start - 60):start]) for r in words.revisions):
         return True
-    monthly = any(after.lstrip(" /").startswith(w.lstrip("/")) for w in lex.words("quantity", "per_period"))
+    monthly = after.lstrip(" /").startswith(words.per_period)
     return monthly and not re.search(r"\bfor\s+\d+\s+months?\b|\bdurante\s+\d+\s+mes", folded[end:end + 60])
 
 
@@ -166,8 +202,9 @@ def _multiplied(folded: str, end: int, value: float) -> float:
 
 def _stated_total(text: str, mentions: list[tuple[int, Quantity]]) -> Quantity | None:
     folded = fold(text)
-    totals = pattern("qty-total", tuple(lexicon().words("quantity", "total_words")), r"\b(?:{})\b")
-    for hit in totals.finditer(folded):
+    totals = _compiled("totals", lambda lex: folded_pattern(
+        pattern("qty-total", tuple(lex.words("quantity", "total_words")), r"\b(?:{})\b")))
+    for hit in totals.on(folded).finditer(folded):
         near = [(min(abs(p - hit.end()), abs(hit.start() - p)), q) for p, q in mentions
                 if 0 <= p - hit.end() < 25 or 0 <= hit.start() - p < 20]
         if near:
@@ -195,6 +232,28 @@ def _month_words() -> dict[str, int]:
 
 def _date_patterns():
     return _compiled_date_patterns(tuple(_month_words()))
+
+
+@dataclass(frozen=True)
+class _DateWords:
+    """The lexicon's month words and the date patterns made of them (see ``_compiled``)."""
+
+    months: dict[str, int]
+    month_any: FoldedPattern
+    patterns: dict[str, FoldedPattern]
+
+    @classmethod
+    def build(cls, lex: Lexicon) -> _DateWords:
+        months = lex.numbered("months")
+        return cls(
+            months=months,
+            month_any=folded_pattern(pattern("month-any", tuple(months), r"\b(?:{})\b")),
+            patterns={kind: folded_pattern(regex) for kind, regex in _compiled_date_patterns(tuple(months))},
+        )
+
+
+def _date_words() -> _DateWords:
+    return _compiled("dates", _DateWords.build)
 
 
 @lru_cache(maxsize=8)
@@ -232,7 +291,8 @@ def deadline(text: str, today: date, *, field: str | None = None, us_dates: bool
 
 def _cued(folded: str, position: int) -> bool:
     before = folded[max(0, position - 40):position]
-    cues = pattern("deadline-cues", tuple(lexicon().words("deadline", "cues")), r"(?<!\w)(?:{})(?!\w)")
+    cues = _compiled("cues", lambda lex: pattern("deadline-cues", tuple(lex.words("deadline", "cues")),
+                                                 r"(?<!\w)(?:{})(?!\w)"))
     return bool(cues.search(before))
 
 
@@ -243,13 +303,13 @@ def dates_in(text: str, today: date, *, us_dates: bool = False) -> list[tuple[in
     places it can match: month words, slashes, '.20' of a dotted year, 'on the'.
     """
     folded = fold(text)
-    months = _month_words()
-    patterns = dict(_date_patterns())
+    words = _date_words()
+    months, patterns = words.months, words.patterns
     out: list[tuple[int, date]] = []
     taken = _Taken()
     original = text if len(text) == len(folded) else folded
-    for kind, start, segment in _date_windows(folded, months):
-        for m in patterns[kind].finditer(segment):
+    for kind, start, segment in _date_windows(folded, words.month_any):
+        for m in patterns[kind].on(segment).finditer(segment):
             position = start + m.start()
             if taken.near(position, 4) or _everyday_word(kind, m, original, start):
                 continue
@@ -262,10 +322,9 @@ def dates_in(text: str, today: date, *, us_dates: bool = False) -> list[tuple[in
     return out
 
 
-def _date_windows(folded: str, months: dict[str, int]):
+def _date_windows(folded: str, month_any: FoldedPattern):
     """(pattern kind, offset, text window) for every place a date pattern could match."""
-    month_any = pattern("month-any", tuple(months), r"\b(?:{})\b")
-    for m in month_any.finditer(folded):
+    for m in month_any.on(folded).finditer(folded):
         start = max(0, m.start() - 25)
         segment = folded[start:m.end() + 30]
         for kind in ("dmy_text", "mdy_text", "month_end"):
@@ -285,7 +344,7 @@ def _everyday_word(kind: str, m: re.Match, original: str, offset: int) -> bool:
         return False
     group = {"dmy_text": 2, "mdy_text": 1, "month_end": 1}[kind]
     word = m.group(group).lower().rstrip(".")
-    if word not in lexicon().words("month_words", "ambiguous"):
+    if word not in _compiled("ambiguous", lambda lex: frozenset(lex.words("month_words", "ambiguous"))):
         return False
     written = original[offset + m.start(group):offset + m.end(group)]
     return not written[:1].isupper() and not re.search(r"20\d\d", m.group(0))
@@ -337,13 +396,17 @@ def _date(y: int, m: int, d: int) -> date | None:
 
 
 def _weekdays(folded: str, today: date) -> list[tuple[int, date]]:
-    days = lexicon().numbered("weekdays")
-    regex = pattern("weekdays", tuple(w for w in days if len(w) > 3), r"\b(next\s+)?({})\b")
+    days, regex = _compiled("weekdays", _weekday_words)
     out = []
-    for m in regex.finditer(folded):
+    for m in regex.on(folded).finditer(folded):
         ahead = (days[m.group(2)] - today.weekday()) % 7 or 7
         out.append((m.start(), today + timedelta(days=ahead + (7 if m.group(1) else 0))))
     return out
+
+
+def _weekday_words(lex: Lexicon) -> tuple[dict[str, int], FoldedPattern]:
+    days = lex.numbered("weekdays")
+    return days, folded_pattern(pattern("weekdays", tuple(w for w in days if len(w) > 3), r"\b(next\s+)?({})\b"))
 
 
 _RELATIVE = [
@@ -439,17 +502,21 @@ def destination(text: str, field: str | None = None) -> str | None:
 def certifications(text: str, field: str | None = None) -> list[str]:
     """Product approvals the buyer requires, in canonical spelling, optional ones left out."""
     lex = lexicon()
-    canonical = _canonical_certifications(lex)
-    optional = pattern("cert-optional", tuple(lex.words("certifications", "optional")), "(?:{})")
-    regex = pattern("certs", tuple(canonical), r"(?<![\w-])(?:{})(?!\w)")
+    canonical, regex, optional = _compiled("certifications", _certification_words)
     whole = (field or "") + "\n" + text
     folded = fold(whole)
     if len(folded) != len(whole):  # accents changed the length: positions differ, fold per sentence
-        return _certifications_by_sentence(whole, canonical, regex, optional, lex)
-    found = [canonical[m.group(0).lower()] for m in regex.finditer(folded)
+        return _certifications_by_sentence(whole, canonical, regex.regex, optional, lex)
+    found = [canonical[m.group(0).lower()] for m in regex.on(folded).finditer(folded)
              if _certification_word(whole, m) and not optional.search(_sentence_at(folded, m.start()))]
     documents = set(lex.data["certifications"].get("documents", []))
     return [c for c in dict.fromkeys(found) if c not in documents]
+
+
+def _certification_words(lex: Lexicon) -> tuple[dict[str, str], FoldedPattern, re.Pattern]:
+    canonical = _canonical_certifications(lex)
+    optional = pattern("cert-optional", tuple(lex.words("certifications", "optional")), "(?:{})")
+    return canonical, folded_pattern(pattern("certs", tuple(canonical), r"(?<![\w-])(?:{})(?!\w)")), optional
 
 
 def _canonical_certifications(lex) -> dict[str, str]:
@@ -492,15 +559,22 @@ def _sentences(text: str) -> list[str]:
 
 
 def sample_requested(text: str) -> bool:
-    words = tuple(lexicon().words("sample", "words"))
-    return bool(pattern("samples", words, r"(?<!\w)(?:{})(?!\w)").search(fold(text)))
+    regex = _compiled("samples", lambda lex: folded_pattern(
+        pattern("samples", tuple(lex.words("sample", "words")), r"(?<!\w)(?:{})(?!\w)")))
+    folded = fold(text)
+    return bool(regex.on(folded).search(folded))
 
 
 def payment_terms(text: str) -> str | None:
-    terms = lexicon().mapping("payment")
-    regex = pattern("payment", tuple(terms), r"(?<![\w/])(?:{})(?![\w/])")
-    found = [terms[m.group(0).lower()] for m in regex.finditer(fold(text))]
+    terms, regex = _compiled("payment", _payment_words)
+    folded = fold(text)
+    found = [terms[m.group(0).lower()] for m in regex.on(folded).finditer(folded)]
     return ", ".join(dict.fromkeys(found)) or None
+
+
+def _payment_words(lex: Lexicon) -> tuple[dict[str, str], FoldedPattern]:
+    terms = lex.mapping("payment")
+    return terms, folded_pattern(pattern("payment", tuple(terms), r"(?<![\w/])(?:{})(?![\w/])"))
 
 
 _QUESTION_SPLIT = re.compile(r"(?<=[.!?。？])\s+|\n")

@@ -1,0 +1,65 @@
+"""The speed-ups of parse and extract find exactly what the plain code finds."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from triage.lexicon import fold, folded_pattern, lexicon, pattern
+
+# Letters re.IGNORECASE treats specially, upper case, accents and plain text.
+_ALPHABET = "aeiosnrtlcdmuy kKıİſSσςΣµμвᲀоᲂéÉçß-/.,'\n0123456789"
+
+
+def _texts(seed: int, count: int = 400) -> list[str]:
+    rng = random.Random(seed)
+    words = ["sample", "samples", "may", "mar", "sí", "ok", "tomorrow", "by", "ce", "ul", "net 30", "t/t", "σ"]
+    out = []
+    for _ in range(count):
+        parts = [rng.choice(words) if rng.random() < 0.5 else "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 6)))
+                 for _ in range(rng.randint(1, 12))]
+        out.append(" ".join(parts))
+    return out
+
+
+PATTERNS = [
+    pattern("t-samples", ("sample", "samples", "muestra", "sí"), r"(?<!\w)(?:{})(?!\w)"),
+    pattern("t-payment", ("t/t", "net 30", "l/c"), r"(?<![\w/])(?:{})(?![\w/])"),
+    pattern("t-greek", ("σοφία", "ok"), r"\b(?:{})\b"),
+    pattern("t-cyrillic", ("образец", "в"), r"(?:{})"),
+    re.compile(r"\b(next\s+)?(may|mar)[a-z]*\b", re.I),
+    re.compile(r"[^a-z]s\w", re.I),
+]
+
+
+@pytest.mark.parametrize("regex", PATTERNS, ids=lambda r: r.pattern[:30])
+def test_folded_twin_finds_the_same_matches(regex):
+    fast = folded_pattern(regex)
+    for text in _texts(len(regex.pattern)):
+        for folded in (fold(text), text.lower(), text):
+            want = [(m.span(), m.groups()) for m in regex.finditer(folded)]
+            got = [(m.span(), m.groups()) for m in fast.on(folded).finditer(folded)]
+            assert got == want, (regex.pattern, folded)
+
+
+def test_folded_twin_is_used_on_plain_lower_case_and_not_on_case_partners():
+    fast = folded_pattern(pattern("t-samples", ("sample", "samples"), r"(?<!\w)(?:{})(?!\w)"))
+    assert fast.twin is not None
+    assert fast.on("we need samples") is fast.twin
+    assert fast.on("we need Samples") is fast.regex  # upper case
+    assert fast.on("we need ſamples") is fast.regex  # long s: re.I reads it as 's'
+    assert fast.regex.search("we need ſamples")
+
+
+def test_no_twin_for_upper_case_letters_or_back_references():
+    assert folded_pattern(re.compile(r"[A-Z]\d", re.I)).twin is None
+    assert folded_pattern(re.compile(r"(a)\1", re.I)).twin is None
+    assert folded_pattern(re.compile(r"abc")).twin is None  # not case-insensitive: nothing to gain
+
+
+def test_lexicon_patterns_have_twins():
+    lex = lexicon()
+    words = tuple(lex.words("sample", "words"))
+    assert folded_pattern(pattern("samples", words, r"(?<!\w)(?:{})(?!\w)")).twin is not None
