@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from triage.lexicon import fold, folded_pattern, lexicon, pattern
+from triage.lexicon import aligned_lower, fold, folded_pattern, lexicon, openings, pattern, search_at_openings
 
 # Letters re.IGNORECASE treats specially, upper case, accents and plain text.
 _ALPHABET = "aeiosnrtlcdmuy kKıİſSσςΣµμвᲀоᲂéÉçß-/.,'\n0123456789"
@@ -63,3 +63,35 @@ def test_lexicon_patterns_have_twins():
     lex = lexicon()
     words = tuple(lex.words("sample", "words"))
     assert folded_pattern(pattern("samples", words, r"(?<!\w)(?:{})(?!\w)")).twin is not None
+
+
+SEARCHED = [
+    re.compile(r"alibaba\.com|alibaba messenger", re.I),
+    re.compile(r"contact (us|form)|new submission from|form\s*:\s*contact", re.I),
+    re.compile(r"现在可以开始聊天了|you can now chat", re.I),
+    re.compile(r"(?i:i am|sí|ok|über)\s+([A-ZÀ-Ö]\w+)"),
+    re.compile(r"^sk\w+", re.I | re.M),
+    re.compile(r"\bis\b", re.I),
+]
+
+
+@pytest.mark.parametrize("regex", SEARCHED, ids=lambda r: r.pattern[:30])
+def test_search_at_openings_finds_what_search_finds(regex):
+    starts = openings(regex)
+    assert starts is not None
+    rng = random.Random(7)
+    extra = ["Alibaba.COM", "I AM Bob", "İ am Ann", "ı am Jo", "ſk", "SK", "Über Uli", "ÜBER Eva", "contact form",
+             "FORM : contact", "you can now chat", "现在可以开始聊天了", "\nsky", "ok Ola", "OK Ola", "SÍ Señor"]
+    for text in _texts(3):
+        text = " ".join([text, rng.choice(extra), rng.choice(_texts(rng.randint(0, 99), 1))])
+        want = regex.search(text)
+        got = search_at_openings(regex, text, starts)
+        assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups())), (regex.pattern, text)
+
+
+def test_openings_need_a_literal_start():
+    assert openings(re.compile(r"\s+x")) is None
+    assert openings(re.compile(r"a|b*")) is None
+    assert openings(re.compile(r"σοφία", re.I)) is None  # σ/ς: re.I pairs it with another letter
+    assert openings(re.compile(r"(ab|Cd)e", re.I)) == ("ab", "cd")
+    assert aligned_lower("İSTANBUL ſ K") == "istanbul s k"

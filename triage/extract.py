@@ -7,11 +7,13 @@ labelled fields, the signature block, the headers, then the free text.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cache, lru_cache
 
 from triage import products, request
-from triage.lexicon import fold, lexicon, pattern
+from triage.lexicon import (FoldedPattern, Lexicon, fold, folded_pattern, lexicon, openings, pattern,
+                            search_at_openings)
 from triage.model import Inquiry, Message
 from triage.profile import Profile
 
@@ -19,7 +21,9 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _WEB = re.compile(r"(?<![@\w.])((?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,6})(?:/[^\s|,;]*)?(?![@\w])", re.I)
 _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-žA-Z'’.-]+"
 _NAME = re.compile(rf"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Eng|Ing|Sr|Sra)\.?\s+)?({_NAME_WORD}(?:\s+(?:{_NAME_WORD}|[A-Z]\.|de|da|van|von|der|den|del|la|el|al|bin|dos|do)){{0,4}})\s*$")
-_INTRO_NAME = re.compile(rf"(?i:my name is|i am|i'm|this is|me llamo|mi nombre es|soy|meu nome é|sou|je suis|je m'appelle|ich bin|mein name ist|sono)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})")
+_INTROS = ("my name is", "i am", "i'm", "this is", "me llamo", "mi nombre es", "soy", "meu nome é", "sou", "je suis",
+           "je m'appelle", "ich bin", "mein name ist", "sono")
+_INTRO_NAME = re.compile(rf"(?i:{'|'.join(_INTROS)})\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})")
 _JOINED = re.compile(r"\s+([|·•]|[-–—])\s+|\s*(,)\s+")
 
 
@@ -73,8 +77,7 @@ def _split_title_line(line: str) -> list[str]:
         return [line]
     left, sep, right = line[:match.start()].strip(), match.group(1) or match.group(2), line[match.end():].strip()
     companyish = (_has_company_suffix(right) or _has_company_word(right)) and len(right.split()) >= 2
-    departments = lexicon().words("titles", "departments")
-    department = fold(right.split()[0]).strip("&,.") in departments
+    department = fold(right.split()[0]).strip("&,.") in _word_patterns().departments
     if (sep in "|·•" and not _title_words(right)) or (
             sep not in "|·•" and companyish and not department and not _title_words(right)):
         return [left, *_split_title_line(right)]
@@ -191,7 +194,7 @@ _LINKEDIN = re.compile(r"^(.{3,60}?) sent the following message", re.M)
 def _intro_name(source: Message) -> str | None:
     """'My name is ...', and in chats a line opening with the writer's name ('Brian Otieno. Kenbuild ...')."""
     text = source.new_text[:1500]
-    match = _INTRO_NAME.search(text)
+    match = _first_intro(text)
     if match:
         return match.group(1)
     if source.platform in ("chat", "whatsapp", "wechat", "linkedin"):
@@ -200,6 +203,15 @@ def _intro_name(source: Message) -> str | None:
                 if not _GREETING.match(match.group(1)) and not _title_words(match.group(1)):
                     return match.group(1)
     return None
+
+
+_INTRO_OPENINGS = openings(_INTRO_NAME)
+
+
+def _first_intro(text: str) -> re.Match | None:
+    """``_INTRO_NAME.search(text)``, tried only where an introduction is written: the search
+    itself tries its case-insensitive alternation at every position, which is slow."""
+    return search_at_openings(_INTRO_NAME, text, _INTRO_OPENINGS)
 
 
 def _platform_name(source: Message) -> str | None:
@@ -219,8 +231,37 @@ def _platform_name(source: Message) -> str | None:
 
 
 def _title_words(line: str) -> bool:
-    words = tuple(lexicon().words("titles", "words"))
-    return bool(pattern("titles", words, r"(?<!\w)(?:{})(?!\w)").search(fold(line)))
+    folded = fold(line)
+    return bool(_word_patterns().titles.on(folded).search(folded))
+
+
+@dataclass(frozen=True)
+class _WordPatterns:
+    """The lexicon's title and company patterns, made once per lexicon (they are read for every
+    signature line; rebuilding and hashing their word tuples cost more than the search)."""
+
+    titles: FoldedPattern
+    suffix: FoldedPattern
+    suffix_end: re.Pattern
+    company_word: FoldedPattern
+    departments: list[str]
+
+    @classmethod
+    def build(cls, lex: Lexicon) -> _WordPatterns:
+        suffixes = tuple(lex.words("company", "suffixes"))
+        return cls(
+            titles=folded_pattern(pattern("titles", tuple(lex.words("titles", "words")), r"(?<!\w)(?:{})(?!\w)")),
+            suffix=folded_pattern(pattern("company-suffix", suffixes, r"(?<![\w])(?:{})(?![\w])")),
+            suffix_end=pattern("company-suffix-end", suffixes, r"(?<![\w])(?:{})(?![\w])"),
+            company_word=folded_pattern(pattern("company-word", tuple(lex.words("company", "words")),
+                                                r"(?<![\w])(?:{})(?![\w])")),
+            departments=lex.words("titles", "departments"),
+        )
+
+
+def _word_patterns() -> _WordPatterns:
+    lex = lexicon()
+    return lex._view(("extract", "words"), lambda: _WordPatterns.build(lex))
 
 
 def _title(sig: list[str], name_at: int | None) -> str | None:
@@ -257,14 +298,15 @@ def _websites(line: str) -> list[str]:
 
 def _has_company_suffix(line: str) -> bool:
     """A legal form (Ltd, GmbH, S.A. de C.V., ...) in a short line."""
-    suffixes = tuple(lexicon().words("company", "suffixes"))
-    regex = pattern("company-suffix", suffixes, r"(?<![\w])(?:{})(?![\w])")
-    return len(line) < 90 and bool(regex.search(fold(line)))
+    if len(line) >= 90:
+        return False
+    folded = fold(line)
+    return bool(_word_patterns().suffix.on(folded).search(folded))
 
 
 def _has_company_word(line: str) -> bool:
-    words = tuple(lexicon().words("company", "words"))
-    return bool(pattern("company-word", words, r"(?<![\w])(?:{})(?![\w])").search(fold(line)))
+    folded = fold(line)
+    return bool(_word_patterns().company_word.on(folded).search(folded))
 
 
 def _company(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: list[str]) -> None:
@@ -291,8 +333,7 @@ def _signature_company(sig: list[str], contact: str | None) -> str | None:
 
 def _without_place(line: str) -> str:
     """'Obi Electrical Ltd, Lagos, Nigeria' -> 'Obi Electrical Ltd': what follows the legal form is an address."""
-    suffixes = tuple(lexicon().words("company", "suffixes"))
-    regex = pattern("company-suffix-end", suffixes, r"(?<![\w])(?:{})(?![\w])")
+    regex = _word_patterns().suffix_end
     folded = fold(line)
     ends = [m.end() for m in regex.finditer(folded)] if len(folded) == len(line) else []
     if ends and re.match(r"\s*(?:,|\s[-–—|]\s)\s*\S", line[ends[-1]:]):

@@ -235,3 +235,92 @@ def _inner(op, av) -> list | None:
     if op is getattr(_sre, "ATOMIC_GROUP", None):
         return [av]
     return None
+
+
+# -- where a pattern can start --------------------------------------------------------------
+#
+# A search for a rarely-present pattern (a platform's marker, an introduction) costs a try at
+# every position of the text. When every match must begin with one of a few literal openings,
+# str.find over a lower-cased copy tells at once whether there is any place to try.
+
+# Letters that re.IGNORECASE matches to an ASCII letter, as that letter; str.lower() does the
+# rest (K -> k, upper case) and keeps every other character one character long.
+_TO_ASCII_CASE = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def aligned_lower(text: str) -> str | None:
+    """``text`` lower-cased position for position, where any character that re.IGNORECASE
+    matches to an ASCII letter or a caseless character has become that character (None in the
+    unexpected case that lower-casing changed the length)."""
+    lowered = (text if text.isascii() else text.translate(_TO_ASCII_CASE)).lower()
+    return lowered if len(lowered) == len(text) else None
+
+
+def openings(regex: re.Pattern) -> tuple[str, ...] | None:
+    """Literal strings, lower case, one of which begins every match of ``regex`` (in its
+    ``aligned_lower`` form, whatever the case flags), or None when some match may begin
+    otherwise (a class, a repeat, a cased letter outside ASCII)."""
+    if _EXTRA_CASES is None or not isinstance(regex.pattern, str):
+        return None
+    try:
+        found = _openings(_sre_parse.parse(regex.pattern, regex.flags).data)
+    except (re.error, RecursionError):  # pragma: no cover - compiled already, so it parses
+        return None
+    return tuple(dict.fromkeys(found)) if found else None
+
+
+def _openings(items) -> list[str] | None:
+    prefix = []
+    for op, av in items:
+        if op is _sre.AT:
+            if prefix:
+                break
+            continue  # an anchor takes no character
+        if op is _sre.LITERAL and _plain_letter(chr(av)):
+            prefix.append(chr(av).lower())
+            continue
+        if prefix:
+            break
+        inner = _inner(op, av) if op in (_sre.BRANCH, _sre.SUBPATTERN) else None
+        if inner is None:
+            return None
+        out = []
+        for part in inner:
+            found = _openings(part)
+            if not found:
+                return None
+            out += found
+        return out
+    return ["".join(prefix)] if prefix else None
+
+
+def _plain_letter(ch: str) -> bool:
+    """A character re.I matches exactly to the characters with its lower case: ASCII (its other
+    matches are turned to ASCII by aligned_lower), or one outside the few that re.I pairs with
+    another letter (i/ı, σ/ς...)."""
+    if ch.isascii():
+        return True
+    lower = ch.lower()
+    return len(lower) == 1 and ch != "İ" and ord(ch) not in _EXTRA_CASES and ord(lower) not in _EXTRA_CASES
+
+
+def search_at_openings(regex: re.Pattern, text: str, starts: tuple[str, ...] | None,
+                       lowered: str | None = None) -> re.Match | None:
+    """``regex.search(text)``, with ``starts = openings(regex)``: the pattern is matched only where
+    an opening is written, leftmost first, so the result is the search's own. ``lowered`` is
+    ``aligned_lower(text)`` when the caller has it already."""
+    if starts is not None and lowered is None:
+        lowered = aligned_lower(text)
+    if starts is None or lowered is None:
+        return regex.search(text)
+    places = set()
+    for opening in starts:
+        at = lowered.find(opening)
+        while at >= 0:
+            places.add(at)
+            at = lowered.find(opening, at + 1)
+    for at in sorted(places):
+        match = regex.match(text, at)
+        if match:
+            return match
+    return None

@@ -15,6 +15,7 @@ from functools import cache
 from triage import limits
 from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
+from triage.lexicon import aligned_lower, home_key, openings, search_at_openings
 from triage.model import Message
 from triage.paths import shipped, user_dir
 
@@ -31,6 +32,7 @@ class Rules:
     label_re: re.Pattern = field(init=False)
     one_line: re.Pattern = field(init=False)
     two_line: re.Pattern | None = field(init=False)
+    marker_openings: dict[str, tuple[str, ...] | None] = field(init=False)  # see lexicon.openings
 
     def __post_init__(self) -> None:
         one = [p.pattern for p in self.quote_headers if r"\n" not in p.pattern]
@@ -40,13 +42,22 @@ class Rules:
         names = sorted(self.labels, key=len, reverse=True)
         alternatives = "|".join(re.escape(n) for n in names)
         self.label_re = re.compile(rf"^\s*({alternatives})\s*[:：]\s*(.*)$", re.I)
+        self.marker_openings = {name: openings(markers) for name, (markers, _) in self.platforms.items()}
 
 
 def rules() -> Rules:
     """The parse rules: shipped, with $TRIAGE_HOME/parse.toml's lists added (read once per home)."""
-    from triage.lexicon import home_key
+    global _last_rules
+    home = home_key()
+    last = _last_rules
+    if last[0] == home:
+        return last[1]
+    found = _rules(home)
+    _last_rules = (home, found)
+    return found
 
-    return _rules(home_key())
+
+_last_rules: tuple = (None, None)  # (home, Rules) of the last call, to skip the cache's lookup
 
 
 @cache
@@ -133,13 +144,15 @@ def _menu_line(line: str) -> bool:
 
 
 def detect_platform(message: Message, text: str) -> str | None:
+    r = rules()
     sender = (message.from_email or "").rsplit("@", 1)[-1]
-    for name, (markers, domains) in rules().platforms.items():
+    for name, (markers, domains) in r.platforms.items():
         if any(sender == d or sender.endswith("." + d) for d in domains):
             return name
     head = text[:3000]
-    for name, (markers, _) in rules().platforms.items():
-        if markers.search(head):
+    lowered = aligned_lower(head)
+    for name, (markers, _) in r.platforms.items():
+        if search_at_openings(markers, head, r.marker_openings[name], lowered):
             return name
     return None
 
@@ -160,13 +173,12 @@ def _header_block(lines: list[str], i: int) -> bool:
     return sum(bool(_HEADER_LABEL.match(ln)) for ln in following) >= 2
 
 
-def _is_quote_header(lines: list[str], i: int) -> bool:
+def _is_quote_header(lines: list[str], i: int, r: Rules) -> bool:
     line = lines[i].strip()
     if not line:
         return False
     if _header_block(lines, i):
         return True
-    r = rules()
     if r.one_line.search(line):
         return True
     following = lines[i + 1].strip() if i + 1 < len(lines) else ""
@@ -192,10 +204,11 @@ def split_quote(text: str) -> tuple[str, str, str]:
 
 
 def _quote_start(lines: list[str]) -> int | None:
+    r = rules()
     for i, line in enumerate(lines):
         if line.startswith(">") and _quoted_run(lines, i):
             return _header_above(lines, i)
-        if _is_quote_header(lines, i):
+        if _is_quote_header(lines, i, r):
             return i
     return None
 
