@@ -137,7 +137,7 @@ def explain(j: Judgment, signals: SignalSet) -> tuple[str, list[str]]:
     else:
         verdict, gaps = _genuine_verdict(j, signals, names)
         advice += [_ASK[g].capitalize() + "." for g in gaps]
-    advice += [s.advice for h in j.signals if (s := signals.get(h.name)) and s.advice]
+    advice += [s.advice for h in j.signals if (s := signals.indexed(h.name)) and s.advice]
     if j.category == "genuine" and any(h.group == "competitor" for h in j.signals):
         advice.append(cat_advice.get("competitor", ""))
     return verdict, list(dict.fromkeys(a for a in advice if a))

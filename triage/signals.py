@@ -24,7 +24,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache, reduce
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
 from operator import or_
 from datetime import date
 from pathlib import Path
@@ -89,11 +89,14 @@ class SignalSet:
     _simple: list[Signal] = dc_field(default_factory=list)
     _meta: list[Signal] = dc_field(default_factory=list)
     _plans: dict[str, Any] = dc_field(default_factory=dict)
+    _runners: list[tuple[Signal, Callable[[Facts], str | None]]] = dc_field(default_factory=list)
+    _by_name: dict[str, Signal] = dc_field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reindex()
 
     def reindex(self) -> None:
+        """Compile the enabled signals for :meth:`evaluate` (call again after changing them)."""
         active = [s for s in self.signals if s.enabled]
         self._simple = [s for s in active if not s.is_meta]
         self._meta = [s for s in active if s.is_meta]
@@ -101,6 +104,12 @@ class SignalSet:
         for sig in self._simple + self._meta:
             if sig.pattern is not None and sig.field in self._plans:
                 self._plans[sig.field].slot(sig.pattern, sig.gate, sig.lead)
+        self._runners = [(sig, _runner(sig, self._plans)) for sig in self._simple]
+        self._by_name = {s.name: s for s in self.signals}
+
+    def indexed(self, name: str) -> Signal | None:
+        """Like :meth:`get`, by the names known at the last :meth:`reindex` (no scan of the list)."""
+        return self._by_name.get(name)
 
     def get(self, name: str) -> Signal | None:
         return next((s for s in self.signals if s.name == name), None)
@@ -110,8 +119,8 @@ class SignalSet:
         """Run every enabled signal over one inquiry; return the hits with evidence."""
         facts = Facts(inquiry, profile, history, today, self.lists, self._plans)
         fired: dict[str, Hit] = {}
-        for sig in self._simple:
-            evidence = _run_simple(sig, facts)
+        for sig, run in self._runners:
+            evidence = run(facts)
             if evidence is not None:
                 fired[sig.name] = _hit(sig, evidence)
         for sig in self._meta:
@@ -176,16 +185,18 @@ _MEMO_MAX = 100_000  # words per memo before it starts over (real mail keeps bri
 
 
 class _PrefixTest(dict):
-    """word -> does it start with one of the prefixes? Memoised across messages."""
+    """word -> is it one of the whole words or does it start with one of the prefixes?
+    Memoised across messages."""
 
     def __init__(self, prefixes: frozenset[str]):
         super().__init__()
-        self.prefixes = tuple(prefixes)
+        self.words = {p[:-1] for p in prefixes if p.endswith(" ")}
+        self.prefixes = tuple(p for p in prefixes if not p.endswith(" "))
 
     def __missing__(self, word: str) -> bool:
         if len(self) >= _MEMO_MAX:
             self.clear()
-        hit = self[word] = word.startswith(self.prefixes)
+        hit = self[word] = word in self.words or word.startswith(self.prefixes)
         return hit
 
 
@@ -210,7 +221,8 @@ class _FieldPlan:
         self.slots: dict[re.Pattern, int] = {}
         self.open = 0  # bits of the regexes without a gate
         self.version = 0
-        self._stems: dict[str, list[int]] = {}  # every prefix of a gate or lead word -> [gate bits, lead bits]
+        self._stems: dict[str, list[int]] = {}  # every prefix of a gate or lead prefix -> [gate bits, lead bits]
+        self._whole: dict[str, list[int]] = {}  # gate or lead whole words -> [gate bits, lead bits]
         self._gates = _WordBits(self, 0)
         self._leads = _WordBits(self, 1)
 
@@ -223,6 +235,9 @@ class _FieldPlan:
                 self.open |= 1 << found
             for kind, prefixes in ((0, gate), (1, lead)):
                 for p in prefixes or ():
+                    if p.endswith(" "):
+                        self._whole.setdefault(p[:-1], [0, 0])[kind] |= 1 << found
+                        continue
                     for k in range(1, len(p) + 1):
                         self._stems.setdefault(p[:k], [0, 0])
                     self._stems[p][kind] |= 1 << found
@@ -236,7 +251,7 @@ class _FieldPlan:
         if len(self._gates) >= _MEMO_MAX:
             self._gates.clear()
             self._leads.clear()
-        gates = leads = 0
+        gates, leads = self._whole.get(word, (0, 0))
         stems = self._stems
         for k in range(1, min(len(word), _PREFIX_MAX) + 1):
             bits = stems.get(word[:k])
@@ -245,7 +260,7 @@ class _FieldPlan:
             gates |= bits[0]
             leads |= bits[1]
         self._gates[word] = gates
-        self._leads[word] = leads
+        self._leads[word] = tuple(i for i in range(leads.bit_length()) if leads >> i & 1)
 
     def scan(self, index: _Index) -> tuple[int, list[list[int]]]:
         """(bits of the regexes whose gate the text opens, per regex its lead positions)."""
@@ -254,18 +269,15 @@ class _FieldPlan:
             gates = reduce(or_, map(self._gates.__getitem__, index.unique), self.open)
             leads = list(map(self._leads.__getitem__, index.words))
             starts: list[list[int]] = [[] for _ in range(len(self.slots))]
-            for pos, bits in compress(zip(index.starts, leads), leads):
-                bits &= gates  # a closed gate needs no positions
-                while bits:
-                    low = bits & -bits
-                    starts[low.bit_length() - 1].append(pos)
-                    bits ^= low
+            for pos, slots in compress(zip(index.starts, leads), leads):
+                for i in slots:
+                    starts[i].append(pos)
             found = index._scan = (self, self.version, gates, starts)
         return found[2], found[3]
 
 
 class _WordBits(dict):
-    """word -> gate (kind 0) or lead (kind 1) bits of a :class:`_FieldPlan`, learnt on first sight."""
+    """word -> gate bits (kind 0) or lead slots (kind 1) of a :class:`_FieldPlan`, learnt on first sight."""
 
     def __init__(self, plan: _FieldPlan, kind: int):
         super().__init__()
@@ -390,23 +402,62 @@ def _values(value: Any) -> list[str]:
     return [str(v) for v in value if v]
 
 
-def _run_pattern(sig: Signal, facts: Facts) -> str | None:
-    found: list[str] = []
-    values = facts.lowered(sig.field)
-    indexes = facts.word_index(sig.field)
-    plan = facts.plans.get(sig.field)
-    for i, text in enumerate(values):
-        for m in _matches(sig, text, indexes[i], plan):
-            word = m.group(0).strip()
-            if word and word not in found:
-                found.append(word)
-                if len(found) >= max(sig.min_matches, 3):
-                    break
-        if found and sig.unless is not None and sig.unless.search(text):
-            found = []
-    if len(found) >= sig.min_matches and found:
+def _runner(sig: Signal, plans: dict[str, _FieldPlan]) -> Callable[[Facts], str | None]:
+    """What evaluating sig amounts to, bound once (evaluate calls it for every message)."""
+    if sig.pattern is not None and sig.field in plans:
+        return _planned_runner(sig, plans[sig.field])
+    if sig.pattern is None and sig.in_list is None and sig.check is not None:
+        fn, params = CHECKS[sig.check], sig.params
+        return lambda facts: fn(facts, **params)
+    return lambda facts: _run_simple(sig, facts)
+
+
+def _planned_runner(sig: Signal, plan: _FieldPlan) -> Callable[[Facts], str | None]:
+    """:func:`_run_pattern` for a pattern over an indexed field, with its gate bit and lead
+    positions taken straight from the plan's scan of the text."""
+    rx, lead, unless, fld, need = sig.pattern, sig.lead, sig.unless, sig.field, sig.min_matches
+    slot = plan.slot(rx, sig.gate, lead)
+    if slot is None:
+        return lambda facts: _run_simple(sig, facts)
+    bit, limit = 1 << slot, max(need, 3)
+
+    def run(facts: Facts) -> str | None:
+        found: list[str] = []
+        for text, index in zip(facts.lowered(fld), facts.word_index(fld)):
+            gates, starts = plan.scan(index)
+            if gates & bit:
+                _collect(rx.finditer(text) if lead is None else _at_starts(rx, text, starts[slot]), found, limit)
+            if found and unless is not None and unless.search(text):
+                found = []
+        return _evidence(found, need)
+
+    return run
+
+
+def _collect(matches: Iterable[re.Match], found: list[str], limit: int) -> None:
+    """Add the distinct matched words to found, up to limit in all."""
+    for m in matches:
+        word = m.group(0).strip()
+        if word and word not in found:
+            found.append(word)
+            if len(found) >= limit:
+                break
+
+
+def _evidence(found: list[str], need: int) -> str | None:
+    if len(found) >= need and found:
         return "; ".join(f'"{w}"' for w in found)
     return None
+
+
+def _run_pattern(sig: Signal, facts: Facts) -> str | None:
+    found: list[str] = []
+    plan = facts.plans.get(sig.field)
+    for text, index in zip(facts.lowered(sig.field), facts.word_index(sig.field)):
+        _collect(_matches(sig, text, index, plan), found, max(sig.min_matches, 3))
+        if found and sig.unless is not None and sig.unless.search(text):
+            found = []
+    return _evidence(found, sig.min_matches)
 
 
 def _matches(sig: Signal, text: str, index: _Index | None, plan: _FieldPlan | None = None) -> Iterable[re.Match]:
@@ -441,13 +492,15 @@ def _gated(rx: re.Pattern, gate: frozenset[str] | None, text: str, index: _Index
 
 
 def _at_starts(rx: re.Pattern, text: str, starts: list[int]) -> Iterable[re.Match]:
+    """The matches finditer would give, trying rx only at the given positions (ascending).
+
+    The positions are tried by ``map`` (no Python loop per position: most fail); a match
+    that starts inside the previous one is dropped, as finditer would never try there."""
     end = -1
-    for pos in starts:
-        if pos >= end:
-            m = rx.match(text, pos)
-            if m:
-                end = m.end()
-                yield m
+    for m in filter(None, map(rx.match, repeat(text), starts)):
+        if m.start() >= end:
+            end = m.end()
+            yield m
 
 
 def _run_list(sig: Signal, facts: Facts) -> str | None:
@@ -541,6 +594,8 @@ def pattern_gate(rx: re.Pattern) -> frozenset[str] | None:
     Derived from the regex itself: in each alternative, the most selective literal
     word it requires (one that starts a word). The engine skips a regex in O(1)
     when none of its gate words occurs, so most regexes never scan a mail.
+    An entry ending in a space is a whole word (the regex has a non-word character
+    or ``\\b`` right after it): "i " lets only the word "i" pass, not "in" or "items".
     """
     from re import _constants as C, _parser
 
@@ -557,7 +612,8 @@ _INDEXED = {"text"}  # fields used by enough patterns to index
 
 
 def pattern_lead(rx: re.Pattern) -> frozenset[str] | None:
-    """Word prefixes every match starts with (after a word boundary), or None."""
+    """Word prefixes every match starts with (after a word boundary), or None.
+    As in :func:`pattern_gate`, an entry ending in a space is a whole word."""
     from re import _constants as C, _parser
 
     try:
@@ -571,7 +627,7 @@ def pattern_lead(rx: re.Pattern) -> frozenset[str] | None:
         m = _WORD.match(lead)
         if not m:
             return None
-        words.add(m.group(0)[:_PREFIX_MAX])
+        words.add(m.group(0) + " " if m.end() < len(lead) else m.group(0)[:_PREFIX_MAX])
     return frozenset(words)
 
 
@@ -609,7 +665,12 @@ def _best(conds: list[set[str]]) -> set[str] | None:
     conds = [c for c in conds if c and len(c) <= 300]
     if not conds:
         return None
-    return max(conds, key=lambda c: (min(len(w) for w in c), -len(c)))
+    return max(conds, key=lambda c: (min(_selectivity(w) for w in c), -len(c)))
+
+
+def _selectivity(word: str) -> int:
+    """Longer words are rarer; a whole word ("i ") is rarer than the same prefix."""
+    return len(word) + 1 if word.endswith(" ") else len(word)
 
 
 def _lead_literals(branches: list, C: Any) -> set[str] | None:
@@ -640,9 +701,9 @@ def _required(seq: list, bounded: bool, C: Any) -> list[set[str]]:
     conds: list[set[str]] = []
     run, run_ok = "", False
 
-    def flush() -> None:
+    def flush(whole: bool = False) -> None:
         if run and run_ok:
-            conds.append({run[:_PREFIX_MAX]})
+            conds.append({run + " " if whole else run[:_PREFIX_MAX]})
 
     for op, arg in seq:
         if op is C.LITERAL:
@@ -652,14 +713,14 @@ def _required(seq: list, bounded: bool, C: Any) -> list[set[str]]:
                     run_ok = bounded
                 run += ch
             else:
-                flush()
+                flush(whole=True)  # a non-word character ends the word here
                 run, bounded = "", True
             continue
         if run and run_ok and op in (C.BRANCH, C.SUBPATTERN):
             tails = _lead_literals(arg[1] if op is C.BRANCH else [arg[3]], C)
             if tails:
                 conds.append({(run + t)[:_PREFIX_MAX] for t in tails})
-        flush()
+        flush(whole=op is C.AT and arg is C.AT_BOUNDARY)
         if run:
             bounded = False
         run = ""
