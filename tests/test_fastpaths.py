@@ -95,3 +95,22 @@ def test_openings_need_a_literal_start():
     assert openings(re.compile(r"σοφία", re.I)) is None  # σ/ς: re.I pairs it with another letter
     assert openings(re.compile(r"(ab|Cd)e", re.I)) == ("ab", "cd")
     assert aligned_lower("İSTANBUL ſ K") == "istanbul s k"
+
+
+_OLD_NUMBER = r"(?<![\w.,])(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(k|mil|thousand|million|mio\.?|lakh)?(?![\w])"
+
+
+def test_number_pattern_with_the_digit_first_matches_as_before():
+    from triage import request
+
+    old_q = re.compile(_OLD_NUMBER + r"\s*(?:x\s*)?(?:-\s*)?(pcs|k|sets)(?![\w])", re.I)
+    new_q = re.compile(request._NUMBER + r"\s*(?:x\s*)?(?:-\s*)?(pcs|k|sets)(?![\w])", re.I)
+    old_n, new_n = re.compile(_OLD_NUMBER, re.I), re.compile(request._NUMBER, re.I)
+    rng = random.Random(11)
+    pieces = ["1", "12", "123", "1234", "0", ",", ".", " ", "  ", "\n", "k", "pcs", "x", "-", "a", "mil", "sets", "_", "٣", "５"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+        for old, new in ((old_q, new_q), (old_n, new_n)):
+            assert [(m.span(), m.groups()) for m in new.finditer(text)] == \
+                   [(m.span(), m.groups()) for m in old.finditer(text)], text
+        assert (old_n.match(text) and old_n.match(text).groups()) == (new_n.match(text) and new_n.match(text).groups())

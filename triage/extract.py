@@ -383,20 +383,24 @@ def _text_company(text: str) -> str | None:
 def _phones_and_country(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: list[str]) -> None:
     from triage import geo
 
-    hint = geo.country_from_text(fields.get("country", "")) or geo.country_from_address("\n".join(sig))
+    sig_text = "\n".join(sig)
+    field_country = geo.country_from_text(fields.get("country", ""))
+    address_country = geo.country_from_address(sig_text)
     tld_country = geo.cctld_country(inquiry.sender_domain or "")
-    phone_text = "\n".join([fields.get("phone", ""), "\n".join(sig), _chat_number(source)])
-    inquiry.phones, phone_country = geo.phones(phone_text, hint or tld_country)
+    phone_text = "\n".join([fields.get("phone", ""), sig_text, _chat_number(source)])
+    inquiry.phones, phone_country = geo.phones(phone_text, field_country or address_country or tld_country)
     for country, where in (
-        (geo.country_from_text(fields.get("country", "")) or geo.country_from_text(fields.get("name", "")), "platform"),
-        (geo.country_from_address("\n".join(sig)), "signature"),
+        (field_country or geo.country_from_text(fields.get("name", "")), "platform"),
+        (address_country, "signature"),
         (phone_country, "phone"),
         (tld_country, "cctld"),
-        (geo.country_from_text(source.new_text[:1500], strict=True), "text"),
     ):
         if country:
             inquiry.country, inquiry.country_source = country, where
             return
+    country = geo.country_from_text(source.new_text[:1500], strict=True)  # the costliest look, so the last
+    if country:
+        inquiry.country, inquiry.country_source = country, "text"
 
 
 def _chat_number(source: Message) -> str:

@@ -252,7 +252,11 @@ def aligned_lower(text: str) -> str | None:
     """``text`` lower-cased position for position, where any character that re.IGNORECASE
     matches to an ASCII letter or a caseless character has become that character (None in the
     unexpected case that lower-casing changed the length)."""
-    lowered = (text if text.isascii() else text.translate(_TO_ASCII_CASE)).lower()
+    if text.isascii():
+        return text.lower()
+    if "İ" in text or "ı" in text or "ſ" in text:  # rare: translate() is slow on other text
+        text = text.translate(_TO_ASCII_CASE)
+    lowered = text.lower()
     return lowered if len(lowered) == len(text) else None
 
 
@@ -272,10 +276,10 @@ def openings(regex: re.Pattern) -> tuple[str, ...] | None:
 def _openings(items) -> list[str] | None:
     prefix = []
     for op, av in items:
-        if op is _sre.AT:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
             if prefix:
                 break
-            continue  # an anchor takes no character
+            continue  # anchors and look-arounds take no character
         if op is _sre.LITERAL and _plain_letter(chr(av)):
             prefix.append(chr(av).lower())
             continue
@@ -313,14 +317,37 @@ def search_at_openings(regex: re.Pattern, text: str, starts: tuple[str, ...] | N
         lowered = aligned_lower(text)
     if starts is None or lowered is None:
         return regex.search(text)
+    for at in _places(lowered, starts):
+        match = regex.match(text, at)
+        if match:
+            return match
+    return None
+
+
+def finditer_at_openings(regex: re.Pattern, text: str, starts: tuple[str, ...] | None) -> list[re.Match]:
+    """``list(regex.finditer(text))``, with ``starts = openings(regex)`` (see search_at_openings)."""
+    lowered = aligned_lower(text) if starts is not None else None
+    if lowered is None:
+        return list(regex.finditer(text))
+    out, end = [], 0
+    for at in _places(lowered, starts):
+        if at < end:
+            continue
+        match = regex.match(text, at)
+        if match:
+            if match.end() == at:  # an empty match: finditer's own stepping rules apply
+                return list(regex.finditer(text))
+            out.append(match)
+            end = match.end()
+    return out
+
+
+def _places(lowered: str, starts: tuple[str, ...]) -> list[int]:
+    """Where any of ``starts`` is written in ``lowered``, in order."""
     places = set()
     for opening in starts:
         at = lowered.find(opening)
         while at >= 0:
             places.add(at)
             at = lowered.find(opening, at + 1)
-    for at in sorted(places):
-        match = regex.match(text, at)
-        if match:
-            return match
-    return None
+    return sorted(places)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from triage.lexicon import fold
+from triage.lexicon import finditer_at_openings, fold, openings
 from triage.model import ProductMatch
 from triage.profile import Product, Profile
 
@@ -48,6 +48,9 @@ class Catalogue:
         self.sku_by_upper = {sku.upper(): sku for sku in self.products}
         codes = "|".join(re.escape(s) for s in sorted(self.products, key=len, reverse=True)) or "(?!)"
         self.sku_pattern = re.compile(rf"(?<![\w-])(?:{codes})(?!\w)", re.I)  # BL-GFCI-20A names BL-GFCI
+        # SKUs mostly share a few openings ('bl-'): finding those is cheaper than the search
+        starts = openings(self.sku_pattern)
+        self.sku_openings = starts if starts is not None and len(starts) <= 16 else None
         self.aliases = [a for p in profile.products for a in _aliases(p)]
         self.vocabulary = frozenset(w for a in self.aliases for w in a.words)
         self.excludes = {p.sku: frozenset(w for e in p.excludes for w in tokens(e)) for p in profile.products}
@@ -105,21 +108,26 @@ class Catalogue:
         plain = [w for w, _ in words]
         first_words = self.first_words
         hits = []
-        for i, (word, closeness) in enumerate(words):
-            for alias in first_words.get(word, ()):
+        for i in [i for i, word in enumerate(plain) if word in first_words]:
+            closeness = words[i][1]
+            for alias in first_words[plain[i]]:
                 score, span = _window_score(alias.words, plain, i, closeness)
                 if score >= MIN_SCORE and not self._foreign(alias, plain[i:i + span]) \
-                        and not self.excludes[alias.sku] & set(plain[i + span:i + span + 3]):
+                        and self.excludes[alias.sku].isdisjoint(plain[i + span:i + span + 3]):
                     hits.append((alias.sku, i, i + span, score, alias.text))
         return hits
 
     def _foreign(self, alias: _Alias, window: list[str]) -> bool:
         """A word in the gaps of a loose phrase match that names another product of ours."""
-        return any(self.single.get(w, alias.sku) != alias.sku for w in window if w not in alias.words)
+        sku, single = alias.sku, self.single
+        for w in window:
+            if w not in alias.words and single.get(w, sku) != sku:
+                return True
+        return False
 
     def _sku_mentions(self, text: str):
         """The catalogue's own codes written in the text (any case, whatever shape the seller's SKUs have)."""
-        for match in self.sku_pattern.finditer(text):
+        for match in finditer_at_openings(self.sku_pattern, text, self.sku_openings):
             sku = self.sku_by_upper[match.group(0).upper()]
             yield -1, ProductMatch(sku, self.products[sku].name, 100.0, match.group(0))
 
@@ -140,9 +148,12 @@ def _window_score(alias: tuple[str, ...], words: list[str], start: int, closenes
     if len(alias) == 1:
         return closeness, 1
     window = words[start:start + len(alias) + 2]
-    if not all(w in window for w in alias[1:]):
-        return 0.0, 0
-    span = max(window.index(w) for w in alias[1:]) + 1
+    last = 0
+    for w in alias[1:]:
+        if w not in window:
+            return 0.0, 0
+        last = max(last, window.index(w))
+    span = last + 1
     return closeness * (1 - 0.1 * (span - len(alias))), span
 
 

@@ -24,7 +24,11 @@ def _compiled(name: str, build):
 
 # -- numbers and quantities ---------------------------------------------------------
 
-_NUMBER = r"(?<![\w.,])(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(k|mil|thousand|million|mio\.?|lakh)?(?![\w])"
+# A number not glued to a word or another number: '(?<![\w.,])(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)',
+# written with the first digit ahead of the look-behind (which then spans that digit): the same
+# matches, tried in the same order, but a pattern that opens with a digit lets the regex engine
+# skip ahead to the digits of the text instead of trying every position.
+_NUMBER = r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:[.,\s]\d{3})+|\d*(?:[.,]\d+)?))\s*(k|mil|thousand|million|mio\.?|lakh)?(?![\w])"
 
 
 def number(text: str) -> float | None:
