@@ -51,6 +51,7 @@ def test_folded_twin_is_used_on_plain_lower_case_and_not_on_case_partners():
     assert fast.on("we need Samples") is fast.regex  # upper case
     assert fast.on("we need ſamples") is fast.regex  # long s: re.I reads it as 's'
     assert fast.regex.search("we need ſamples")
+    assert fast.partners == "ſ"  # the letters of "sample(s)" have one partner
 
 
 def test_no_twin_for_upper_case_letters_or_back_references():

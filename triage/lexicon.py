@@ -104,7 +104,18 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def lexicon() -> Lexicon:
-    return _lexicon(_user_file(home_key(), "extract.toml"))
+    """The lexicon for the current TRIAGE_HOME (read on every use: a changed home is honoured)."""
+    global _last_lexicon
+    home = home_key()
+    last = _last_lexicon
+    if last[0] == home:
+        return last[1]
+    found = _lexicon(_user_file(home, "extract.toml"))
+    _last_lexicon = (home, found)
+    return found
+
+
+_last_lexicon: tuple = (None, None)  # (home, Lexicon) of the last call: lexicon() is read many times a message
 
 
 def home_key() -> str:
@@ -161,7 +172,7 @@ class FoldedPattern:
 
     regex: re.Pattern
     twin: re.Pattern | None = None  # the pattern without re.I, when its letters are all lower case
-    partners: re.Pattern | None = None  # letters re.I would match to one of the pattern's letters
+    partners: str = ""  # letters re.I would match to one of the pattern's letters (a handful)
     ascii_partners: bool = False  # some of those are ASCII: even ASCII text must be searched for them
 
     def on(self, folded: str) -> re.Pattern:
@@ -169,8 +180,8 @@ class FoldedPattern:
         case and no case partner of the pattern's letters), else ``regex``."""
         if self.twin is None or folded != folded.lower():
             return self.regex
-        if self.partners is not None and (self.ascii_partners or not folded.isascii()) \
-                and self.partners.search(folded):
+        if self.partners and (self.ascii_partners or not folded.isascii()) \
+                and any(p in folded for p in self.partners):
             return self.regex
         return self.twin
 
@@ -182,13 +193,9 @@ def folded_pattern(regex: re.Pattern) -> FoldedPattern:
     letters = _letters(_sre_parse.parse(regex.pattern, regex.flags).data)
     if letters is None or any(chr(c).lower() != chr(c) for c in letters):
         return FoldedPattern(regex)
-    partners = sorted({chr(p) for c in letters for p in _EXTRA_CASES.get(c, ())})
-    return FoldedPattern(
-        regex,
-        re.compile(regex.pattern, regex.flags & ~re.I),
-        re.compile("[" + "".join(re.escape(p) for p in partners) + "]") if partners else None,
-        any(p.isascii() for p in partners),
-    )
+    partners = "".join(sorted({chr(p) for c in letters for p in _EXTRA_CASES.get(c, ())}))
+    return FoldedPattern(regex, re.compile(regex.pattern, regex.flags & ~re.I), partners,
+                         any(p.isascii() for p in partners))
 
 
 def _letters(items) -> set[int] | None:
