@@ -1110,14 +1110,20 @@ def _own_domains(f: Facts) -> set[str]:
 
 def _profile_domains(profile: Any) -> set[str]:
     company = getattr(profile, "company", None) or {}
-    domains = list(company.get("domains") or [])
-    if isinstance(company.get("domains"), str):
-        domains = [company["domains"]]
-    for key in ("website", "email", "domain"):
-        value = company.get(key)
+    listed = company.get("domains")
+    listed = listed if isinstance(listed, str) else tuple(listed or ())
+    values = (company.get(key) for key in ("website", "email", "domain"))
+    return set(_company_domains(listed, *(v if isinstance(v, str) else None for v in values)))
+
+
+@lru_cache(maxsize=64)
+def _company_domains(listed: str | tuple[str, ...], *values: Any) -> tuple[str, ...]:
+    """The company's registrable domains, in order (memoised: every message asks again)."""
+    domains = [listed] if isinstance(listed, str) else list(listed)
+    for value in values:
         if isinstance(value, str) and value:
             domains.append(_domain_of(value) or _host(value) or value)
-    return {_registrable(d.lower().removeprefix("www.")) for d in domains if d}
+    return tuple(_registrable(d.lower().removeprefix("www.")) for d in domains if d)
 
 
 def _is_free(f: Facts, domain: str) -> bool:
@@ -1440,24 +1446,35 @@ def _embeds(a: str, brand: str, affixes: frozenset[str] = frozenset()) -> bool:
     return bool(rest) and all(part in affixes for part in rest)
 
 
+@lru_cache(maxsize=4096)
+def _posed_targets(reg: str, listed: frozenset[str], own: frozenset[str], affixes: frozenset[str]) -> frozenset[str]:
+    """The protected domains (listed or our own) that reg looks like, memoised per sender domain."""
+    return frozenset(t for t in listed | own if t != reg and (_near(reg, t) or _embeds(reg, t, affixes)))
+
+
 @check("lookalike_domain")
 def _check_lookalike(f: Facts) -> str | None:
     info = f.domain_info.get("lookalike")
     if info:
         return f"{f.field('sender_domain')} looks like {info.get('of')} ({info.get('how', '')})"
-    protected = set(f.lists.get("protected_domains", ())) | _own_domains(f)
+    listed, own = f.lists.get("protected_domains", frozenset()), _own_domains(f)
+    protected = set(listed) | own
     # domains of the conversation we had (quoted thread), not the sender's own signature
     targets = protected | {_registrable(m.group(1)) for m in _DOMAIN_IN_TEXT.finditer(f.message.quoted)}
     from triage.enrich.domains import phishing_affixes
 
     affixes = phishing_affixes()
+    thread_only = bool(targets - protected)
     candidates = {f.field("sender_domain"), *f.field("reply_to_domains")}
     for cand in filter(None, candidates):
         reg = _registrable(cand)
         if reg in f.lists.get("freemail", ()):
             continue
-        for target in targets - {reg}:
-            if _near(reg, target) or (target in protected and _embeds(reg, target, affixes)):
+        posed = _posed_targets(reg, listed, frozenset(own), affixes)
+        if not posed and not thread_only:
+            continue
+        for target in targets - {reg}:  # in this order, as ever: the first target found is named
+            if target in posed or (target not in protected and _near(reg, target)):
                 return f"{reg} looks like {target}"
     return None
 
@@ -1617,13 +1634,20 @@ def _chinese_clues(f: Facts) -> list[str]:
     if _CN_ADDRESS.search(f.field("signature").lower()):
         clues.append("Chinese address in signature")
     text = f.lowered("text")[0] if f.lowered("text") else ""
-    japanese = _KANA.search(text) or claimed == "JP"
-    if "(cn)" in text and re.search(r"\bip\b", text) or _CJK.search(text) and not japanese:
+    if "(cn)" in text and re.search(r"\bip\b", text) or _chinese_text(text, claimed):
         clues.append("Chinese IP or text")
     return clues
 
 
 _KANA = re.compile("[\u3040-\u30ff]")
+
+
+def _chinese_text(text: str, claimed: str) -> bool:
+    """Chinese characters, unless the writer is Japanese (kana, or claims JP).
+    An ASCII text (O(1) to tell) has neither, so the searches are skipped."""
+    if text.isascii() or not _CJK.search(text):
+        return False
+    return not (_KANA.search(text) or claimed == "JP")
 
 
 @check("platform_number")
@@ -1817,8 +1841,15 @@ def dataclass_replace(sig: Signal, **changes: Any) -> Signal:
 
 
 def _market_of(product: Any) -> str:
-    certs = _upper(getattr(product, "certifications", []) or [])
-    name = f"{product.name} {' '.join(getattr(product, 'aliases', []) or [])}".lower()
+    return _market(product.name, tuple(getattr(product, "aliases", []) or []),
+                   tuple(getattr(product, "certifications", []) or []))
+
+
+@lru_cache(maxsize=1024)
+def _market(product_name: str, aliases: tuple[str, ...], certifications: tuple[str, ...]) -> str:
+    """The market a catalogue product is made for (memoised: a catalogue has few products)."""
+    certs = _upper(certifications)
+    name = f"{product_name} {' '.join(aliases)}".lower()
     if "SAA" in certs or "RCM" in certs:
         return "AU"
     if re.search(r"\b(uk|bs ?1363|british)\b", name) or "UKCA" in certs:
