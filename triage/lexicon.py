@@ -358,3 +358,28 @@ def _places(lowered: str, starts: tuple[str, ...]) -> list[int]:
             places.add(at)
             at = lowered.find(opening, at + 1)
     return sorted(places)
+
+
+def anchored(regex: re.Pattern) -> bool:
+    """Every match of ``regex`` starts at the start of the string (each alternative opens with
+    '^' or '\\A', and '^' is not multi-line): there ``regex.match`` finds what ``regex.search``
+    finds, without trying every other position first."""
+    if regex.flags & re.MULTILINE or not isinstance(regex.pattern, str) or _EXTRA_CASES is None:
+        return False
+    try:
+        return _anchored(_sre_parse.parse(regex.pattern, regex.flags).data)
+    except (re.error, RecursionError):  # pragma: no cover - compiled already, so it parses
+        return False
+
+
+def _anchored(items) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _sre.AT:
+        return av in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
+    if op is _sre.BRANCH:
+        return all(_anchored(branch) for branch in av[1])
+    if op is _sre.SUBPATTERN:
+        return not av[1] & re.MULTILINE and _anchored(av[-1])
+    return False

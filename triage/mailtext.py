@@ -8,6 +8,7 @@ this module only applies them. Pure functions on strings; no I/O past loading ru
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -15,7 +16,7 @@ from functools import cache
 from triage import limits
 from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
-from triage.lexicon import aligned_lower, home_key, openings, search_at_openings
+from triage.lexicon import aligned_lower, anchored, home_key, openings, search_at_openings
 from triage.model import Message
 from triage.paths import shipped, user_dir
 
@@ -33,12 +34,18 @@ class Rules:
     one_line: re.Pattern = field(init=False)
     two_line: re.Pattern | None = field(init=False)
     marker_openings: dict[str, tuple[str, ...] | None] = field(init=False)  # see lexicon.openings
+    find_one_line: Callable[[str], re.Match | None] = field(init=False)  # one_line's match, or search
+    find_two_line: Callable[[str], re.Match | None] | None = field(init=False)
 
     def __post_init__(self) -> None:
         one = [p.pattern for p in self.quote_headers if r"\n" not in p.pattern]
         two = [p.pattern for p in self.quote_headers if r"\n" in p.pattern]
         self.one_line = re.compile("|".join(f"(?:{p})" for p in one), re.I)
         self.two_line = re.compile("|".join(f"(?:{p})" for p in two), re.I) if two else None
+        # the shipped quote headers all open with '^': a match at 0 then spares a try at every position
+        self.find_one_line = self.one_line.match if anchored(self.one_line) else self.one_line.search
+        self.find_two_line = None if self.two_line is None else \
+            self.two_line.match if anchored(self.two_line) else self.two_line.search
         names = sorted(self.labels, key=len, reverse=True)
         alternatives = "|".join(re.escape(n) for n in names)
         self.label_re = re.compile(rf"^\s*({alternatives})\s*[:：]\s*(.*)$", re.I)
@@ -179,13 +186,13 @@ def _is_quote_header(lines: list[str], i: int, r: Rules) -> bool:
         return False
     if _header_block(lines, i):
         return True
-    if r.one_line.search(line):
+    if r.find_one_line(line):
         return True
     following = lines[i + 1].strip() if i + 1 < len(lines) else ""
-    if following and r.two_line is not None and r.two_line.search(line + "\n" + following):
+    if following and r.find_two_line is not None and r.find_two_line(line + "\n" + following):
         return True
     wrapped_header = line.lower().startswith(("on ", "le ", "am ", "el ", "em ")) and len(line) < 120
-    return bool(following and wrapped_header and r.one_line.search(line + " " + following))
+    return bool(following and wrapped_header and r.find_one_line(line + " " + following))
 
 
 def split_quote(text: str) -> tuple[str, str, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import email
 import hashlib
 import re
+from functools import lru_cache
 from email import policy
 from email.header import decode_header
 from email.message import Message as MimeMessage
@@ -101,7 +102,15 @@ def _address(value: str, notes: list[str] | None = None) -> tuple[str, str | Non
 
 def _addresses(values: list[str]) -> list[str]:
     """Addresses read from the raw headers (see ``_address``)."""
-    return [a.lower() for _, a in getaddresses(values) if "@" in a]
+    return [a for value in values for a in _header_addresses(value)] if len(values) == 1 else \
+        [a.lower() for _, a in getaddresses(values) if "@" in a]
+
+
+@lru_cache(maxsize=4096)
+def _header_addresses(value: str) -> tuple[str, ...]:
+    """The addresses of one To/Cc/Reply-To header. Memoised: the email package's address parser is
+    slow, and a user's mail arrives at the same few addresses of theirs again and again."""
+    return tuple(a.lower() for _, a in getaddresses([value]) if "@" in a)
 
 
 def _date(value: str, notes: list[str]):
@@ -358,13 +367,14 @@ def _from_mime(mime: MimeMessage, *, kind: str, path: str | None, notes: list[st
 
 
 def _headers(mime: MimeMessage, notes: list[str]) -> dict:
-    get = lambda name: header_text(mime.get(name), notes)  # noqa: E731
-    raw = lambda name: str(mime.get(name) or "")[: limits.MAX_HEADER_CHARS]  # noqa: E731
+    fields = _Fields(mime)
+    get = lambda name: header_text(fields.get(name), notes)  # noqa: E731
+    raw = lambda name: str(fields.get(name) or "")[: limits.MAX_HEADER_CHARS]  # noqa: E731
     from_name, from_email = _address(raw("From"), notes)
     _, return_path = _address(raw("Return-Path"), notes)
-    if len(mime.get_all("From") or []) > 1:
+    if len(fields.get_all("From")) > 1:
         notes.append("several From headers; the first was used")
-    auth = mime.get_all("Authentication-Results") or []
+    auth = fields.get_all("Authentication-Results")
     return {
         "message_id": _msgid(get("Message-ID")),
         "date": _date(get("Date"), notes),
@@ -380,6 +390,27 @@ def _headers(mime: MimeMessage, notes: list[str]) -> dict:
         "auth_results": "\n".join(header_text(a, notes) for a in auth),
         "mailer": get("X-Mailer") or get("User-Agent"),
     }
+
+
+class _Fields:
+    """A message's header fields by lower-case name, as ``Message.get`` and ``get_all`` give them.
+
+    ``Message.get`` scans and lower-cases every field name on each call; the dozen headers read
+    here would scan a long header block (Received, DKIM, ...) a dozen times.
+    """
+
+    def __init__(self, mime: MimeMessage):
+        self.fetch = mime.policy.header_fetch_parse
+        self.by_name: dict[str, list[tuple[str, str]]] = {}
+        for name, value in mime.raw_items():
+            self.by_name.setdefault(name.lower(), []).append((name, value))
+
+    def get(self, name: str):
+        found = self.by_name.get(name.lower())
+        return self.fetch(*found[0]) if found else None
+
+    def get_all(self, name: str) -> list:
+        return [self.fetch(k, v) for k, v in self.by_name.get(name.lower(), ())]
 
 
 class _Parts:
