@@ -115,3 +115,14 @@ def test_number_pattern_with_the_digit_first_matches_as_before():
             assert [(m.span(), m.groups()) for m in new.finditer(text)] == \
                    [(m.span(), m.groups()) for m in old.finditer(text)], text
         assert (old_n.match(text) and old_n.match(text).groups()) == (new_n.match(text) and new_n.match(text).groups())
+
+
+def test_needles_skip_only_texts_without_a_match():
+    words = ("sample", "muestra", "t/t")
+    fast = folded_pattern(pattern("t-needles", words, r"(?<![\w/])(?:{})(?![\w/])"), words)
+    assert fast.needles == words
+    for text in _texts(5) + ["a SAMPLE", "ſample", "T/T please", "muestras"]:
+        want = [m.span() for m in fast.regex.finditer(text)]
+        assert [m.span() for m in fast.finditer(text)] == want, text
+        assert bool(fast.search(text)) == bool(want)
+    assert folded_pattern(pattern("t-greek", ("σοφία",), "(?:{})"), ("σοφία",)).needles is None

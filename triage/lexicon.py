@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
@@ -174,6 +174,24 @@ class FoldedPattern:
     twin: re.Pattern | None = None  # the pattern without re.I, when its letters are all lower case
     partners: str = ""  # letters re.I would match to one of the pattern's letters (a handful)
     ascii_partners: bool = False  # some of those are ASCII: even ASCII text must be searched for them
+    needles: tuple[str, ...] | None = None  # one of these is in every match (lower case), if known
+
+    def finditer(self, folded: str):
+        """``regex.finditer(folded)``: nothing when no needle is written, else by ``on``."""
+        if self.needles is not None and not self.may_match(folded):
+            return iter(())
+        return self.on(folded).finditer(folded)
+
+    def search(self, folded: str) -> re.Match | None:
+        if self.needles is not None and not self.may_match(folded):
+            return None
+        return self.on(folded).search(folded)
+
+    def may_match(self, text: str) -> bool:
+        """Whether a needle is written in ``text`` (whatever its case): without one, no match.
+        A few str.find calls cost much less than the regex's walk through a text it does not match."""
+        lowered = aligned_lower(text)
+        return lowered is None or any(n in lowered for n in self.needles)
 
     def on(self, folded: str) -> re.Pattern:
         """The twin when it matches ``folded`` exactly as ``regex`` does (``folded`` has no upper
@@ -186,16 +204,21 @@ class FoldedPattern:
         return self.twin
 
 
-def folded_pattern(regex: re.Pattern) -> FoldedPattern:
-    """``regex`` (compiled with re.I) with its twin, if it can have one (see above)."""
+def folded_pattern(regex: re.Pattern, words: Iterable[str] | None = None) -> FoldedPattern:
+    """``regex`` (compiled with re.I) with its twin, if it can have one (see above). ``words``:
+    strings one of which every match holds (the words of a word pattern); worth giving only for
+    a short list (a score of words) that most texts do not hold: each needle is a pass over the text."""
+    needles = tuple(dict.fromkeys(w.lower() for w in words)) if words is not None else None
+    if needles is not None and (_EXTRA_CASES is None or not all(n and all(map(_plain_letter, n)) for n in needles)):
+        needles = None  # a letter aligned_lower does not settle: no shortcut
     if _EXTRA_CASES is None or not regex.flags & re.I or not isinstance(regex.pattern, str):
-        return FoldedPattern(regex)
+        return FoldedPattern(regex, needles=needles)
     letters = _letters(_sre_parse.parse(regex.pattern, regex.flags).data)
     if letters is None or any(chr(c).lower() != chr(c) for c in letters):
-        return FoldedPattern(regex)
+        return FoldedPattern(regex, needles=needles)
     partners = "".join(sorted({chr(p) for c in letters for p in _EXTRA_CASES.get(c, ())}))
     return FoldedPattern(regex, re.compile(regex.pattern, regex.flags & ~re.I), partners,
-                         any(p.isascii() for p in partners))
+                         any(p.isascii() for p in partners), needles)
 
 
 def _letters(items) -> set[int] | None:

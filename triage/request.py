@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from triage.lexicon import (FoldedPattern, Lexicon, fold, folded_pattern, lexicon, openings, pattern,
-                            search_at_openings)
+from triage.lexicon import (FoldedPattern, Lexicon, finditer_at_openings, fold, folded_pattern, lexicon, openings,
+                            pattern, search_at_openings)
 from triage.model import Quantity
 
 
@@ -207,14 +207,18 @@ def _multiplied(folded: str, end: int, value: float) -> float:
 
 def _stated_total(text: str, mentions: list[tuple[int, Quantity]]) -> Quantity | None:
     folded = fold(text)
-    totals = _compiled("totals", lambda lex: folded_pattern(
-        pattern("qty-total", tuple(lex.words("quantity", "total_words")), r"\b(?:{})\b")))
-    for hit in totals.on(folded).finditer(folded):
+    totals = _compiled("totals", _total_words)
+    for hit in totals.finditer(folded):
         near = [(min(abs(p - hit.end()), abs(hit.start() - p)), q) for p, q in mentions
                 if 0 <= p - hit.end() < 25 or 0 <= hit.start() - p < 20]
         if near:
             return min(near, key=lambda dq: dq[0])[1]
     return None
+
+
+def _total_words(lex: Lexicon) -> FoldedPattern:
+    words = tuple(lex.words("quantity", "total_words"))
+    return folded_pattern(pattern("qty-total", words, r"\b(?:{})\b"), words)
 
 
 def _sum(mentions: list[tuple[int, Quantity]]) -> Quantity:
@@ -403,7 +407,7 @@ def _date(y: int, m: int, d: int) -> date | None:
 def _weekdays(folded: str, today: date) -> list[tuple[int, date]]:
     days, regex = _compiled("weekdays", _weekday_words)
     out = []
-    for m in regex.on(folded).finditer(folded):
+    for m in regex.finditer(folded):
         ahead = (days[m.group(2)] - today.weekday()) % 7 or 7
         out.append((m.start(), today + timedelta(days=ahead + (7 if m.group(1) else 0))))
     return out
@@ -411,7 +415,8 @@ def _weekdays(folded: str, today: date) -> list[tuple[int, date]]:
 
 def _weekday_words(lex: Lexicon) -> tuple[dict[str, int], FoldedPattern]:
     days = lex.numbered("weekdays")
-    return days, folded_pattern(pattern("weekdays", tuple(w for w in days if len(w) > 3), r"\b(next\s+)?({})\b"))
+    words = tuple(w for w in days if len(w) > 3)
+    return days, folded_pattern(pattern("weekdays", words, r"\b(next\s+)?({})\b"))  # too many words for needles
 
 
 _RELATIVE = [
@@ -431,12 +436,21 @@ _RELATIVE = [
 _PAYMENT_BEFORE = re.compile(r"\b(?:pay\w*|paid|net|credit|invoice\w*|pago|pagamento|paiement|zahlung\w*)\b[^.\n]*$")
 
 
+def _rare_openings(regex: re.Pattern) -> tuple[str, ...] | None:
+    """The pattern's openings when they are words rare enough to look for ('end of', not 'in')."""
+    found = openings(regex)
+    return found if found and min(map(len, found)) >= 3 else None
+
+
+_RELATIVE_OPENINGS = [_rare_openings(regex) for regex, _, _ in _RELATIVE]
+
+
 def _relative(folded: str, today: date) -> list[tuple[int, date]]:
     out = []
-    for regex, kind, needles in _RELATIVE:
+    for (regex, kind, needles), starts in zip(_RELATIVE, _RELATIVE_OPENINGS):
         if not any(n in folded for n in needles):
             continue
-        for m in regex.finditer(folded):
+        for m in finditer_at_openings(regex, folded, starts):
             if _PAYMENT_BEFORE.search(folded, max(0, m.start() - 25), m.start()):
                 continue  # "pay within 30 days", "net 30 days": payment terms
             found = _relative_date(kind, m, today)
@@ -567,16 +581,19 @@ def _sentences(text: str) -> list[str]:
 
 
 def sample_requested(text: str) -> bool:
-    regex = _compiled("samples", lambda lex: folded_pattern(
-        pattern("samples", tuple(lex.words("sample", "words")), r"(?<!\w)(?:{})(?!\w)")))
-    folded = fold(text)
-    return bool(regex.on(folded).search(folded))
+    regex = _compiled("samples", _sample_words)
+    return bool(regex.search(fold(text)))
+
+
+def _sample_words(lex: Lexicon) -> FoldedPattern:
+    words = tuple(lex.words("sample", "words"))
+    return folded_pattern(pattern("samples", words, r"(?<!\w)(?:{})(?!\w)"), words)
 
 
 def payment_terms(text: str) -> str | None:
     terms, regex = _compiled("payment", _payment_words)
     folded = fold(text)
-    found = [terms[m.group(0).lower()] for m in regex.on(folded).finditer(folded)]
+    found = [terms[m.group(0).lower()] for m in regex.finditer(folded)]
     return ", ".join(dict.fromkeys(found)) or None
 
 
