@@ -68,13 +68,18 @@ class Catalogue:
         stem, a lookup and a call per token (the text's words recur across messages).
         """
         cache = self._token_cache
+        raw = _TOKEN.findall(fold(text).replace("-", " "))
+        try:
+            return [cache[w] for w in raw]
+        except KeyError:  # words not seen before: stem and look each up once
+            pass
+        if len(cache) > 50_000:
+            cache.clear()
         out = []
-        for raw in _TOKEN.findall(fold(text).replace("-", " ")):
-            found = cache.get(raw)
+        for w in raw:
+            found = cache.get(w)
             if found is None:
-                if len(cache) > 50_000:
-                    cache.clear()
-                found = cache[raw] = self._nearest(stem(raw))
+                found = cache[w] = self._nearest(stem(w))
             out.append(found)
         return out
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from triage.lexicon import (FoldedPattern, Lexicon, finditer_at_openings, fold, folded_pattern, lexicon, openings,
-                            pattern, search_at_openings)
+                            pattern)
 from triage.model import Quantity
 
 
@@ -490,12 +490,9 @@ def _iso_friday(year: int, week: int) -> date | None:
 _INCOTERM = re.compile(r"\b(EXW|FOB|FCA|FAS|CFR|CNF|C&F|CIF|CPT|CIP|DAP|DPU|DAT|DDP|DDU)\b")
 
 
-_INCOTERM_OPENINGS = openings(_INCOTERM)  # the terms themselves: found with str.find, not tried everywhere
-
-
 def incoterm(text: str, field: str | None = None) -> str | None:
     for source in ((field or "").upper(), text):
-        match = search_at_openings(_INCOTERM, source, _INCOTERM_OPENINGS)
+        match = _INCOTERM.search(source)
         if match:
             term = match.group(1)
             return {"CNF": "CFR", "C&F": "CFR"}.get(term, term)
