@@ -126,3 +126,15 @@ def test_needles_skip_only_texts_without_a_match():
         assert [m.span() for m in fast.finditer(text)] == want, text
         assert bool(fast.search(text)) == bool(want)
     assert folded_pattern(pattern("t-greek", ("σοφία",), "(?:{})"), ("σοφία",)).needles is None
+
+
+def test_container_pattern_opening_at_a_digit_run_matches_as_before():
+    from triage import request
+
+    old = re.compile(r"(\d+)\s*(?:x|×)\s*(40\s*'?\s*(?:hq|hc|gp|ft)?|20\s*'?\s*(?:gp|ft)?)\b", re.I)
+    rng = random.Random(5)
+    pieces = ["1", "2", "20", "40", "0", "x", "X", "×", " ", "'", "hq", "HC", "gp", "ft", "a", "\n", "5", "٣"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert [(m.span(), m.groups()) for m in request._CONTAINER.finditer(text)] == \
+               [(m.span(), m.groups()) for m in old.finditer(text)], text

@@ -285,6 +285,8 @@ def _headline_title(text: str) -> str | None:
 
 
 def _websites(line: str) -> list[str]:
+    if "." not in line:  # every address has a dot before its top-level domain: spare the regex's walk
+        return []
     out = []
     for match in _WEB.finditer(line):
         host = re.sub(r"^https?://", "", match.group(1), flags=re.I).lower()

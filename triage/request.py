@@ -88,7 +88,10 @@ def _quantity_words() -> _QuantityWords:
     return _compiled("quantity", _QuantityWords.build)
 
 
-_CONTAINER = re.compile(r"(\d+)\s*(?:x|×)\s*(40\s*'?\s*(?:hq|hc|gp|ft)?|20\s*'?\s*(?:gp|ft)?)\b", re.I)
+# '2 x 40HQ'. The count opens at the start of a digit run ('(?<!\d)' after its first digit): a match
+# can only start there anyway (inside a run the digits before would match too), and a pattern
+# that opens with a digit lets the engine skip to the digits of the text.
+_CONTAINER = re.compile(r"(\d(?<!\d\d)\d*)\s*(?:x|×)\s*(40\s*'?\s*(?:hq|hc|gp|ft)?|20\s*'?\s*(?:gp|ft)?)\b", re.I)
 _TIMES = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:x|×)\s+\D", re.I | re.M)
 
 
@@ -503,6 +506,7 @@ _DESTINATION = re.compile(
     r"\b(?:CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)[ \t]+((?:port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
 )
 _SKIP_PLACES = {"price", "prices", "terms", "basis", "and", "or", "please", "only", "pricing"}
+_DESTINATION_TERMS = ("CFR", "CNF", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP", "DDU")  # one is in every match
 
 
 def destination(text: str, field: str | None = None) -> str | None:
@@ -510,6 +514,8 @@ def destination(text: str, field: str | None = None) -> str | None:
     FOB name the seller's side), or a platform's destination field."""
     if field:
         return field.strip()
+    if not any(term in text for term in _DESTINATION_TERMS):  # most texts: no walk through them
+        return None
     for match in _DESTINATION.finditer(text):
         place = re.sub(r"^port\s+of\s+", "", match.group(1), flags=re.I)
         place = re.sub(r"\s+(?:port|and|or|with|for|by|pls|please|price)\b.*$", "", place, flags=re.I)
