@@ -173,3 +173,31 @@ def test_cli_reports_an_invalid_user_file_in_one_line(triage_home):
     write_user(triage_home, "[weights]\nghost = 1\n")
     result = CliRunner().invoke(signals_cmd, [])
     assert result.exit_code != 0 and "ghost" in result.output
+
+
+def test_whole_word_gates_and_leads():
+    rx = re.compile(r"\b(i (can|will) sign|we are)\b")
+    assert pattern_gate(rx) == frozenset({"sign", "we "})  # "we " only lets the word "we" pass, not "west"
+    assert pattern_lead(rx) == frozenset({"i ", "we "})
+    from triage.signals import _gated, _index
+
+    for t in ("i will sign it", "in it we are", "items: i can sign; we aren't"):
+        want = [m.group(0) for m in rx.finditer(t)]
+        assert [m.group(0) for m in _gated(rx, pattern_gate(rx), t, _index(t), pattern_lead(rx))] == want
+
+
+def test_planned_evaluation_matches_the_plain_path(demo):
+    """evaluate() decides gates and leads from per-word bit masks; every signal's own examples
+    give the same evidence as running the signal alone without them."""
+    from triage.signals import Facts, _run_simple
+
+    sset = load_signals()
+    cases = [c for s in sset.signals for c in (*s.examples, *s.counter_examples) if isinstance(c, str)]
+    texts = cases + [" ".join(cases[i:i + 7]) for i in range(0, len(cases), 7)]
+    for text in texts:
+        inq, hist = example_inquiry({"body": text})
+        planned = {h.name: h.evidence for h in sset.evaluate(inq, demo, hist)}
+        facts = Facts(inq, demo, hist, None, sset.lists)
+        for sig in sset._simple:
+            evidence = _run_simple(sig, facts)
+            assert (sig.name in planned) == (evidence is not None), (sig.name, text)

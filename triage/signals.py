@@ -23,12 +23,12 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field as dc_field
-from functools import lru_cache, reduce
-from itertools import accumulate, compress, repeat
+from functools import lru_cache, partial, reduce
+from itertools import accumulate, chain, compress, repeat
 from operator import or_
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .errors import DataFileError
 from .model import Hit, Inquiry
@@ -135,7 +135,9 @@ def _hit(sig: Signal, evidence: str) -> Hit:
 
 
 def truncate(text: str, limit: int = EVIDENCE_MAX) -> str:
-    text = " ".join(str(text).split())
+    text = str(text)
+    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
+        text = " ".join(text.split())  # (every whitespace but the plain space is unprintable)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -160,7 +162,8 @@ class _Index:
 
     def __init__(self, text: str):
         self.text = text
-        parts = _WORD_SPLIT.split(text)  # non-word, word, non-word, word, ..., non-word
+        # non-word, word, non-word, word, ..., non-word; in ASCII text \w is [a-zA-Z0-9_] (a faster scan)
+        parts = (_ASCII_WORD_SPLIT if text.isascii() else _WORD_SPLIT).split(text)
         self.words = parts[1::2]
         self.starts = list(accumulate(map(len, parts)))[0::2]  # where each word begins
         self._unique: set[str] | None = None
@@ -307,6 +310,7 @@ class Facts:
         self.enrichment = inquiry.enrichment or {}
         self.plans = plans or {}
         self._cache: dict[str, Any] = {}
+        self._scans: dict[str, list[tuple[str, int, list[list[int]]]]] = {}
 
     def field(self, name: str) -> Any:
         if name not in self._cache:
@@ -318,6 +322,17 @@ class Facts:
         if key not in self._cache:
             self._cache[key] = [v.lower() for v in _values(self.field(name))]
         return self._cache[key]
+
+    def scans(self, name: str, plan: _FieldPlan) -> list[tuple[str, int, list[list[int]]]]:
+        """Per value of an indexed field: (lowered text, gate bits, lead positions) of the plan's scan.
+
+        Kept for the whole message: the signal set's own regexes got their bits before any
+        scan, and a check's regex that gets a bit later asks :meth:`_FieldPlan.scan` itself."""
+        found = self._scans.get(name)
+        if found is None:
+            found = self._scans[name] = [(text, *plan.scan(index))
+                                         for text, index in zip(self.lowered(name), self.word_index(name))]
+        return found
 
     def word_index(self, name: str) -> list[tuple]:
         """Per value of the field: see :func:`_index`."""
@@ -404,12 +419,13 @@ def _values(value: Any) -> list[str]:
 
 def _runner(sig: Signal, plans: dict[str, _FieldPlan]) -> Callable[[Facts], str | None]:
     """What evaluating sig amounts to, bound once (evaluate calls it for every message)."""
-    if sig.pattern is not None and sig.field in plans:
-        return _planned_runner(sig, plans[sig.field])
-    if sig.pattern is None and sig.in_list is None and sig.check is not None:
-        fn, params = CHECKS[sig.check], sig.params
-        return lambda facts: fn(facts, **params)
-    return lambda facts: _run_simple(sig, facts)
+    if sig.pattern is not None:
+        return _planned_runner(sig, plans[sig.field]) if sig.field in plans else partial(_run_pattern, sig)
+    if sig.in_list is not None:
+        return partial(_run_list, sig)
+    if sig.check is not None:
+        return partial(CHECKS[sig.check], **sig.params) if sig.params else CHECKS[sig.check]
+    return lambda facts: None
 
 
 def _planned_runner(sig: Signal, plan: _FieldPlan) -> Callable[[Facts], str | None]:
@@ -423,10 +439,15 @@ def _planned_runner(sig: Signal, plan: _FieldPlan) -> Callable[[Facts], str | No
 
     def run(facts: Facts) -> str | None:
         found: list[str] = []
-        for text, index in zip(facts.lowered(fld), facts.word_index(fld)):
-            gates, starts = plan.scan(index)
+        for text, gates, starts in facts.scans(fld, plan):
             if gates & bit:
-                _collect(rx.finditer(text) if lead is None else _at_starts(rx, text, starts[slot]), found, limit)
+                if lead is None:
+                    _collect(rx.finditer(text), found, limit)
+                else:  # most signals match nowhere: find that out without a generator
+                    matches = _tried(rx, text, starts[slot])
+                    first = next(matches, None)
+                    if first is not None:
+                        _collect(_non_overlapping(chain((first,), matches)), found, limit)
             if found and unless is not None and unless.search(text):
                 found = []
         return _evidence(found, need)
@@ -492,12 +513,19 @@ def _gated(rx: re.Pattern, gate: frozenset[str] | None, text: str, index: _Index
 
 
 def _at_starts(rx: re.Pattern, text: str, starts: list[int]) -> Iterable[re.Match]:
-    """The matches finditer would give, trying rx only at the given positions (ascending).
+    """The matches finditer would give, trying rx only at the given positions (ascending)."""
+    return _non_overlapping(_tried(rx, text, starts))
 
-    The positions are tried by ``map`` (no Python loop per position: most fail); a match
-    that starts inside the previous one is dropped, as finditer would never try there."""
+
+def _tried(rx: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """rx matched at each position, by ``map`` (no Python loop per position: most fail)."""
+    return filter(None, map(rx.match, repeat(text), starts))
+
+
+def _non_overlapping(matches: Iterable[re.Match]) -> Iterable[re.Match]:
+    """Drop a match that starts inside the previous one: finditer would never try there."""
     end = -1
-    for m in filter(None, map(rx.match, repeat(text), starts)):
+    for m in matches:
         if m.start() >= end:
             end = m.end()
             yield m
@@ -586,6 +614,7 @@ def _compile(path: Path, name: str, key: str, pattern: Any) -> re.Pattern:
 
 _WORD = re.compile(r"\w+")
 _WORD_SPLIT = re.compile(r"(\w+)")
+_ASCII_WORD_SPLIT = re.compile(r"(\w+)", re.ASCII)
 
 
 def pattern_gate(rx: re.Pattern) -> frozenset[str] | None:
@@ -1318,10 +1347,16 @@ def _check_same_trade(f: Facts) -> str | None:
     text = f"{f.field('signature')}\n{f.inquiry.company_name or ''}".lower()
     if not _MAKER.search(text):
         return None
-    places = [p for p in getattr(f.profile, "maker_places", None) or () if re.search(rf"\b{re.escape(p)}\b", text)]
-    ours = [w for w in _catalogue_words(f.profile) if re.search(rf"\b{re.escape(w)}s?\b", text)]
+    places = [p for p in getattr(f.profile, "maker_places", None) or () if _word_regex(p, "").search(text)]
+    ours = [w for w in _catalogue_words(f.profile) if _word_regex(w, "s?").search(text)]
     found = places + ours
     return "maker of our trade: " + ", ".join(found[:3]) if found else None
+
+
+@lru_cache(maxsize=1024)
+def _word_regex(word: str, suffix: str) -> re.Pattern:
+    """The word (plus suffix) as a whole word, compiled once (re's own cache is shared by every stage)."""
+    return re.compile(rf"\b{re.escape(word)}{suffix}\b")
 
 
 def _catalogue_words(profile: Any) -> tuple[str, ...]:
@@ -1602,8 +1637,17 @@ def _check_story(f: Facts) -> str | None:
     return f"claims {claimed}, but " + ", ".join(clues) if clues else None
 
 
-_CN_ADDRESS = re.compile(r"\b(guangdong|shenzhen|dongguan|yiwu|ningbo|cixi|wenzhou|yueqing|zhejiang|"
-                         r"foshan|zhongshan|jiangmen|xiamen|suzhou|shanghai|guangzhou)\b", re.I)
+_CN_PLACES = ("guangdong", "shenzhen", "dongguan", "yiwu", "ningbo", "cixi", "wenzhou", "yueqing", "zhejiang",
+              "foshan", "zhongshan", "jiangmen", "xiamen", "suzhou", "shanghai", "guangzhou")
+_CN_ADDRESS = re.compile(r"\b(" + "|".join(_CN_PLACES) + r")\b", re.I)
+
+
+def _cn_address(text: str) -> bool:
+    """_CN_ADDRESS found. In ASCII text (where re.I adds no folds beyond A-Z) it can only match
+    where one of its places occurs as written, which plain substring tests rule out faster."""
+    if text.isascii() and not any(place in text for place in _CN_PLACES):
+        return False
+    return _CN_ADDRESS.search(text) is not None
 
 
 _CJK = re.compile("[\u4e00-\u9fff]{2,}")
@@ -1631,7 +1675,7 @@ def _chinese_clues(f: Facts) -> list[str]:
         clues.append("Date at +0800")
     if "CN" in _phone_regions(f):
         clues.append("+86 phone in signature")
-    if _CN_ADDRESS.search(f.field("signature").lower()):
+    if _cn_address(f.field("signature").lower()):
         clues.append("Chinese address in signature")
     text = f.lowered("text")[0] if f.lowered("text") else ""
     if "(cn)" in text and re.search(r"\bip\b", text) or _chinese_text(text, claimed):
