@@ -55,8 +55,11 @@ def test_forget_an_address_removes_the_buyer_everywhere_and_from_the_file(triage
         before = store.count()
     output = forget(TARGET)
     assert "2 inquiries" in output and "follow-ups" in output and "events" in output
+    assert "scrubbed from 1 other inquiries" in output  # the colleague's history evidence named her
     with Store() as store:
         assert store.count() == before - 2
+        colleague = next(r for r in store.query() if r["sender_email"] == "ivan@voltmarket-trade.ru")
+        assert "[forgotten]" in json.dumps(store.get(colleague["id"]), ensure_ascii=False)
         left = {r["sender_email"] for r in store.query()}
         assert TARGET not in left and "ivan@voltmarket-trade.ru" in left
         assert store.lookup_get("voltmarket-trade.ru") is not None  # a colleague still uses the domain

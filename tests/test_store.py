@@ -123,7 +123,7 @@ def test_a_wave_inside_one_batch_is_seen_before_anything_is_stored(tmp_path):
     first, last = batch.results[0].inquiry.judgment, batch.results[-1].inquiry.judgment
     assert not {h.name for h in first.signals} & {"history_mass_rfq", "history_scam_wave"}
     waves = [h for h in last.signals if h.name in ("history_mass_rfq", "history_scam_wave")]
-    assert waves and "b0@trade0.example" in waves[0].evidence
+    assert waves and "b0@trade0.example (100, this batch)" in waves[0].evidence and "None" not in waves[0].evidence
 
 
 def test_history_reads_only_the_recent_window_and_the_same_sender(tmp_path):

@@ -76,4 +76,5 @@ def forget_command(who: str, yes: bool, db_path: Path | None):
     with _store(db_path) as store:
         gone = store.forget(who)
     click.echo(f"forgot {safe(gone.who)}: {gone.inquiries} inquiries (with their drafts), "
-               f"{gone.followups} follow-ups, {gone.events} events, {gone.lookups} cached lookups")
+               f"{gone.followups} follow-ups, {gone.events} events, {gone.lookups} cached lookups"
+               + (f"; scrubbed from {gone.mentions} other inquiries that named them" if gone.mentions else ""))

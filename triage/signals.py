@@ -1741,12 +1741,17 @@ def _check_history(f: Facts, key: str = "", min: float = 1) -> str | None:
     if isinstance(value, list):
         if len(value) < min:
             return None
-        return f"{len(value)} similar: " + ", ".join(f"#{i} {s} ({sc:.0f})" for i, s, sc in value[:3])
+        return f"{len(value)} similar: " + ", ".join(_similar_one(*x) for x in value[:3])
     if isinstance(value, bool):
         return key.replace("_", " ") if value else None
     if isinstance(value, (int, float)) and value >= min:
         return f"{key.replace('_', ' ')}: {value:g} earlier"
     return None
+
+
+def _similar_one(ident: Any, sender: str, score: float) -> str:
+    """'#12 x@y.com (97)', or for one earlier in the same batch (not stored yet) 'x@y.com (97, this batch)'."""
+    return f"#{ident} {sender} ({score:.0f})" if ident is not None else f"{sender} ({score:.0f}, this batch)"
 
 
 # ---------------------------------------------------------------------- examples

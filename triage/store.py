@@ -9,6 +9,7 @@ let several triage processes share it.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -286,6 +287,7 @@ class Store:
         with self.transaction():
             ids = [r[0] for r in self.conn.execute(f"SELECT id FROM inquiries WHERE {where}", params)]
             gone = self._delete_inquiries(ids, who)
+            gone.mentions = self._scrub_mentions(who)
         self.compact()
         return gone
 
@@ -306,6 +308,21 @@ class Store:
             self.conn.execute(f"DELETE FROM inquiries WHERE id IN ({marks})", chunk)
         gone.lookups = self._forget_lookups(domains - {""}, whole_domain="@" not in who and who)
         return gone
+
+    def _scrub_mentions(self, who: str) -> int:
+        """Other inquiries that name the buyer (history evidence, a colleague quoting the address) keep
+        their text with the address or domain replaced by [forgotten]. Returns how many were changed."""
+        pattern = _mention_pattern(who)
+        key = who.split("@")[0] + "@" if "@" in who else who[:4]  # what every mention holds, truncated or not
+        like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.conn.execute(
+            "SELECT id, record, body, verdict FROM inquiries WHERE record LIKE ? ESCAPE '\\' "
+            "OR body LIKE ? ESCAPE '\\' OR verdict LIKE ? ESCAPE '\\'", (like, like, like)).fetchall()
+        for ident, *texts in rows:
+            record, body, verdict = (pattern.sub("[forgotten]", t) if t else t for t in texts)
+            self.conn.execute("UPDATE inquiries SET record = ?, body = ?, verdict = ? WHERE id = ?",
+                              (record, body, verdict, ident))
+        return len(rows)
 
     def _forget_lookups(self, domains: set[str], whole_domain: str | bool) -> int:
         removed = 0
@@ -345,6 +362,20 @@ class Forgotten:
     followups: int = 0
     events: int = 0
     lookups: int = 0
+    mentions: int = 0  # other inquiries whose text named the buyer, now scrubbed
+
+
+def _mention_pattern(who: str) -> re.Pattern:
+    """The address or domain as other texts mention it: whole, cut short by an ellipsis (evidence is
+    truncated), or an address's local part with any beginning of its domain."""
+    def beginnings(text: str, shortest: int) -> str:
+        return "|".join(re.escape(text[:k]) for k in range(len(text), shortest - 1, -1))
+
+    forms = [re.escape(who), f"(?:{beginnings(who, 4)})(?=…)"]
+    if "@" in who:
+        local, domain = who.split("@", 1)
+        forms.append(f"{re.escape(local)}@(?:{beginnings(domain, 1)})?")
+    return re.compile("|".join(forms), re.I)
 
 
 def _buyer_clause(who: str) -> tuple[str, list[Any]]:
