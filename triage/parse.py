@@ -153,9 +153,112 @@ def parse_message(raw: bytes, *, kind: str = "eml", path: str | None = None) -> 
 
 def _mime(raw: bytes) -> MimeMessage:
     try:
-        return email.message_from_bytes(raw, policy=policy.compat32)
+        return _quick_mime(raw) or email.message_from_bytes(raw, policy=policy.compat32)
     except RecursionError:
         raise ParseError("message too deeply nested to read") from None
+
+
+# -- the common shape of a message, read without the email package's line-by-line parser ------
+#
+# email's FeedParser pushes every line of a message through a generator, a line buffer and a
+# boundary check, which is most of the cost of parsing. Well-formed mail (headers, a blank
+# line, then a body or multipart parts with their boundaries) is split here with str.find into
+# the very Message objects FeedParser builds: the same header (name, value) pairs, the same
+# payload strings (with the newline before a boundary given to the boundary), the same tree.
+# Anything else -- a 'From ' line, a bare CR, a header line FeedParser would read as body text,
+# message/* and multipart/digest parts, a missing or repeated boundary -- is left to FeedParser,
+# so its defect handling stays the only one. tests/test_fastpaths.py compares the two on every
+# sample and corpus message.
+
+class _Unusual(Exception):
+    """A message whose shape the quick reader leaves to FeedParser."""
+
+
+_FIELD_LINE = re.compile(r"[\041-\071\073-\176]+:")  # FeedParser's header line, less 'From ' and continuations
+_BOUNDARY_END = re.compile(r"(--)?[ \t]*(\r\n|\n)?$")  # what may follow '--boundary' on its line (FeedParser's)
+_LAST_EOL = re.compile(r"(\r\n|\r|\n)\Z")
+
+
+def _quick_mime(raw: bytes) -> MimeMessage | None:
+    """``raw`` parsed as FeedParser (compat32) would, or None when it is not of the common shape."""
+    text = raw.decode("ascii", "surrogateescape")
+    if raw.count(b"\r") != raw.count(b"\r\n") or text.startswith("From "):
+        return None  # a bare CR ends a line for FeedParser; a 'From ' line is an mbox separator
+    try:
+        return _entity(text, 0, len(text), None)
+    except _Unusual:
+        return None
+
+
+def _entity(text: str, start: int, end: int, parent: MimeMessage | None) -> MimeMessage:
+    """The message or part in ``text[start:end]`` (``end``: where the enclosing boundary line starts)."""
+    message = MimeMessage(policy.compat32)
+    body = _read_fields(message, text, start, end)
+    ctype = message.get_content_type()
+    if ctype.startswith("message/") or ctype == "multipart/digest":
+        raise _Unusual(ctype)  # nested messages and digests: FeedParser's own rules
+    if ctype.startswith("multipart/"):
+        _read_parts(message, text, body, end)
+    else:
+        message.set_payload(text[body:end] if parent is None else _LAST_EOL.sub("", text[body:end], 1))
+    if parent is not None:
+        parent.attach(message)
+    return message
+
+
+def _read_fields(message: MimeMessage, text: str, pos: int, end: int) -> int:
+    """Store the header fields at ``pos`` as FeedParser does; return where the body starts."""
+    lines: list[str] = []
+    while True:
+        stop = text.find("\n", pos, end)
+        if stop < 0:
+            raise _Unusual("no blank line after the header fields")
+        line = text[pos:stop + 1]
+        pos = stop + 1
+        if line in ("\n", "\r\n"):
+            break
+        if line[0] in " \t":
+            if not lines:
+                raise _Unusual("a continuation line first")
+            lines[-1] += line
+        elif _FIELD_LINE.match(line) and not line.startswith("From "):
+            lines.append(line)
+        else:
+            raise _Unusual("a line that is no header field")  # FeedParser: the body starts, with a defect
+    for field in lines:
+        name, value = field.split(":", 1)
+        message.set_raw(name, value.lstrip(" \t").rstrip("\r\n"))
+    return pos
+
+
+def _read_parts(message: MimeMessage, text: str, pos: int, end: int) -> None:
+    """The parts of a multipart body ``text[pos:end]``, split at its boundary lines."""
+    boundary = message.get_boundary()
+    if not boundary:
+        raise _Unusual("no boundary")
+    separator = "--" + boundary
+    lines = _boundary_lines(text, separator, pos, end)
+    if not lines or lines[0][2] or not lines[-1][2] or any(is_end for _, _, is_end in lines[:-1]):
+        raise _Unusual("no parts, no closing boundary, or parts after it")
+    for (_, after, _), (next_start, _, _) in zip(lines, lines[1:]):
+        if after == next_start:
+            raise _Unusual("boundary lines in a row")  # FeedParser skips them its own way
+        _entity(text, after, next_start, message)
+
+
+def _boundary_lines(text: str, separator: str, pos: int, end: int) -> list[tuple[int, int, bool]]:
+    """(start, end, closing) of each line of ``text[pos:end]`` that is a boundary line."""
+    out = []
+    at = text.find(separator, pos, end)
+    while at >= 0:
+        if at == pos or text[at - 1] == "\n":
+            stop = text.find("\n", at, end)
+            line_end = end if stop < 0 else stop + 1
+            tail = _BOUNDARY_END.match(text, at + len(separator), line_end)
+            if tail:
+                out.append((at, line_end, bool(tail.group(1))))
+        at = text.find(separator, at + 1, end)
+    return out
 
 
 # -- bounding the raw message before the email package reads it ---------------------------
