@@ -141,7 +141,8 @@ _HAS_END = re.compile(r"[.!?…]\s")
 _SENT_END = re.compile(r"(?<=[.!?…])\s+(?=\S)|(?<=[.!?]['\")\]])\s+")
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff]+|[:;]-?[)D(P](?!\\w)")
 _LAUGH = re.compile(r"\b(?:lol|xd|jaja\w*|haha\w*|kkkk*)\b")
-_NUMBERISH = re.compile(r"(?<!\S)[^\s\d]*\d")  # a whitespace-separated token holding a digit
+_LAUGH_WORDS = ("lol", "xd", "jaja", "haha", "kk")  # what any _LAUGH match holds (a cheap test first)
+_NUMBERISH = re.compile(r"(?<!\S)[^\s\d]*+\d")  # a whitespace-separated token holding a digit (possessive: no backtracking)
 _CAPS = re.compile(r"\b[^\W\d_a-zß-ÿ]{3,}\b")
 _ALPHA = re.compile(r"[^\W\d_]")
 
@@ -283,9 +284,18 @@ def _read_shape(text: str, reading: _Reading) -> None:
     bangs = text.count("!")
     if bangs:
         reading.hits.append(_Hit("exclamations", float(bangs), None, f"{bangs} exclamation marks"))
-    emoji = _EMOJI.findall(text) + _LAUGH.findall(text.lower())
+    emoji = _emoji(text)
     if emoji:
         reading.hits.append(_Hit("emoji", float(len(emoji)), None, " ".join(emoji[:5])))
+
+
+def _emoji(text: str) -> list[str]:
+    """Emoji, emoticons and written laughter; the regexes run only on texts that can hold them."""
+    found = _EMOJI.findall(text) if not text.isascii() or ":" in text or ";" in text else []
+    low = text.lower()
+    if any(w in low for w in _LAUGH_WORDS):
+        found += _LAUGH.findall(low)
+    return found
 
 
 # ---------------------------------------------------------------- scoring
