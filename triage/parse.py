@@ -174,7 +174,10 @@ class _Unusual(Exception):
     """A message whose shape the quick reader leaves to FeedParser."""
 
 
-_FIELD_LINE = re.compile(r"[\041-\071\073-\176]+:")  # FeedParser's header line, less 'From ' and continuations
+# A header field as FeedParser reads it: a name line (no 'From ' line: a space ends the name)
+# and its continuation lines; and the blank line that ends the fields.
+_FIELDS = re.compile(r"[\041-\071\073-\176]+:[^\n]*\n(?:[ \t][^\n]*\n)*")
+_BLANK_LINE = re.compile(r"\n\r?\n")
 _BOUNDARY_END = re.compile(r"(--)?[ \t]*(\r\n|\n)?$")  # what may follow '--boundary' on its line (FeedParser's)
 _LAST_EOL = re.compile(r"(\r\n|\r|\n)\Z")
 
@@ -208,27 +211,19 @@ def _entity(text: str, start: int, end: int, parent: MimeMessage | None) -> Mime
 
 def _read_fields(message: MimeMessage, text: str, pos: int, end: int) -> int:
     """Store the header fields at ``pos`` as FeedParser does; return where the body starts."""
-    lines: list[str] = []
-    while True:
-        stop = text.find("\n", pos, end)
-        if stop < 0:
-            raise _Unusual("no blank line after the header fields")
-        line = text[pos:stop + 1]
-        pos = stop + 1
-        if line in ("\n", "\r\n"):
-            break
-        if line[0] in " \t":
-            if not lines:
-                raise _Unusual("a continuation line first")
-            lines[-1] += line
-        elif _FIELD_LINE.match(line) and not line.startswith("From "):
-            lines.append(line)
-        else:
-            raise _Unusual("a line that is no header field")  # FeedParser: the body starts, with a defect
-    for field in lines:
+    if text.startswith(("\n", "\r\n"), pos):
+        return text.index("\n", pos) + 1  # no header fields
+    blank = _BLANK_LINE.search(text, pos, end)
+    if blank is None:
+        raise _Unusual("no blank line after the header fields")
+    block = text[pos:blank.start() + 1]
+    fields = _FIELDS.findall(block)
+    if sum(map(len, fields)) != len(block):  # the fields do not cover the block
+        raise _Unusual("a line that is no header field")  # FeedParser: the body starts there, with a defect
+    for field in fields:
         name, value = field.split(":", 1)
         message.set_raw(name, value.lstrip(" \t").rstrip("\r\n"))
-    return pos
+    return blank.end()
 
 
 def _read_parts(message: MimeMessage, text: str, pos: int, end: int) -> None:
