@@ -70,10 +70,13 @@ def _signature_lines(text: str) -> list[str]:
     return out
 
 
+_THREE_DIGITS = re.compile(r"\d{3}")
+
+
 def _split_title_line(line: str) -> list[str]:
     """'Founder & CEO | Kahraba Home' -> two lines; 'Category Buyer – Wiring Devices' stays one."""
     match = _JOINED.search(line)
-    if not match or re.search(r"\d{3}|@", line) or not _title_words(line[:match.start()]):
+    if not match or "@" in line or _THREE_DIGITS.search(line) or not _title_words(line[:match.start()]):
         return [line]
     left, sep, right = line[:match.start()].strip(), match.group(1) or match.group(2), line[match.end():].strip()
     companyish = (_has_company_suffix(right) or _has_company_word(right)) and len(right.split()) >= 2
@@ -99,7 +102,7 @@ def _sender(inquiry: Inquiry, source: Message, fields: dict[str, str], profile: 
 def _shown_email(fields: dict[str, str], source: Message, profile: Profile) -> str | None:
     own = set(profile.own_domains)
     for text in (fields.get("email", ""), source.new_text):
-        for email in _EMAIL.findall(text):
+        for email in _EMAIL.findall(text) if "@" in text else ():
             if email.rsplit("@", 1)[-1].lower() not in own:
                 return email.lower()
     return None
@@ -343,10 +346,13 @@ def _without_place(line: str) -> str:
     return line
 
 
+_ADDRESS_LIKE = re.compile(r"\d{3}|www\.|https?:|\.(?:com|net|org)\b")
+
+
 def _plain_line(line: str, contact: str | None) -> bool:
     """Not the name, a sign-off, a phone, an address with numbers, an e-mail or a web address."""
     return (
-        line != contact and not _EMAIL.search(line) and not re.search(r"\d{3}|www\.|https?:|\.(?:com|net|org)\b", line)
+        line != contact and not ("@" in line and _EMAIL.search(line)) and not _ADDRESS_LIKE.search(line)
         and not _is_signoff(line) and not line.lower().startswith(("tel", "ph", "fax", "mob", "cel"))
     )
 
@@ -371,11 +377,19 @@ _TEXT_COMPANY = re.compile(
 )
 
 
+_NAMED_COMPANY = re.compile(r"\b((?:(?:[A-Z][\w'-]+|&)[ \t]){1,4}(?:Ltd|LLC|Inc|GmbH|Limited|Co\., Ltd|Pty Ltd|Electricals|Trading(?: Co\.)?))\b\.?")
+# Both patterns end in one of these (case matters): text without any has no company to find.
+_COMPANY_FORMS = ("Ltd", "LLC", "Inc", "GmbH", "S.A.", "S.L.", "SARL", "Limited", "Trading", "Electrical")
+
+
 def _text_company(text: str) -> str | None:
-    match = _TEXT_COMPANY.search(text[:2000])
+    head = text[:2000]
+    if not any(form in head for form in _COMPANY_FORMS):
+        return None
+    match = _TEXT_COMPANY.search(head)
     if match:
         return match.group(1).strip()
-    match = re.search(r"\b((?:(?:[A-Z][\w'-]+|&)[ \t]){1,4}(?:Ltd|LLC|Inc|GmbH|Limited|Co\., Ltd|Pty Ltd|Electricals|Trading(?: Co\.)?))\b\.?", text[:2000])
+    match = _NAMED_COMPANY.search(head)
     return match.group(1).strip() if match else None
 
 

@@ -419,7 +419,7 @@ def _weekdays(folded: str, today: date) -> list[tuple[int, date]]:
 def _weekday_words(lex: Lexicon) -> tuple[dict[str, int], FoldedPattern]:
     days = lex.numbered("weekdays")
     words = tuple(w for w in days if len(w) > 3)
-    return days, folded_pattern(pattern("weekdays", words, r"\b(next\s+)?({})\b"))  # too many words for needles
+    return days, folded_pattern(pattern("weekdays", words, r"\b(next\s+)?({})\b"), words)
 
 
 _RELATIVE = [
