@@ -204,3 +204,14 @@ def test_many_needles_use_a_trie_and_skip_only_texts_without_a_match():
     for text in _texts(9) + ["next W12X", "ſample", "MAY 3", "w3"]:
         want = [(m.span(), m.groups()) for m in fast.regex.finditer(text)]
         assert [(m.span(), m.groups()) for m in fast.finditer(text)] == want, text
+
+
+def test_quote_header_line_test_agrees_with_the_whole_pattern():
+    from triage.mailtext import rules
+
+    r = rules()
+    lines = ["On Mon, 2 Nov 2026 at 10:00, Rick <r@x.example> wrote:", "Le 3 nov. 2026, Ana a écrit :",
+             "Пользователь Иван написал:", "ИВАН НАПИСАЛ:", "-----Original Message-----", "_" * 25,
+             "2026-11-02 10:00 GMT+8 Lisa 写道：", "Hello Lisa, thanks — see below", "plain text", "", "Ünïcode line"]
+    for line in lines + [t.replace("\n", " ") for t in _texts(13, 200)]:
+        assert bool(r.find_one_line(line)) == bool(r.one_line.search(line)), line

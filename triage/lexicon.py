@@ -414,3 +414,33 @@ def _anchored(items) -> bool:
     if op is _sre.SUBPATTERN:
         return not av[1] & re.MULTILINE and _anchored(av[-1])
     return False
+
+
+def needs_non_ascii(regex: re.Pattern) -> bool:
+    """Every match of ``regex`` holds a character that no ASCII character matches, whatever the
+    case flags (a Cyrillic or Chinese word, say): on ASCII text it cannot match, so the search
+    can be skipped. False when that cannot be told, or when the pattern refers back to a group."""
+    if _EXTRA_CASES is None or not isinstance(regex.pattern, str) or regex.groupindex or "\\" in regex.pattern \
+            and re.search(r"\\[1-9]|\(\?P=", regex.pattern):
+        return False
+    try:
+        return _needs_non_ascii(_sre_parse.parse(regex.pattern, regex.flags).data)
+    except (re.error, RecursionError):  # pragma: no cover - compiled already, so it parses
+        return False
+
+
+_ASCII_PARTNERS = frozenset("İıſK")  # the non-ASCII letters re.I matches to ASCII ones
+
+
+def _needs_non_ascii(items) -> bool:
+    """Some element of this sequence always takes a character that no ASCII one matches."""
+    for op, av in items:
+        if op is _sre.LITERAL and av > 0x7F and chr(av) not in _ASCII_PARTNERS:
+            return True
+        if op is _sre.BRANCH and all(_needs_non_ascii(branch) for branch in av[1]):
+            return True
+        if op is _sre.SUBPATTERN and _needs_non_ascii(av[-1]):
+            return True
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1 and _needs_non_ascii(av[2]):
+            return True
+    return False

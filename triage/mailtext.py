@@ -16,7 +16,7 @@ from functools import cache
 from triage import limits
 from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
-from triage.lexicon import aligned_lower, anchored, home_key, openings, search_at_openings
+from triage.lexicon import aligned_lower, anchored, home_key, needs_non_ascii, openings, search_at_openings
 from triage.model import Message
 from triage.paths import shipped, user_dir
 
@@ -34,7 +34,7 @@ class Rules:
     one_line: re.Pattern = field(init=False)
     two_line: re.Pattern | None = field(init=False)
     marker_openings: dict[str, tuple[str, ...] | None] = field(init=False)  # see lexicon.openings
-    find_one_line: Callable[[str], re.Match | None] = field(init=False)  # one_line's match, or search
+    find_one_line: Callable[[str], object] = field(init=False)  # whether one_line matches a line (truthy)
     find_two_line: Callable[[str], re.Match | None] | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -42,14 +42,42 @@ class Rules:
         two = [p.pattern for p in self.quote_headers if r"\n" in p.pattern]
         self.one_line = re.compile("|".join(f"(?:{p})" for p in one), re.I)
         self.two_line = re.compile("|".join(f"(?:{p})" for p in two), re.I) if two else None
-        # the shipped quote headers all open with '^': a match at 0 then spares a try at every position
-        self.find_one_line = self.one_line.match if anchored(self.one_line) else self.one_line.search
+        self.find_one_line = _line_test(self.one_line, one)
         self.find_two_line = None if self.two_line is None else \
             self.two_line.match if anchored(self.two_line) else self.two_line.search
         names = sorted(self.labels, key=len, reverse=True)
         alternatives = "|".join(re.escape(n) for n in names)
         self.label_re = re.compile(rf"^\s*({alternatives})\s*[:：]\s*(.*)$", re.I)
         self.marker_openings = {name: openings(markers) for name, (markers, _) in self.platforms.items()}
+
+
+def _line_test(combined: re.Pattern, patterns: list[str]) -> Callable[[str], object]:
+    """Whether ``combined`` (the alternation of ``patterns``) matches a line, made cheap: the
+    shipped quote headers all open with '^', so a match at 0 spares a try at every position; and
+    the alternatives that need letters no ASCII letter matches (a Cyrillic header, costly to try
+    on every line) run only on lines that are not ASCII. Only the truth of the result is the same."""
+    find = combined.match if anchored(combined) else combined.search
+    try:
+        alternatives = [re.compile(p, re.I) for p in patterns]
+    except re.error:
+        return find
+    foreign = [p for p, rx in zip(patterns, alternatives) if needs_non_ascii(rx)]
+    if not foreign or any(_BACK_REFERENCE.search(p) for p in patterns):
+        return find  # group numbers would change in a new alternation
+    plain = [p for p in patterns if p not in foreign]
+    try:
+        find_plain = _finder(re.compile("|".join(f"(?:{p})" for p in plain), re.I)) if plain else lambda line: None
+        find_foreign = _finder(re.compile("|".join(f"(?:{p})" for p in foreign), re.I))
+    except re.error:
+        return find
+    return lambda line: find_plain(line) or (not line.isascii() and find_foreign(line))
+
+
+_BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _finder(regex: re.Pattern) -> Callable[[str], re.Match | None]:
+    return regex.match if anchored(regex) else regex.search
 
 
 def rules() -> Rules:

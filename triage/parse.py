@@ -551,7 +551,7 @@ class _Parts:
     @staticmethod
     def _is_attachment(part: MimeMessage, ctype: str) -> bool:
         disposition = str(part.get("Content-Disposition", "")).lower()
-        if disposition.startswith("attachment") or part.get_filename():
+        if disposition.startswith("attachment") or _mentions(part, "name") and part.get_filename():
             return True
         return not ctype.startswith("text/") or ctype not in ("text/plain", "text/html")
 
@@ -560,7 +560,8 @@ class _Parts:
         if len(payload) > limits.MAX_DECODED_PART_BYTES:
             self.notes.append(f"a text part of {len(payload):,} bytes was cut")
             payload = payload[: limits.MAX_DECODED_PART_BYTES]
-        return decode_bytes(payload, part.get_content_charset(), self.notes)
+        charset = part.get_content_charset() if _mentions(part, "charset") else None
+        return decode_bytes(payload, charset, self.notes)
 
     def _attachment(self, part: MimeMessage, ctype: str) -> None:
         if len(self.attachments) >= limits.MAX_ATTACHMENTS:
@@ -590,6 +591,14 @@ class _Parts:
         if html:
             return html_to_text(html, self.notes), links, True
         return "", [], False
+
+
+def _mentions(part: MimeMessage, word: str) -> bool:
+    """Whether ``word`` is written in the part's Content-Type or Content-Disposition. Without it,
+    get_filename() ('name') and get_content_charset() ('charset') find nothing and return None;
+    the check spares parsing the header's parameters twice for every text part."""
+    return any(word in str(value).lower() for name, value in part.raw_items()
+               if name.lower() in ("content-type", "content-disposition"))
 
 
 def _payload_size(part: MimeMessage) -> int:
