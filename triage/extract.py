@@ -141,8 +141,10 @@ def _signature_name(sig: list[str], display: str) -> int | None:
     """Index of the line that holds the writer's full name (the longest name-like line near the top)."""
     display_words = {w.lower() for w in re.findall(r"\w+", display)}
     best, best_score = None, 0
+    signoff, patterns = _signoff(), _word_patterns()
     for i, line in enumerate(sig[:8]):
-        if _is_signoff(line) or not _NAME.match(line) or _title_words(line) or _has_company_suffix(line):
+        if signoff.match(line) or not _NAME.match(line) or _title_words(line, patterns) \
+                or _has_company_suffix(line, patterns):
             continue
         words = line.split()
         score = len(words) + 3 * len(display_words & {w.lower().strip(".,") for w in words}) - i * 0.1
@@ -153,10 +155,11 @@ def _signature_name(sig: list[str], display: str) -> int | None:
     return best
 
 
-def _is_signoff(line: str) -> bool:
+def _signoff() -> re.Pattern:
+    """The parse rules' sign-off pattern (fetched once per signature: each fetch reads TRIAGE_HOME)."""
     from triage.mailtext import rules
 
-    return bool(rules().signoff.match(line))
+    return rules().signoff
 
 
 def _clean_name(value: str) -> str | None:
@@ -233,9 +236,10 @@ def _platform_name(source: Message) -> str | None:
     return None
 
 
-def _title_words(line: str) -> bool:
+def _title_words(line: str, words: _WordPatterns | None = None) -> bool:
+    """A job title's words in ``line``. ``words``: _word_patterns(), when a loop has it already."""
     folded = fold(line)
-    return bool(_word_patterns().titles.on(folded).search(folded))
+    return bool((words or _word_patterns()).titles.on(folded).search(folded))
 
 
 @dataclass(frozen=True)
@@ -301,12 +305,12 @@ def _websites(line: str) -> list[str]:
 # -- company ------------------------------------------------------------------------
 
 
-def _has_company_suffix(line: str) -> bool:
+def _has_company_suffix(line: str, words: _WordPatterns | None = None) -> bool:
     """A legal form (Ltd, GmbH, S.A. de C.V., ...) in a short line."""
     if len(line) >= 90:
         return False
     folded = fold(line)
-    return bool(_word_patterns().suffix.on(folded).search(folded))
+    return bool((words or _word_patterns()).suffix.on(folded).search(folded))
 
 
 def _has_company_word(line: str) -> bool:
@@ -328,7 +332,8 @@ def _clean_company(value: str) -> str | None:
 
 
 def _signature_company(sig: list[str], contact: str | None) -> str | None:
-    plain = [ln for ln in sig[:10] if _plain_line(ln, contact)]
+    signoff = _signoff()
+    plain = [ln for ln in sig[:10] if _plain_line(ln, contact, signoff)]
     for test in (_has_company_suffix, lambda ln: _has_company_word(ln) and not _title_words(ln)):
         candidates = [ln for ln in plain if test(ln)]
         if candidates:
@@ -349,11 +354,11 @@ def _without_place(line: str) -> str:
 _ADDRESS_LIKE = re.compile(r"\d{3}|www\.|https?:|\.(?:com|net|org)\b")
 
 
-def _plain_line(line: str, contact: str | None) -> bool:
+def _plain_line(line: str, contact: str | None, signoff: re.Pattern) -> bool:
     """Not the name, a sign-off, a phone, an address with numbers, an e-mail or a web address."""
     return (
         line != contact and not ("@" in line and _EMAIL.search(line)) and not _ADDRESS_LIKE.search(line)
-        and not _is_signoff(line) and not line.lower().startswith(("tel", "ph", "fax", "mob", "cel"))
+        and not signoff.match(line) and not line.lower().startswith(("tel", "ph", "fax", "mob", "cel"))
     )
 
 
