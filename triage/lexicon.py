@@ -18,11 +18,23 @@ def fold(text: str) -> str:
     """Lower case without accents, for matching words across spellings (same length for ASCII text)."""
     if text.isascii():
         return text.lower()
-    return _fold(text) if len(text) < 20_000 else _fold.__wrapped__(text)  # memoise short texts only
+    if len(text) < 200:  # words, names, lines: they recur from message to message
+        return _fold(text)
+    # a message's text: folded once for the several stages that read it, not kept for later messages
+    return _fold_recent(text) if len(text) < 20_000 else _folded(text)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
+    return _folded(text)
+
+
+@lru_cache(maxsize=8)
+def _fold_recent(text: str) -> str:
+    return _folded(text)
+
+
+def _folded(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 

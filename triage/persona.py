@@ -95,6 +95,7 @@ def _languages() -> _Languages:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")  # the same words in lower-case ASCII text, found faster
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f\U0001f000-\U0001ffff\u2600-\u27bf\ufe0f]")
 
 
@@ -109,7 +110,7 @@ def detect_language(text: str) -> str | None:
     script = _script_language(sample, data)
     if script:
         return script
-    words = set(_WORD.findall(sample.lower()))
+    words = set((_ASCII_WORD if sample.isascii() else _WORD).findall(sample.lower()))
     best, hits = None, 0
     for lang, stop in data.stopwords.items():
         n = len(words & stop)
@@ -119,6 +120,8 @@ def detect_language(text: str) -> str | None:
 
 
 def _script_language(sample: str, data: _Languages) -> str | None:
+    if sample.isascii():
+        return None  # Latin script
     others = _NON_LATIN.findall(sample)
     if len(others) < 10 or len(others) < 0.3 * sum(ch.isalpha() for ch in sample):
         return None

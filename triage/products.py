@@ -53,6 +53,7 @@ class Catalogue:
         self.sku_openings = starts if starts is not None and len(starts) <= 16 else None
         self.aliases = [a for p in profile.products for a in _aliases(p)]
         self.vocabulary = frozenset(w for a in self.aliases for w in a.words)
+        self._choices = sorted(self.vocabulary)  # rapidfuzz keeps the first of equally close words: a fixed order
         self.excludes = {p.sku: frozenset(w for e in p.excludes for w in tokens(e)) for p in profile.products}
         # one-word names ('gfci', 'dimmer'): inside another product's phrase they mean that other product
         self.single = {a.words[0]: a.sku for a in self.aliases if len(a.words) == 1}
@@ -88,7 +89,7 @@ class Catalogue:
             return word, 100.0
         from rapidfuzz import fuzz, process
 
-        best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=88)
+        best = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=88)
         return (best[0], best[1]) if best else (word, 100.0)
 
     def match(self, text: str) -> list[ProductMatch]:
