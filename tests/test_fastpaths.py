@@ -215,3 +215,20 @@ def test_quote_header_line_test_agrees_with_the_whole_pattern():
              "2026-11-02 10:00 GMT+8 Lisa 写道：", "Hello Lisa, thanks — see below", "plain text", "", "Ünïcode line"]
     for line in lines + [t.replace("\n", " ") for t in _texts(13, 200)]:
         assert bool(r.find_one_line(line)) == bool(r.one_line.search(line)), line
+
+
+def test_fold_strips_every_combining_mark_like_the_per_character_test():
+    """fold's one-regex mark removal equals the plain definition (NFKD, then drop combining characters)."""
+    import unicodedata
+
+    from triage.lexicon import fold
+
+    def reference(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text.lower())
+        return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+    marks = [chr(c) for c in range(0x110000) if unicodedata.combining(chr(c))]
+    texts = ["Señor Müller, ¿podría cotizar?", "Ǆemal Ωmega ﬁnance", "x" * 250 + "".join(marks),
+             "a" + "".join(marks[::7]) + "é" * 300, "商品 𝄞𝅥𝅮 test ✨", *("e" + m for m in marks)]
+    for text in texts:
+        assert fold(text) == reference(text), text[:40]
