@@ -153,3 +153,15 @@ def test_snooze_after_the_last_step_is_a_clear_error(tmp_path):
     store_followups.mark_done(store, ident, today=date(2026, 11, 2))
     with pytest.raises(TriageError, match="no pending step"):
         store_followups.snooze(store, ident, 3, today=date(2026, 11, 3))
+
+
+def test_save_many_tells_new_rows_from_updates_even_within_one_call(tmp_path):
+    store = Store(tmp_path / "t.db")
+    row = {"dedupe_key": "mid:<a@x>", "source_kind": "eml", "sender_email": "a@x.example", "record": {}}
+    first = store.save_many([row, {**row, "dedupe_key": "mid:<b@x>"}, {**row, "company_name": "Later Name"}])
+    assert [s.created for s in first] == [True, True, False] and first[0].id == first[2].id
+    again = store.save_many([{**row, "dedupe_key": "mid:<b@x>"}, {**row, "dedupe_key": "mid:<c@x>"}])
+    assert [s.created for s in again] == [False, True]
+    assert store.row(first[0].id)["company_name"] == "Later Name" and store.count() == 3
+    kinds = [e["kind"] for e in store.events(first[0].id)]
+    assert kinds == ["triaged", "retriaged"]

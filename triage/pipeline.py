@@ -237,9 +237,9 @@ def _link_thread(store, inquiry: Inquiry) -> None:
 def _save_plans(store, results: list[Result]) -> None:
     from triage import store_followups
 
-    for result in results:
+    for result in results:  # a re-imported inquiry keeps the plan it has
         if result.inquiry.followups and (result.created or not store_followups.plan(store, result.id)):
-            store_followups.save_plan(store, result.id, result.inquiry.followups)  # a re-import keeps its plan
+            store_followups.save_plan(store, result.id, result.inquiry.followups, new=result.created)
 
 
 def triage_paths(paths: Iterable[str], *, profile: Profile, options: Options | None = None, store=None,

@@ -130,15 +130,27 @@ class Store:
 
     def save_many(self, rows: Iterable[dict[str, Any]]) -> list[Saved]:
         """Insert or update many inquiry rows in one transaction."""
-        saved: list[Saved] = []
+        rows = list(rows)
         with self.transaction():
+            known = self._known_keys([row["dedupe_key"] for row in rows])
+            saved = []
             for row in rows:
-                saved.append(self._upsert(row))
-        return saved
+                saved.append(self._upsert(row, row["dedupe_key"] not in known))
+                known.add(row["dedupe_key"])  # the same message twice in one batch: the second updates
+            return saved
 
-    def _upsert(self, row: dict[str, Any]) -> Saved:
+    def _known_keys(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` are stored already (one query per 500, not one per row)."""
+        known: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            known.update(k for (k,) in self.conn.execute(
+                f"SELECT dedupe_key FROM inquiries WHERE dedupe_key IN ({marks})", chunk))
+        return known
+
+    def _upsert(self, row: dict[str, Any], created: bool) -> Saved:
         stamp = utcnow()
-        created = self.find(dedupe_key=row["dedupe_key"]) is None
         values = [stamp if c == "triaged_at" else _cell(row.get(c)) for c in _COLUMNS]
         (ident,) = self.conn.execute(_UPSERT, values).fetchone()
         self.add_event(ident, "triaged" if created else "retriaged", at=stamp)

@@ -51,14 +51,17 @@ WHERE status = 'done' AND inquiry_id IN ({ids}) GROUP BY inquiry_id
 # -- the plan --------------------------------------------------------------------
 
 
-def save_plan(store: Store, ident: int, plan: Iterable[FollowUp]) -> int:
-    """Store ``plan`` for an inquiry, replacing its pending steps and keeping the ones done.
+def save_plan(store: Store, ident: int, plan: Iterable[FollowUp], *, new: bool = False) -> int:
+    """Store ``plan`` for an inquiry, replacing its pending steps and keeping the ones done
+    (``new``: the inquiry was just created, so it has no steps yet).
 
     Returns the number of steps written.
     """
     with store.transaction() as conn:
-        conn.execute("DELETE FROM followups WHERE inquiry_id = ? AND status = 'pending'", (ident,))
-        done = {r[0] for r in conn.execute("SELECT step FROM followups WHERE inquiry_id = ?", (ident,))}
+        done: set[int] = set()
+        if not new:
+            conn.execute("DELETE FROM followups WHERE inquiry_id = ? AND status = 'pending'", (ident,))
+            done = {r[0] for r in conn.execute("SELECT step FROM followups WHERE inquiry_id = ?", (ident,))}
         rows = [(ident, f.step, f.due.isoformat(), f.purpose, f.status) for f in plan if f.step not in done]
         conn.executemany(
             "INSERT INTO followups (inquiry_id, step, due, purpose, status) VALUES (?, ?, ?, ?, ?)", rows
