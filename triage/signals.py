@@ -89,7 +89,8 @@ class SignalSet:
     _simple: list[Signal] = dc_field(default_factory=list)
     _meta: list[Signal] = dc_field(default_factory=list)
     _plans: dict[str, Any] = dc_field(default_factory=dict)
-    _runners: list[tuple[Signal, Callable[[Facts], str | None]]] = dc_field(default_factory=list)
+    _runners: list[tuple[Signal, Callable[[Facts], str | None], int]] = dc_field(default_factory=list)
+    _metas: list[tuple[Signal, frozenset[str], frozenset[str]]] = dc_field(default_factory=list)
     _by_name: dict[str, Signal] = dc_field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -104,7 +105,8 @@ class SignalSet:
         for sig in self._simple + self._meta:
             if sig.pattern is not None and sig.field in self._plans:
                 self._plans[sig.field].slot(sig.pattern, sig.gate, sig.lead)
-        self._runners = [(sig, _runner(sig, self._plans)) for sig in self._simple]
+        self._runners = [(sig, _runner(sig, self._plans), _gate_bit(sig, self._plans)) for sig in self._simple]
+        self._metas = [(sig, frozenset(sig.all_of), frozenset(sig.any_of)) for sig in self._meta]
         self._by_name = {s.name: s for s in self.signals}
 
     def indexed(self, name: str) -> Signal | None:
@@ -118,12 +120,18 @@ class SignalSet:
                  today: date | None = None) -> list[Hit]:
         """Run every enabled signal over one inquiry; return the hits with evidence."""
         facts = Facts(inquiry, profile, history, today, self.lists, self._plans)
+        live = facts.live(_TEXT, self._plans[_TEXT])
         fired: dict[str, Hit] = {}
-        for sig, run in self._runners:
+        for sig, run, bit in self._runners:
+            if bit and not live & bit:
+                continue  # a text pattern that cannot match: no gate word, or no word it can start at
             evidence = run(facts)
             if evidence is not None:
                 fired[sig.name] = _hit(sig, evidence)
-        for sig in self._meta:
+        names = fired.keys()
+        for sig, all_of, any_of in self._metas:
+            if not names >= all_of or any_of and names.isdisjoint(any_of):
+                continue  # what _run_meta would find first, told by set operations
             evidence = _run_meta(sig, facts, fired)
             if evidence is not None:
                 fired[sig.name] = _hit(sig, evidence)
@@ -223,6 +231,7 @@ class _FieldPlan:
     def __init__(self) -> None:
         self.slots: dict[re.Pattern, int] = {}
         self.open = 0  # bits of the regexes without a gate
+        self.unled = 0  # bits of the regexes without a lead
         self.version = 0
         self._stems: dict[str, list[int]] = {}  # every prefix of a gate or lead prefix -> [gate bits, lead bits]
         self._whole: dict[str, list[int]] = {}  # gate or lead whole words -> [gate bits, lead bits]
@@ -236,6 +245,8 @@ class _FieldPlan:
             found = self.slots[rx] = len(self.slots)
             if gate is None:
                 self.open |= 1 << found
+            if lead is None:
+                self.unled |= 1 << found
             for kind, prefixes in ((0, gate), (1, lead)):
                 for p in prefixes or ():
                     if p.endswith(" "):
@@ -334,6 +345,14 @@ class Facts:
                                          for text, index in zip(self.lowered(name), self.word_index(name))]
         return found
 
+    def live(self, name: str, plan: _FieldPlan) -> int:
+        """Bits of the plan's regexes that may match some value of the field: the gate is open
+        and, for a regex with a lead, some word starts with it."""
+        bits = 0
+        for _text, gates, starts in self.scans(name, plan):
+            bits |= gates & (plan.unled | sum(1 << i for i, at in enumerate(starts) if at))
+        return bits
+
     def word_index(self, name: str) -> list[tuple]:
         """Per value of the field: see :func:`_index`."""
         key = "_idx_" + name
@@ -426,6 +445,17 @@ def _runner(sig: Signal, plans: dict[str, _FieldPlan]) -> Callable[[Facts], str 
     if sig.check is not None:
         return partial(CHECKS[sig.check], **sig.params) if sig.params else CHECKS[sig.check]
     return lambda facts: None
+
+
+def _gate_bit(sig: Signal, plans: dict[str, _FieldPlan]) -> int:
+    """The plan bit of a pattern over the text (which :meth:`Facts.live` tells about), else 0.
+
+    Such a signal's runner (see :func:`_planned_runner`) finds nothing unless some value of the
+    text opens its gate and, for a regex with a lead, has a word it can start at."""
+    if sig.pattern is None or sig.field != _TEXT:
+        return 0
+    slot = plans[_TEXT].slots.get(sig.pattern)
+    return 0 if slot is None else 1 << slot
 
 
 def _planned_runner(sig: Signal, plan: _FieldPlan) -> Callable[[Facts], str | None]:
@@ -637,7 +667,8 @@ def pattern_gate(rx: re.Pattern) -> frozenset[str] | None:
 
 
 _PREFIX_MAX = 6
-_INDEXED = {"text"}  # fields used by enough patterns to index
+_TEXT = "text"
+_INDEXED = {_TEXT}  # fields used by enough patterns to index
 
 
 def pattern_lead(rx: re.Pattern) -> frozenset[str] | None:
@@ -1593,16 +1624,50 @@ def _phone_regions_of(f: Facts) -> set[str]:
     import phonenumbers
 
     phones = list(f.inquiry.phones)
-    phones += re.findall(r"\+\s?\d[\d\s().-]{6,}", f.field("signature"))
+    signature = f.field("signature")
+    if "+" in signature:  # every number the pattern finds starts with a plus
+        phones += re.findall(r"\+\s?\d[\d\s().-]{6,}", signature)
     regions: set[str] = set()
     for ph in phones:
-        try:
-            region = phonenumbers.region_code_for_number(phonenumbers.parse(ph.strip(), None))
-        except phonenumbers.NumberParseException:
-            continue
+        region = _plain_region(ph.strip())
+        if region is None:
+            try:
+                region = phonenumbers.region_code_for_number(phonenumbers.parse(ph.strip(), None))
+            except phonenumbers.NumberParseException:
+                continue
         if region and region not in ("ZZ", "001"):
             regions.add(region)
     return regions
+
+
+_PLAIN_PHONE = re.compile(r"\+[0-9]+(?:[ .-][0-9]+)*")
+
+
+def _plain_region(phone: str) -> str | None:
+    """The region phonenumbers.parse + region_code_for_number give a plain international number
+    ("+97148875214", "+971 4 887-5214"), or None to ask them.
+
+    For '+', digits and single spaces, dots or dashes, parse only drops the separators, takes the
+    country code as the first 1-3 digits that are one, and (with 3-15 digits after it) cannot fail;
+    region_code_for_number then returns the code's only region without looking further. Codes
+    shared by several regions (+1, +7, +44...) need the full number and go the slow way.
+    """
+    if not _PLAIN_PHONE.fullmatch(phone) or phone[1] == "0":  # no country code starts with 0
+        return None
+    digits = phone[1:].replace(" ", "").replace("-", "").replace(".", "")
+    for size in (1, 2, 3):
+        regions = _regions_of_code().get(int(digits[:size]))
+        if regions is not None:
+            return regions[0] if len(regions) == 1 and 3 <= len(digits) - size <= 15 else None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _regions_of_code() -> dict[int, tuple[str, ...]]:
+    """phonenumbers' country calling code -> regions table (imported on first use)."""
+    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
+    return COUNTRY_CODE_TO_REGION_CODE
 
 
 def _cctld_country(f: Facts) -> str | None:
