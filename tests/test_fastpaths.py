@@ -232,3 +232,48 @@ def test_fold_strips_every_combining_mark_like_the_per_character_test():
              "a" + "".join(marks[::7]) + "é" * 300, "商品 𝄞𝅥𝅮 test ✨", *("e" + m for m in marks)]
     for text in texts:
         assert fold(text) == reference(text), text[:40]
+
+
+def test_fold_lines_equals_folding_the_joined_text():
+    """A body folded once and joined with its subject's fold is the fold of the joined text (final sigma,
+    marks at a line's start or end, letters that lower-case to two)."""
+    from triage.lexicon import fold_lines
+
+    edges = ["ΟΔΟΣ", "Σ", "\u0301e", "é\u0327", "İstanbul", "ﬁ", "ℌello", "x" * 210 + "Σ", "ḉ" * 300, "", "ok"]
+    rng = random.Random(7)
+    cases = [[rng.choice(edges + _texts(3, 30)) for _ in range(rng.randint(1, 4))] for _ in range(400)]
+    for lines in cases:
+        assert fold_lines(lines) == fold("\n".join(lines)), lines
+
+
+def test_catalogue_phrase_hits_equal_trying_every_alias():
+    """Skipping a first word's longer phrases where none of their second words is near finds the same
+    hits as scoring every alias at every first word."""
+    from triage import products
+    from pathlib import Path
+
+    from triage.profile import Product, Profile
+
+    words = ["usb", "wall", "plate", "in", "2", "gang", "steel", "stainless", "box", "socket", "the", "dimmer"]
+    items = [Product("A-1", "USB wall socket", aliases=["2 gang socket", "wall"]),
+             Product("A-2", "Stainless steel wall plate", aliases=["in wall box", "2 gang 2 way"]),
+             Product("A-3", "Dimmer", aliases=["wall dimmer 2", "usb"], excludes=["plate"])]
+    cat = products.Catalogue(Profile({}, {}, [], [], items, Path(".")))
+
+    def every_alias(text):
+        found = cat._words(text)
+        plain = [w for w, _ in found]
+        hits = []
+        for i, word in enumerate(plain):
+            for alias in cat.first_words.get(word, ()):
+                score, span = products._window_score(alias.words, plain, i, found[i][1])
+                if score >= products.MIN_SCORE and not cat._foreign(alias, plain[i:i + span]) \
+                        and cat.excludes[alias.sku].isdisjoint(plain[i + span:i + span + 3]):
+                    hits.append((alias.sku, i, i + span, score, alias.text))
+        return hits
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
+        assert cat._phrase_hits(text) == every_alias(text), text
+        assert cat.match(text) == cat.match(text, folded=fold(text)), text

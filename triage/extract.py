@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from functools import cache, lru_cache
 
 from triage import products, request
-from triage.lexicon import (FoldedPattern, Lexicon, fold, folded_pattern, lexicon, openings, pattern,
+from triage.lexicon import (FoldedPattern, Lexicon, fold, fold_lines, folded_pattern, lexicon, openings, pattern,
                             search_at_openings)
 from triage.model import Inquiry, Message
 from triage.profile import Profile
@@ -434,8 +434,8 @@ def _chat_number(source: Message) -> str:
 
 def _request(inquiry: Inquiry, source: Message, fields: dict[str, str], profile: Profile, today: date) -> None:
     text = source.body or source.new_text
-    subject_and_text = "\n".join([source.subject, fields.get("product", ""), fields.get("model", ""), text])
-    inquiry.products = products.catalogue(profile).match(subject_and_text)
+    parts = [source.subject, fields.get("product", ""), fields.get("model", ""), text]
+    inquiry.products = products.catalogue(profile).match("\n".join(parts), folded=fold_lines(parts))
     inquiry.quantity = request.quantity(text, fields.get("quantity"))
     order = fields.get("date_order")
     us = order == "mdy" if order else inquiry.country in ("US", "CA", "PH")

@@ -24,6 +24,16 @@ def fold(text: str) -> str:
     return _fold_recent(text) if len(text) < 20_000 else _folded(text)
 
 
+def fold_lines(lines: list[str]) -> str:
+    """``fold("\n".join(lines))``, from each line's own fold: a message's body is folded once for all
+    the stages that read it (see fold), and joined with its subject it would be folded again.
+
+    The same, not approximately: NFKD and the removal of marks work character by character (the
+    reordering of marks stops at a line break), and lower case looks across a line break only for
+    a final sigma, which sees the end of a string as it sees a line break."""
+    return "\n".join([fold(line) for line in lines])
+
+
 @lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     return _folded(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress
 
 from triage.lexicon import finditer_at_openings, fold, openings
 from triage.model import ProductMatch
@@ -60,29 +61,37 @@ class Catalogue:
         self.first_words: dict[str, list[_Alias]] = {}
         for alias in self.aliases:
             self.first_words.setdefault(alias.words[0], []).append(alias)
+        self._openers = {word: _Opener.of(aliases) for word, aliases in self.first_words.items()}
         self._token_cache: dict[str, tuple[str, float]] = {}
+        self._token_word: dict[str, str] = {}  # the same, without the closeness: read by map() on every token
 
     def _words(self, text: str) -> list[tuple[str, float]]:
-        """(closest catalogue word, closeness) for each token of ``text``.
+        """(closest catalogue word, closeness) for each token of ``text``."""
+        raw, _ = self._tokens(text)
+        cache = self._token_cache
+        return [cache[w] for w in raw]
+
+    def _tokens(self, text: str, folded: str | None = None) -> tuple[list[str], list[str]]:
+        """The tokens of ``text`` (``folded``: its fold, if known) before stemming, and the closest
+        catalogue word for each.
 
         Memoised by the raw token, so a word seen before costs one dict lookup instead of a
         stem, a lookup and a call per token (the text's words recur across messages).
         """
-        cache = self._token_cache
-        raw = _TOKEN.findall(fold(text).replace("-", " "))
+        raw = _TOKEN.findall((fold(text) if folded is None else folded).replace("-", " "))
         try:
-            return [cache[w] for w in raw]
+            return raw, list(map(self._token_word.__getitem__, raw))
         except KeyError:  # words not seen before: stem and look each up once
             pass
+        cache, word = self._token_cache, self._token_word
         if len(cache) > 50_000:
             cache.clear()
-        out = []
+            word.clear()
         for w in raw:
-            found = cache.get(w)
-            if found is None:
-                found = cache[w] = self._nearest(stem(w))
-            out.append(found)
-        return out
+            if w not in cache:
+                cache[w] = self._nearest(stem(w))
+                word[w] = cache[w][0]
+        return raw, list(map(word.__getitem__, raw))
 
     def _nearest(self, word: str) -> tuple[str, float]:
         if word in self.vocabulary or len(word) < 5 or word.isdigit():
@@ -92,8 +101,9 @@ class Catalogue:
         best = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=88)
         return (best[0], best[1]) if best else (word, 100.0)
 
-    def match(self, text: str) -> list[ProductMatch]:
+    def match(self, text: str, *, folded: str | None = None) -> list[ProductMatch]:
         """Products of ours the text names, best score per SKU, in order of first mention.
+        ``folded``: ``fold(text)``, when the caller has it (see lexicon.fold_lines).
 
         A phrase inside a longer phrase of another product ('wall plate' inside
         'stainless steel wall plate') does not count for the shorter one.
@@ -101,22 +111,25 @@ class Catalogue:
         found: dict[str, tuple[int, ProductMatch]] = {}
         for position, match in self._sku_mentions(text):
             found.setdefault(match.sku, (position, match))
-        hits = self._phrase_hits(text)
+        hits = self._phrase_hits(text, folded)
+        widest = max((end - start for _, start, end, _, _ in hits), default=0)
         for sku, start, end, score, alias in hits:
-            if _dominated(sku, start, end, hits) or not _better(found.get(sku), score):
+            # (only a wider phrase can dominate one: most texts' hits are all as wide)
+            if end - start < widest and _dominated(sku, start, end, hits) or not _better(found.get(sku), score):
                 continue
             product = self.products[sku]
             found[sku] = (min(start, found.get(sku, (start, None))[0]), ProductMatch(sku, product.name, score, alias))
         return [m for _, m in sorted(found.values(), key=lambda pm: pm[0])]
 
-    def _phrase_hits(self, text: str) -> list[tuple[str, int, int, float, str]]:
-        words = self._words(text)
-        plain = [w for w, _ in words]
-        first_words = self.first_words
+    def _phrase_hits(self, text: str, folded: str | None = None) -> list[tuple[str, int, int, float, str]]:
+        raw, plain = self._tokens(text, folded)
+        cache = self._token_cache
+        openers = self._openers
         hits = []
-        for i in [i for i, word in enumerate(plain) if word in first_words]:
-            closeness = words[i][1]
-            for alias in first_words[plain[i]]:
+        for i in compress(range(len(plain)), map(openers.__contains__, plain)):  # (C loops, no Python per token)
+            closeness = cache[raw[i]][1]
+            opener = openers[plain[i]]
+            for alias in opener.candidates(plain, i):
                 score, span = _window_score(alias.words, plain, i, closeness)
                 if score >= MIN_SCORE and not self._foreign(alias, plain[i:i + span]) \
                         and self.excludes[alias.sku].isdisjoint(plain[i + span:i + span + 3]):
@@ -136,6 +149,31 @@ class Catalogue:
         for match in finditer_at_openings(self.sku_pattern, text, self.sku_openings):
             sku = self.sku_by_upper[match.group(0).upper()]
             yield -1, ProductMatch(sku, self.products[sku].name, 100.0, match.group(0))
+
+
+@dataclass(frozen=True)
+class _Opener:
+    """The aliases that open with one word, with what rules most of them out at a glance.
+
+    A phrase of several words scores only when its second word is within its window
+    (``_window_score``), so where none of the second words is near, only the one-word
+    aliases are tried ('in', '2', 'usb' open many phrases and are written everywhere)."""
+
+    aliases: list[_Alias]  # catalogue order: ties between hits keep the first
+    singles: list[_Alias]  # the one-word ones, same order
+    seconds: frozenset[str]
+    reach: int  # the widest window of the phrases
+
+    @classmethod
+    def of(cls, aliases: list[_Alias]) -> _Opener:
+        longer = [a for a in aliases if len(a.words) > 1]
+        return cls(aliases, [a for a in aliases if len(a.words) == 1], frozenset(a.words[1] for a in longer),
+                   max((len(a.words) + 2 for a in longer), default=0))
+
+    def candidates(self, plain: list[str], i: int) -> list[_Alias]:
+        if not self.reach or self.seconds.isdisjoint(plain[i:i + self.reach]):
+            return self.singles
+        return self.aliases
 
 
 def _aliases(product: Product) -> list[_Alias]:
