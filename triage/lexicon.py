@@ -414,10 +414,13 @@ def search_at_openings(regex: re.Pattern, text: str, starts: tuple[str, ...] | N
     return None
 
 
-def finditer_at_openings(regex: re.Pattern, text: str, starts: tuple[str, ...] | None) -> list[re.Match]:
-    """``list(regex.finditer(text))``, with ``starts = openings(regex)`` (see search_at_openings)."""
-    lowered = aligned_lower(text) if starts is not None else None
-    if lowered is None:
+def finditer_at_openings(regex: re.Pattern, text: str, starts: tuple[str, ...] | None,
+                         lowered: str | None = None) -> list[re.Match]:
+    """``list(regex.finditer(text))``, with ``starts = openings(regex)`` (see search_at_openings;
+    ``lowered``: ``aligned_lower(text)`` when the caller has it already)."""
+    if starts is not None and lowered is None:
+        lowered = aligned_lower(text)
+    if starts is None or lowered is None:
         return list(regex.finditer(text))
     out, end = [], 0
     for at in _places(lowered, starts):

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from triage.lexicon import (FoldedPattern, Lexicon, finditer_at_openings, fold, folded_pattern, lexicon, openings,
-                            pattern)
+from triage.lexicon import (FoldedPattern, Lexicon, aligned_lower, finditer_at_openings, fold, fold_lines,
+                            folded_pattern, lexicon, openings, pattern)
 from triage.model import Quantity
 
 
@@ -450,10 +450,13 @@ _RELATIVE_OPENINGS = [_rare_openings(regex) for regex, _, _ in _RELATIVE]
 
 def _relative(folded: str, today: date) -> list[tuple[int, date]]:
     out = []
+    lowered = None  # aligned_lower(folded), made once for all the patterns that need it
     for (regex, kind, needles), starts in zip(_RELATIVE, _RELATIVE_OPENINGS):
         if not any(n in folded for n in needles):
             continue
-        for m in finditer_at_openings(regex, folded, starts):
+        if starts is not None and lowered is None:
+            lowered = aligned_lower(folded)
+        for m in finditer_at_openings(regex, folded, starts, lowered):
             if _PAYMENT_BEFORE.search(folded, max(0, m.start() - 25), m.start()):
                 continue  # "pay within 30 days", "net 30 days": payment terms
             found = _relative_date(kind, m, today)
@@ -529,7 +532,7 @@ def certifications(text: str, field: str | None = None) -> list[str]:
     lex = lexicon()
     canonical, regex, optional = _compiled("certifications", _certification_words)
     whole = (field or "") + "\n" + text
-    folded = fold(whole)
+    folded = fold_lines([field or "", text])  # the text's own fold, read by the other stages too
     if len(folded) != len(whole):  # accents changed the length: positions differ, fold per sentence
         return _certifications_by_sentence(whole, canonical, regex.regex, optional, lex)
     found = [canonical[m.group(0).lower()] for m in regex.on(folded).finditer(folded)
