@@ -277,3 +277,14 @@ def test_catalogue_phrase_hits_equal_trying_every_alias():
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
         assert cat._phrase_hits(text) == every_alias(text), text
         assert cat.match(text) == cat.match(text, folded=fold(text)), text
+
+
+def test_home_key_follows_every_change_of_triage_home(monkeypatch):
+    """home_key reads os.environ's own table: a set, changed, emptied or removed TRIAGE_HOME shows at once."""
+    from triage.lexicon import home_key
+
+    for value in ("/tmp/a", "/tmp/b", "", "/tmp/b", "/tmp/é"):
+        monkeypatch.setenv("TRIAGE_HOME", value)
+        assert home_key() == value
+    monkeypatch.delenv("TRIAGE_HOME")
+    assert home_key() == ""
