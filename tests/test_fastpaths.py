@@ -288,3 +288,20 @@ def test_home_key_follows_every_change_of_triage_home(monkeypatch):
         assert home_key() == value
     monkeypatch.delenv("TRIAGE_HOME")
     assert home_key() == ""
+
+
+def test_catalogue_is_rebuilt_when_a_product_changes_in_place():
+    """catalogue() compares content with the last build's copy: an alias added in place is seen."""
+    from pathlib import Path
+
+    from triage import products
+    from triage.profile import Product, Profile
+
+    profile = Profile({}, {}, [], [], [Product("A-1", "USB wall socket")], Path("."))
+    first = products.catalogue(profile)
+    assert products.catalogue(profile) is first
+    assert not first.match("need a charger plug")
+    profile.products[0].aliases.append("charger plug")
+    assert [m.sku for m in products.catalogue(profile).match("need a charger plug")] == ["A-1"]
+    same = Profile({}, {}, [], [], [Product("A-1", "USB wall socket", aliases=["charger plug"])], Path("."))
+    assert products.catalogue(same) is products.catalogue(profile)

@@ -209,13 +209,17 @@ def _better(current: tuple[int, ProductMatch | None] | None, score: float) -> bo
     return current is None or current[1] is None or score > current[1].score
 
 
-_CATALOGUES: dict[tuple, Catalogue] = {}
+_LAST_CATALOGUE: list = [None, None]  # [the products' content it was built from, Catalogue]
 
 
 def catalogue(profile: Profile) -> Catalogue:
-    """The profile's catalogue index, built once per catalogue (keyed by its content, not the object)."""
-    key = tuple((p.sku, p.name, tuple(p.aliases), tuple(p.excludes)) for p in profile.products)
-    if key not in _CATALOGUES:
-        _CATALOGUES.clear()
-        _CATALOGUES[key] = Catalogue(profile)
-    return _CATALOGUES[key]
+    """The profile's catalogue index, built once per catalogue (keyed by its content, not the object).
+
+    The content is compared with the last one's (read on every message: a list comparison of the
+    same strings costs ~1 us; a nested tuple built and hashed for a dict lookup cost ~9)."""
+    content = [(p.sku, p.name, p.aliases, p.excludes) for p in profile.products]
+    if content != _LAST_CATALOGUE[0]:
+        # a copy of the lists, so that a product edited in place is seen as a new catalogue
+        _LAST_CATALOGUE[:] = [[(sku, name, list(aliases), list(excludes)) for sku, name, aliases, excludes in content],
+                              Catalogue(profile)]
+    return _LAST_CATALOGUE[1]
