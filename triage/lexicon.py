@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -172,24 +171,9 @@ _last_lexicon: tuple = (None, None)  # (home, Lexicon) of the last call: lexicon
 
 
 def home_key() -> str:
-    """$TRIAGE_HOME as it is now (lexicon() and mailtext.rules() read it many times a message, to honour
-    a change). os.environ.get encodes the name and decodes the value on every call (~1 us); this
-    reads os.environ's own table and decodes only a value that changed (~0.1 us)."""
-    global _last_home
-    data = getattr(os.environ, "_data", None)
-    if data is None or _HOME_NAME is None:  # pragma: no cover - an os.environ without a table of its own
-        return os.environ.get("TRIAGE_HOME", "")
-    raw = data.get(_HOME_NAME)
-    last = _last_home
-    if raw == last[0] and last[1] is not None:
-        return last[1]
-    home = os.environ.get("TRIAGE_HOME", "")
-    _last_home = (raw, home)
-    return home
+    import os
 
-
-_HOME_NAME = os.environ.encodekey("TRIAGE_HOME") if hasattr(os.environ, "encodekey") else None
-_last_home: tuple = (None, None)  # (raw value in os.environ's table, its str)
+    return os.environ.get("TRIAGE_HOME", "")
 
 
 @cache
