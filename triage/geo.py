@@ -91,11 +91,11 @@ def phones(text: str, region: str | None) -> tuple[list[str], str | None]:
     return found, country if country not in (None, "ZZ", "001") else None
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=64)
 def _phone(candidate: str, region: str) -> tuple[str, str | None] | None:
-    """(E.164, region of the number) of a possible phone number, else None. Memoised by the
-    written number: phonenumbers.parse costs ~25 us, and a buyer's signature brings the same
-    number back in every message of a thread."""
+    """(E.164, region of the number) of a possible phone number, else None. The latest few are
+    remembered: phonenumbers.parse costs ~25 us, and a buyer's signature brings the same number
+    back in the next messages of a thread (not more: most numbers are seen once)."""
     import phonenumbers
 
     try:
