@@ -30,8 +30,8 @@ _COLUMNS = (
     "category tier persona money authority need authenticity verdict body record"
 ).split()
 # What history compares: texts on their beginning only (see triage.history).
-_HISTORY_COLUMNS = ("id, dedupe_key, sender_email, sender_domain, company_name, message_id, subject, "
-                    f"substr(body, 1, {COMPARED_CHARS})")
+_HISTORY_KEYS = "id, dedupe_key, sender_email, sender_domain, company_name, message_id, subject"
+_HISTORY_COLUMNS = f"{_HISTORY_KEYS}, substr(body, 1, {COMPARED_CHARS})"
 _UPDATABLE = [c for c in _COLUMNS if c not in ("dedupe_key", "triaged_at")]
 _UPSERT = (
     f"INSERT INTO inquiries ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
@@ -230,13 +230,19 @@ class Store:
 
     def sender_history(self, sender_email: str | None, sender_domain: str | None = None, *,
                        limit: int = 200) -> list[dict[str, Any]]:
-        """Stored inquiries from the same address, or from the same domain when one is given (pass none for a
-        free-mail domain: gmail.com senders are not one company), latest first, at most ``limit``."""
-        if not sender_email and not sender_domain:
-            return []
-        sql = (f"SELECT {_HISTORY_COLUMNS} FROM inquiries WHERE sender_email = ? UNION "
-               f"SELECT {_HISTORY_COLUMNS} FROM inquiries WHERE sender_domain = ? ORDER BY id DESC LIMIT ?")
-        return self._history_rows(sql, [sender_email or "", sender_domain or "", limit])
+        """Stored inquiries from the same address, and from others at the same domain when one is given (pass
+        none for a free-mail domain: gmail.com senders are not one company), latest first, at most ``limit``
+        of each. The same address's own texts are not read: history never compares a sender with itself."""
+        rows = []
+        if sender_email:
+            sql = (f"SELECT {_HISTORY_KEYS}, '' FROM inquiries WHERE sender_email = ? "
+                   "ORDER BY id DESC LIMIT ?")
+            rows += self._history_rows(sql, [sender_email, limit])
+        if sender_domain:
+            sql = (f"SELECT {_HISTORY_COLUMNS} FROM inquiries WHERE sender_domain = ? "
+                   "AND sender_email IS NOT ? ORDER BY id DESC LIMIT ?")
+            rows += self._history_rows(sql, [sender_domain, sender_email or None, limit])
+        return rows
 
     def recent_history(self, limit: int = RECENT) -> list[dict[str, Any]]:
         """The latest stored inquiries, oldest first: the window every new inquiry's text is compared with."""
