@@ -165,3 +165,11 @@ def test_save_many_tells_new_rows_from_updates_even_within_one_call(tmp_path):
     assert store.row(first[0].id)["company_name"] == "Later Name" and store.count() == 3
     kinds = [e["kind"] for e in store.events(first[0].id)]
     assert kinds == ["triaged", "retriaged"]
+
+
+def test_message_ids_are_indexed_for_thread_lookups(tmp_path):
+    """Every message with References asks which stored inquiry it answers: that must not scan the table."""
+    store = Store(tmp_path / "t.db")
+    plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT id FROM inquiries WHERE message_id IN (?, ?)",
+                              ["<a@x>", "<b@x>"]).fetchall()
+    assert any("USING INDEX inquiries_message_id" in row[-1] for row in plan), plan
