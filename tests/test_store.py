@@ -172,4 +172,4 @@ def test_message_ids_are_indexed_for_thread_lookups(tmp_path):
     store = Store(tmp_path / "t.db")
     plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT id FROM inquiries WHERE message_id IN (?, ?)",
                               ["<a@x>", "<b@x>"]).fetchall()
-    assert any("USING INDEX inquiries_message_id" in row[-1] for row in plan), plan
+    assert any("INDEX inquiries_message_id" in row[-1] for row in plan), plan
