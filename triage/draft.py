@@ -154,14 +154,17 @@ def render(template: Any, context: dict[str, Any]) -> str:
 
 
 _BULLET = r"[ \t]*- "
+_GAP_IN_LIST = re.compile(rf"(?m)^({_BULLET}.*)\n\n+(?={_BULLET})")
+_DOUBLE_STOP = re.compile(r"(?<![.])\.\.(?![.])")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def tidy(text: str) -> str:
     """Trailing spaces off, no blank line inside a list, at most one blank line, no doubled full stop."""
     text = "\n".join(line.rstrip() for line in text.splitlines())
-    text = re.sub(rf"(?m)^({_BULLET}.*)\n\n+(?={_BULLET})", r"\1\n", text)
-    text = re.sub(r"(?<![.])\.\.(?![.])", ".", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    text = _GAP_IN_LIST.sub(r"\1\n", text)
+    text = _DOUBLE_STOP.sub(".", text)
+    return _BLANK_LINES.sub("\n\n", text).strip() + "\n"
 
 
 # -- the stage -----------------------------------------------------------------------
