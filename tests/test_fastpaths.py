@@ -305,3 +305,31 @@ def test_catalogue_is_rebuilt_when_a_product_changes_in_place():
     assert [m.sku for m in products.catalogue(profile).match("need a charger plug")] == ["A-1"]
     same = Profile({}, {}, [], [], [Product("A-1", "USB wall socket", aliases=["charger plug"])], Path("."))
     assert products.catalogue(same) is products.catalogue(profile)
+
+
+@pytest.mark.parametrize("words, not_before, after", [
+    (("t/t", "tt", "l/c", "net 30", "deposit", "d/p", "d/a"), r"[\w/]", r"(?![\w/])"),
+    (("ce", "ul", "c-ul", "c-ul-us", "ul listed", "cul", "reach", "etl"), r"[\w-]", r"(?!\w)"),
+    (("sample", "samples", "muster", "muestra", "样品", "샘플"), r"\w", r"(?!\w)"),
+])
+def test_word_start_pattern_matches_like_the_leading_look_behind(words, not_before, after):
+    """The look-behind moved behind each word's first letter finds the same matches, with and without re.I."""
+    from triage.lexicon import word_start_pattern
+
+    old = pattern("t-" + not_before, words, "(?<!" + not_before + ")(?:{})" + after)
+    new = word_start_pattern("t-" + not_before, words, not_before, after)
+    rng = random.Random(7)
+    alphabet = "ab/-_ .\nCEULıſé1"
+    for _ in range(5000):
+        word = rng.choice(words)
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4))) + rng.choice(
+            [word, word.upper(), word.title()]) + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4)))
+        for a, b in ((old, new), (folded_pattern(old).on(text), folded_pattern(new).on(text))):
+            assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)], text
+
+
+def test_quantity_of_a_text_without_digits_is_none():
+    from triage.request import quantity
+
+    assert quantity("we need some sockets, quantity to be confirmed") is None
+    assert quantity("need ١٢٠٠ pcs") == quantity("need 1200 pcs").__class__(1200.0, "pcs")

@@ -199,6 +199,30 @@ def pattern(name: str, words: tuple[str, ...], template: str = r"(?<![\w-])(?:{}
     return re.compile(template.format(_alternation(list(words))), re.I)
 
 
+@cache
+def word_start_pattern(name: str, words: tuple[str, ...], not_before: str, after: str = "") -> re.Pattern:
+    """``pattern(name, words, "(?<!" + not_before + ")(?:{})" + after)``, written so that the regex
+    engine can skip ahead to the words' first letters: a pattern opening with a look-behind is tried
+    at every position of the text, one opening with a choice of letters only where they are written.
+
+    The look-behind moves behind each word's first letter, widened by that letter:
+    'c(?<![\\w/]c)redit' matches where '(?<![\\w/])credit' does, since the letter it looks back over
+    is the one just matched, with the same flags. ``not_before`` is one character class (a look-behind
+    one character wide)."""
+    trie: dict = {}
+    for word in set(words):
+        if word:
+            node = trie
+            for ch in word:
+                node = node.setdefault(ch, {})
+            node[""] = {}
+    if not trie:
+        return re.compile("(?!)")
+    branches = [re.escape(ch) + f"(?<!{not_before}{re.escape(ch)})" + _trie_regex(child)
+                for ch, child in sorted(trie.items())]
+    return re.compile("(?:" + "|".join(branches) + ")" + after, re.I)
+
+
 # -- case-insensitive patterns on folded text -----------------------------------------------
 #
 # Python's regex engine can skip ahead to the possible first letters of a pattern only when
