@@ -20,6 +20,7 @@ the simple ones, in file order. Every hit records its evidence. The user's
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field as dc_field
@@ -280,7 +281,8 @@ class _FieldPlan:
         """(bits of the regexes whose gate the text opens, per regex its lead positions)."""
         found = index._scan
         if found is None or found[0] is not self or found[1] != self.version:
-            gates = reduce(or_, map(self._gates.__getitem__, index.unique), self.open)
+            # over every word, repeats included (OR is idempotent): cheaper than building the set
+            gates = reduce(or_, map(self._gates.__getitem__, index.words), self.open)
             leads = list(map(self._leads.__getitem__, index.words))
             starts: list[list[int]] = [[] for _ in range(len(self.slots))]
             for pos, slots in compress(zip(index.starts, leads), leads):
@@ -532,7 +534,7 @@ def _gated(rx: re.Pattern, gate: frozenset[str] | None, text: str, index: _Index
     """All matches of rx in text. Skips the scan when no gate word occurs; with a
     lead, tries the regex only where a word starting with a lead prefix begins."""
     if index is None:
-        if gate is not None and not any(g in text for g in gate):
+        if gate is not None and not any(map(text.__contains__, gate)):
             return iter(())
         return rx.finditer(text)
     if gate is not None and not index.has_any(gate):
@@ -563,11 +565,19 @@ def _non_overlapping(matches: Iterable[re.Match]) -> Iterable[re.Match]:
 
 def _run_list(sig: Signal, facts: Facts) -> str | None:
     members = facts.lists[sig.in_list]
+    subdomains = _dotted_suffixes(members)
     for value in _values(facts.field(sig.field)):
         v = value.lower()
-        if v in members or any(v.endswith("." + m) for m in members if "." in m):
+        if v in members or v.endswith(subdomains):
             return f"{sig.field} {value} is in list {sig.in_list}"
     return None
+
+
+@lru_cache(maxsize=64)
+def _dotted_suffixes(members: frozenset[str]) -> tuple[str, ...]:
+    """"." + m for the members with a dot: ``v.endswith(these)`` is exactly
+    ``any(v.endswith("." + m) for m in members if "." in m)``, in one C call."""
+    return tuple("." + m for m in members if "." in m)
 
 
 def _run_simple(sig: Signal, facts: Facts) -> str | None:
@@ -1169,11 +1179,45 @@ def _own_domains(f: Facts) -> set[str]:
 
 
 def _profile_domains(profile: Any) -> set[str]:
+    return set(_profile_domain_tuple(profile))
+
+
+def _profile_domain_tuple(profile: Any) -> tuple[str, ...]:
     company = getattr(profile, "company", None) or {}
     listed = company.get("domains")
     listed = listed if isinstance(listed, str) else tuple(listed or ())
     values = (company.get(key) for key in ("website", "email", "domain"))
-    return set(_company_domains(listed, *(v if isinstance(v, str) else None for v in values)))
+    return _company_domains(listed, *(v if isinstance(v, str) else None for v in values))
+
+
+def _own_tuple(f: Facts) -> tuple[str, ...]:
+    if "_own_t" not in f._cache:
+        f._cache["_own_t"] = _profile_domain_tuple(f.profile)
+    return f._cache["_own_t"]
+
+
+@lru_cache(maxsize=16)
+def _protected(listed: frozenset[str], own: tuple[str, ...]) -> set[str]:
+    """``set(listed) | set(own)``, built once per list and profile instead of per message.
+
+    Built exactly as the checks built it per message (same members, same insertion
+    order), so iterating it names the same first target. Callers must not mutate it."""
+    return set(listed) | set(own)
+
+
+@lru_cache(maxsize=16)
+def _frozen(own: tuple[str, ...]) -> frozenset[str]:
+    """frozenset(own), once per profile (its hash is then computed once, not per message)."""
+    return frozenset(own)
+
+
+@lru_cache(maxsize=8)
+def _phishing_affixes(home: str | None) -> frozenset[str]:
+    """enrich.domains.phishing_affixes() per $TRIAGE_HOME (its only input: the data file is
+    read once per home), without building the data file's path on every message."""
+    from triage.enrich.domains import phishing_affixes
+
+    return phishing_affixes()
 
 
 @lru_cache(maxsize=64)
@@ -1523,20 +1567,18 @@ def _check_lookalike(f: Facts) -> str | None:
     info = f.domain_info.get("lookalike")
     if info:
         return f"{f.field('sender_domain')} looks like {info.get('of')} ({info.get('how', '')})"
-    listed, own = f.lists.get("protected_domains", frozenset()), _own_domains(f)
-    protected = set(listed) | own
+    listed, own = f.lists.get("protected_domains", frozenset()), _own_tuple(f)
+    protected = _protected(listed, own)
     # domains of the conversation we had (quoted thread), not the sender's own signature
     targets = protected | {_registrable(m.group(1)) for m in _DOMAIN_IN_TEXT.finditer(f.message.quoted)}
-    from triage.enrich.domains import phishing_affixes
-
-    affixes = phishing_affixes()
+    affixes = _phishing_affixes(os.environ.get("TRIAGE_HOME"))
     thread_only = bool(targets - protected)
     candidates = {f.field("sender_domain"), *f.field("reply_to_domains")}
     for cand in filter(None, candidates):
         reg = _registrable(cand)
         if reg in f.lists.get("freemail", ()):
             continue
-        posed = _posed_targets(reg, listed, frozenset(own), affixes)
+        posed = _posed_targets(reg, listed, _frozen(own), affixes)
         if not posed and not thread_only:
             continue
         for target in targets - {reg}:  # in this order, as ever: the first target found is named
@@ -1594,8 +1636,11 @@ def _check_link_text(f: Facts) -> str | None:
 
 @check("deceptive_link_host")
 def _check_deceptive_host(f: Facts) -> str | None:
-    protected = set(f.lists.get("protected_domains", ())) | _own_domains(f)
-    for host in f.field("link_hosts"):
+    hosts = f.field("link_hosts")
+    if not hosts:
+        return None
+    protected = _protected(f.lists.get("protected_domains", frozenset()), _own_tuple(f))
+    for host in hosts:
         reg = _registrable(host)
         if reg in protected:
             continue
