@@ -223,3 +223,34 @@ def test_plain_phone_region_agrees_with_phonenumbers():
         checked += 1
         assert region == phonenumbers.region_code_for_number(phonenumbers.parse(phone, None)), phone
     assert checked > 1000
+
+
+def test_list_suffix_tuple_agrees_with_per_member_test():
+    """_run_list's one ``endswith`` with a tuple finds what the per-member loop found."""
+    from triage.signals import _dotted_suffixes
+
+    members = frozenset({"gmail.com", "mail.ru", "qq", "yahoo.co.uk", "co"})
+    for value in ("gmail.com", "x.gmail.com", "xgmail.com", "a.mail.ru", "qq", "b.qq", "mail.yahoo.co.uk",
+                  "co.uk", "x.co", "", "."):
+        assert value.endswith(_dotted_suffixes(members)) == any(value.endswith("." + m) for m in members if "." in m)
+    assert _dotted_suffixes(frozenset({"qq"})) == ()
+
+
+def test_protected_set_is_built_as_per_message(demo):
+    """The held protected set has the members (and the iteration order) the per-message set had."""
+    from triage.signals import _profile_domains, _profile_domain_tuple, _protected
+
+    listed = load_signals().lists["protected_domains"]
+    held = _protected(listed, _profile_domain_tuple(demo))
+    per_message = set(listed) | _profile_domains(demo)
+    assert held == per_message and list(held) == list(per_message)
+    assert _protected(listed, _profile_domain_tuple(demo)) is held
+
+
+def test_phishing_affixes_follow_triage_home(tmp_path, monkeypatch):
+    """The lookalike check's affixes are those of the enrich data for the current $TRIAGE_HOME."""
+    from triage.enrich.domains import phishing_affixes
+    from triage.signals import _phishing_affixes
+
+    monkeypatch.setenv("TRIAGE_HOME", str(tmp_path))
+    assert _phishing_affixes(str(tmp_path)) == phishing_affixes()
