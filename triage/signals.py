@@ -395,8 +395,11 @@ def _f_title(f: Facts) -> str:
     return "\n".join(f.message.signature.splitlines()[:5])
 
 
+_URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", re.I)
+
+
 def _host(href: str) -> str:
-    m = re.match(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", href.strip(), re.I)
+    m = _URL_HOST.match(href.strip())
     return m.group(1).lower() if m else ""
 
 
@@ -441,7 +444,7 @@ def _values(value: Any) -> list[str]:
 def _runner(sig: Signal, plans: dict[str, _FieldPlan]) -> Callable[[Facts], str | None]:
     """What evaluating sig amounts to, bound once (evaluate calls it for every message)."""
     if sig.pattern is not None:
-        return _planned_runner(sig, plans[sig.field]) if sig.field in plans else partial(_run_pattern, sig)
+        return _planned_runner(sig, plans[sig.field]) if sig.field in plans else _plain_runner(sig)
     if sig.in_list is not None:
         return partial(_run_list, sig)
     if sig.check is not None:
@@ -480,6 +483,26 @@ def _planned_runner(sig: Signal, plan: _FieldPlan) -> Callable[[Facts], str | No
                     first = next(matches, None)
                     if first is not None:
                         _collect(_non_overlapping(chain((first,), matches)), found, limit)
+            if found and unless is not None and unless.search(text):
+                found = []
+        return _evidence(found, need)
+
+    return run
+
+
+def _plain_runner(sig: Signal) -> Callable[[Facts], str | None]:
+    """:func:`_run_pattern` for a pattern over a field that is not indexed, bound once.
+
+    Exactly its path there: no plan and no word index, so each value is skipped when none of
+    the gate words occurs in it (as a substring) and otherwise searched with finditer."""
+    rx, unless, fld, need = sig.pattern, sig.unless, sig.field, sig.min_matches
+    gate, limit = (tuple(sig.gate) if sig.gate is not None else None), max(need, 3)
+
+    def run(facts: Facts) -> str | None:
+        found: list[str] = []
+        for text in facts.lowered(fld):
+            if gate is None or any(map(text.__contains__, gate)):
+                _collect(rx.finditer(text), found, limit)
             if found and unless is not None and unless.search(text):
                 found = []
         return _evidence(found, need)
@@ -1650,10 +1673,13 @@ def _check_deceptive_host(f: Facts) -> str | None:
     return None
 
 
+_IP_HOST = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
+
+
 @check("bare_ip_link")
 def _check_ip_link(f: Facts) -> str | None:
     for host in f.field("link_hosts"):
-        if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", host):
+        if _IP_HOST.fullmatch(host):
             return f"link to {host}"
     return None
 
@@ -1664,6 +1690,9 @@ def _phone_regions(f: Facts) -> set[str]:
     return f._cache["_phones"]
 
 
+_WRITTEN_PHONE = re.compile(r"\+\s?\d[\d\s().-]{6,}")
+
+
 def _phone_regions_of(f: Facts) -> set[str]:
     """Countries of the writer's phone numbers, by their full number (+1 809 is the Dominican Republic)."""
     import phonenumbers
@@ -1671,7 +1700,7 @@ def _phone_regions_of(f: Facts) -> set[str]:
     phones = list(f.inquiry.phones)
     signature = f.field("signature")
     if "+" in signature:  # every number the pattern finds starts with a plus
-        phones += re.findall(r"\+\s?\d[\d\s().-]{6,}", signature)
+        phones += _WRITTEN_PHONE.findall(signature)
     regions: set[str] = set()
     for ph in phones:
         region = _plain_region(ph.strip())
@@ -1772,12 +1801,16 @@ def _check_chinese_origin(f: Facts, min_clues: int = 1) -> str | None:
     return ", ".join(clues) if clues and len(clues) >= min_clues else None
 
 
+_CN_MAILER = re.compile(r"foxmail|\[cn\]", re.I)
+_IP_WORD = re.compile(r"\bip\b")
+
+
 def _chinese_clues(f: Facts) -> list[str]:
     claimed = (f.inquiry.country or "").upper()
     if claimed in {"CN", "HK", "TW", "MO"} or _check_internal(f):
         return []
     clues = []
-    if re.search(r"foxmail|\[cn\]", f.field("mailer"), re.I):
+    if _CN_MAILER.search(f.field("mailer")):
         clues.append(f"mailer {f.field('mailer')}")
     d = f.message.date
     if d is not None and d.utcoffset() is not None and d.utcoffset().total_seconds() == 8 * 3600 \
@@ -1788,7 +1821,7 @@ def _chinese_clues(f: Facts) -> list[str]:
     if _cn_address(f.field("signature").lower()):
         clues.append("Chinese address in signature")
     text = f.lowered("text")[0] if f.lowered("text") else ""
-    if "(cn)" in text and re.search(r"\bip\b", text) or _chinese_text(text, claimed):
+    if "(cn)" in text and _IP_WORD.search(text) or _chinese_text(text, claimed):
         clues.append("Chinese IP or text")
     return clues
 
@@ -1820,10 +1853,13 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(_lower_pattern(pattern), re.M)
 
 
+_REPLY_PREFIX = re.compile(r"\s*(re|aw|sv|r|rif)\s*:", re.I)
+
+
 @check("fake_reply_subject")
 def _check_fake_reply(f: Facts) -> str | None:
     m = f.message
-    if re.match(r"\s*(re|aw|sv|r|rif)\s*:", m.subject, re.I) and not (m.in_reply_to or m.references or m.quoted.strip()):
+    if _REPLY_PREFIX.match(m.subject) and not (m.in_reply_to or m.references or m.quoted.strip()):
         return f"'{truncate(m.subject, 40)}' but no earlier thread"
     return None
 
