@@ -474,18 +474,18 @@ def _planned_runner(sig: Signal, plan: _FieldPlan) -> Callable[[Facts], str | No
 
     def run(facts: Facts) -> str | None:
         found: list[str] = []
-        for text, gates, starts in facts.scans(fld, plan):
+        for text, gates, starts in facts._scans.get(fld) or facts.scans(fld, plan):
             if gates & bit:
                 if lead is None:
                     _collect(rx.finditer(text), found, limit)
-                else:  # most signals match nowhere: find that out without a generator
-                    matches = _tried(rx, text, starts[slot])
+                else:  # most signals match nowhere: find that out without a generator (_tried, inlined)
+                    matches = filter(None, map(rx.match, repeat(text), starts[slot]))
                     first = next(matches, None)
                     if first is not None:
                         _collect(_non_overlapping(chain((first,), matches)), found, limit)
             if found and unless is not None and unless.search(text):
                 found = []
-        return _evidence(found, need)
+        return _evidence(found, need) if found else None  # (_evidence of nothing is None)
 
     return run
 
