@@ -22,13 +22,13 @@ from triage.paths import shipped, user_dir
 
 def load(name: str) -> dict[str, Any]:
     """The data file ``name`` (e.g. ``"site"``), shipped plus the user's additions."""
-    return _load(name, _user_enrich(os.environ.get("TRIAGE_HOME")) / f"{name}.toml")
+    return _load(name, _user_file(os.environ.get("TRIAGE_HOME"), name))
 
 
 @cache
-def _user_enrich(home: str | None) -> Path:
-    """The user's ``enrich/`` directory (``home`` is only the cache key: $TRIAGE_HOME)."""
-    return user_dir() / "enrich"
+def _user_file(home: str | None, name: str) -> Path:
+    """The user's ``enrich/<name>.toml`` (``home`` is only the cache key: $TRIAGE_HOME; read per message)."""
+    return user_dir() / "enrich" / f"{name}.toml"
 
 
 @cache
