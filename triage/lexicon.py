@@ -7,11 +7,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
 from triage.paths import shipped, user_dir
+
+T = TypeVar("T")
 
 
 def fold(text: str) -> str:
@@ -85,6 +87,12 @@ def _alternation(words: list[str]) -> str:
     Python's re tries every branch of a plain alternation at every position;
     sharing prefixes makes a 250-word list cost about as much as one word.
     """
+    trie = _trie(words)
+    return _trie_regex(trie) if trie else "(?!)"
+
+
+def _trie(words: Iterable[str]) -> dict:
+    """The words as nested dicts of characters; "" marks a word's end."""
     trie: dict = {}
     for word in set(words):
         if word:
@@ -92,7 +100,7 @@ def _alternation(words: list[str]) -> str:
             for ch in word:
                 node = node.setdefault(ch, {})
             node[""] = {}
-    return _trie_regex(trie) if trie else "(?!)"
+    return trie
 
 
 def _trie_regex(node: dict) -> str:
@@ -155,19 +163,26 @@ def _load(path: Path) -> dict[str, Any]:
     return read_toml(path)
 
 
-def lexicon() -> Lexicon:
-    """The lexicon for the current TRIAGE_HOME (read on every use: a changed home is honoured)."""
-    global _last_lexicon
-    home = home_key()
-    last = _last_lexicon
-    if last[0] == home:
+def per_home(load: Callable[[str], T]) -> Callable[[], T]:
+    """``load(home)`` for the current $TRIAGE_HOME, kept for the last home seen: data read many times a
+    message costs one look at the environment, and a changed home is still honoured."""
+    last: list = [None, None]  # [home, value]
+
+    def current() -> T:
+        home = home_key()
+        if last[0] != home:
+            last[:] = [home, load(home)]
         return last[1]
-    found = _lexicon(_user_file(home, "extract.toml"))
-    _last_lexicon = (home, found)
-    return found
+
+    return current
 
 
-_last_lexicon: tuple = (None, None)  # (home, Lexicon) of the last call: lexicon() is read many times a message
+def lexicon() -> Lexicon:
+    """The lexicon for the current TRIAGE_HOME."""
+    return _current_lexicon()
+
+
+_current_lexicon = per_home(lambda home: _lexicon(_user_file(home, "extract.toml")))
 
 
 def home_key() -> str:
@@ -209,13 +224,7 @@ def word_start_pattern(name: str, words: tuple[str, ...], not_before: str, after
     'c(?<![\\w/]c)redit' matches where '(?<![\\w/])credit' does, since the letter it looks back over
     is the one just matched, with the same flags. ``not_before`` is one character class (a look-behind
     one character wide)."""
-    trie: dict = {}
-    for word in set(words):
-        if word:
-            node = trie
-            for ch in word:
-                node = node.setdefault(ch, {})
-            node[""] = {}
+    trie = _trie(words)
     if not trie:
         return re.compile("(?!)")
     branches = [re.escape(ch) + f"(?<!{not_before}{re.escape(ch)})" + _trie_regex(child)

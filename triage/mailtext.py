@@ -16,7 +16,7 @@ from functools import cache
 from triage import limits
 from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
-from triage.lexicon import aligned_lower, anchored, home_key, needs_non_ascii, openings, search_at_openings
+from triage.lexicon import aligned_lower, anchored, needs_non_ascii, openings, per_home, search_at_openings
 from triage.model import Message
 from triage.paths import shipped, user_dir
 
@@ -82,17 +82,7 @@ def _finder(regex: re.Pattern) -> Callable[[str], re.Match | None]:
 
 def rules() -> Rules:
     """The parse rules: shipped, with $TRIAGE_HOME/parse.toml's lists added (read once per home)."""
-    global _last_rules
-    home = home_key()
-    last = _last_rules
-    if last[0] == home:
-        return last[1]
-    found = _rules(home)
-    _last_rules = (home, found)
-    return found
-
-
-_last_rules: tuple = (None, None)  # (home, Rules) of the last call, to skip the cache's lookup
+    return _current_rules()
 
 
 @cache
@@ -103,6 +93,9 @@ def _rules(home: str) -> Rules:
     if user.exists():
         data = merge(data, read_toml(user))
     return _compile(data, user if user.exists() else shipped_file)
+
+
+_current_rules = per_home(_rules)
 
 
 def _compile(data: dict, path) -> Rules:
