@@ -207,11 +207,6 @@ class Store:
     def events(self, ident: int) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM events WHERE inquiry_id = ? ORDER BY at, id", [ident]))
 
-    def find(self, *, message_id: str | None = None, dedupe_key: str | None = None) -> int | None:
-        column, value = ("message_id", message_id) if message_id else ("dedupe_key", dedupe_key)
-        row = self.conn.execute(f"SELECT id FROM inquiries WHERE {column} = ? LIMIT 1", (value,)).fetchone()
-        return row[0] if row else None
-
     def query(self, filters: Filters | None = None) -> list[dict[str, Any]]:
         """Rows (without the record) matching ``filters``, newest first."""
         where, params = (filters or Filters()).sql()
