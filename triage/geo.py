@@ -91,12 +91,25 @@ def phones(text: str, region: str | None) -> tuple[list[str], str | None]:
     return found, country if country not in (None, "ZZ", "001") else None
 
 
+@lru_cache(maxsize=None)
+def phone_lib():
+    """phonenumbers, imported on first use, told to keep every metadata pattern it compiles: it otherwise
+    leans on re's own cache of 512, which the rest of the pipeline fills, and recompiled a country's
+    number patterns (~0.3 ms each) whenever mail from a new country came in."""
+    import phonenumbers
+
+    keep = getattr(phonenumbers, "enable_pattern_cache", None)  # phonenumbers 9.0.43 and later
+    if keep is not None:
+        keep()
+    return phonenumbers
+
+
 @lru_cache(maxsize=64)
 def _phone(candidate: str, region: str) -> tuple[str, str | None] | None:
     """(E.164, region of the number) of a possible phone number, else None. The latest few are
     remembered: phonenumbers.parse costs ~25 us, and a buyer's signature brings the same number
     back in the next messages of a thread (not more: most numbers are seen once)."""
-    import phonenumbers
+    phonenumbers = phone_lib()
 
     try:
         number = phonenumbers.parse(candidate, region)

@@ -1445,8 +1445,10 @@ def _check_same_trade(f: Facts) -> str | None:
     text = f"{f.field('signature')}\n{f.inquiry.company_name or ''}".lower()
     if not _MAKER.search(text):
         return None
-    places = [p for p in getattr(f.profile, "maker_places", None) or () if _word_regex(p, "").search(text)]
-    ours = [w for w in _catalogue_words(f.profile) if _word_regex(w, "s?").search(text)]
+    # a word must first be in the text at all: most are not, and each needs a regex of its own
+    places = [p for p in getattr(f.profile, "maker_places", None) or ()
+              if p in text and _word_regex(p, "").search(text)]
+    ours = [w for w in _catalogue_words(f.profile) if w in text and _word_regex(w, "s?").search(text)]
     found = places + ours
     return "maker of our trade: " + ", ".join(found[:3]) if found else None
 
@@ -1695,7 +1697,9 @@ _WRITTEN_PHONE = re.compile(r"\+\s?\d[\d\s().-]{6,}")
 
 def _phone_regions_of(f: Facts) -> set[str]:
     """Countries of the writer's phone numbers, by their full number (+1 809 is the Dominican Republic)."""
-    import phonenumbers
+    from .geo import phone_lib
+
+    phonenumbers = phone_lib()
 
     phones = list(f.inquiry.phones)
     signature = f.field("signature")

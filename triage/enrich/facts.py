@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from triage.enrich.data import load, words
 from triage.enrich.domains import cctld_country, host_of
 from triage.enrich.site import Doc, hits, is_parked, is_placeholder, off_domain
+from triage.geo import phone_lib
 
 TYPE_LABELS = {"same_trade_factory": "same-trade factory", "ecommerce_seller": "e-commerce seller",
                "sourcing_agent": "sourcing agent", "retailer": "retailer/chain"}
@@ -258,7 +259,7 @@ def _city(docs: list[Doc]):
 
 
 def _phones(docs: list[Doc]):
-    import phonenumbers
+    phonenumbers = phone_lib()
 
     found, where = [], None
     for doc in docs:
@@ -283,7 +284,7 @@ def _e164(phonenumbers, number: str, region: str | None) -> str | None:
 
 
 def _countries(docs: list[Doc]):
-    import phonenumbers
+    phonenumbers = phone_lib()
 
     phones, _ = _phones(docs)
     codes = [phonenumbers.region_code_for_number(phonenumbers.parse(p)) for p in phones]
