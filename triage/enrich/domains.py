@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from triage.enrich.data import load, words
 
@@ -43,9 +43,18 @@ def _decode_idna(host: str) -> str:
         return host
 
 
-def split(host: str | None):
-    """tldextract's (subdomain, label, suffix) for ``host``."""
-    return _extractor()(host or "")
+class HostParts(NamedTuple):
+    subdomain: str
+    domain: str  # the label under the public suffix
+    suffix: str
+
+
+@lru_cache(maxsize=4096)
+def split(host: str | None) -> HostParts:
+    """tldextract's (subdomain, label, suffix) for ``host``, remembered: a message asks about the same
+    few hosts ~8 times, and free-mail and platform domains recur across messages."""
+    parts = _extractor()(host or "")
+    return HostParts(parts.subdomain, parts.domain, parts.suffix)
 
 
 def registrable(host: str | None) -> str | None:
