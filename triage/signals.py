@@ -1643,8 +1643,10 @@ _AUTH_RE = re.compile(r"\b(spf|dkim|dmarc)=(\w+)", re.I)
 @check("auth_failure")
 def _check_auth(f: Facts, results: list[str] | None = None) -> str | None:
     bad = set(results or ["fail", "softfail"])
-    found = [f"{k.lower()}={v.lower()}" for k, v in _AUTH_RE.findall(f.field("auth_results"))
-             if v.lower() in bad]
+    header = f.field("auth_results")
+    if not any(word in header.lower() for word in bad):
+        return None  # a result that counts is written somewhere in the header, whatever its case
+    found = [f"{k.lower()}={v.lower()}" for k, v in _AUTH_RE.findall(header) if v.lower() in bad]
     return ", ".join(dict.fromkeys(found)) or None
 
 
