@@ -139,14 +139,25 @@ def _script_language(sample: str, data: _Languages) -> str | None:
 # ---------------------------------------------------------------- text
 
 
+# Python's re skips ahead to a pattern's possible first characters only when the pattern opens
+# with a character (set); one opening with a look-behind or \b is tried at every position of the
+# text. So the patterns below open with the character their match starts with and look behind it
+# afterwards: "X(?<!\wX)" is "\bX" for a word character X, "\s(?<=[.!?]\s)" is "(?<=[.!?])\s".
+# tests/test_speed_reply.py checks each against its plain form.
 _LIST_MARK = re.compile(r"^\s*(?:[-*•✨·–]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)]|item \d+:?)\s+")
 _HAS_END = re.compile(r"[.!?…]\s")
-_SENT_END = re.compile(r"(?<=[.!?…])\s+(?=\S)|(?<=[.!?]['\")\]])\s+")
-_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff]+|[:;]-?[)D(P](?!\\w)")
+# plain: (?<=[.!?…])\s+(?=\S)|(?<=[.!?]['")\]])\s+
+_SENT_END = re.compile(r"\s(?:(?<=[.!?…]\s)\s*(?=\S)|(?<=[.!?]['\")\]]\s)\s*)")
+_EMOJI_CHARS = "\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff"
+# plain: [<emoji>]+|[:;]-?[)D(P](?!\w)
+_EMOJI = re.compile(f"[{_EMOJI_CHARS}:;](?:(?<=[{_EMOJI_CHARS}])[{_EMOJI_CHARS}]*|(?<=[:;])-?[)D(P](?!\\w))")
 _LAUGH = re.compile(r"\b(?:lol|xd|jaja\w*|haha\w*|kkkk*)\b")
 _LAUGH_WORDS = ("lol", "xd", "jaja", "haha", "kk")  # what any _LAUGH match holds (a cheap test first)
-_NUMBERISH = re.compile(r"(?<!\S)[^\s\d]*+\d")  # a whitespace-separated token holding a digit (possessive: no backtracking)
-_CAPS = re.compile(r"\b[^\W\d_a-zß-ÿ]{3,}\b")
+# A whitespace-separated token holding a digit, found at its first digit (plain: (?<!\S)[^\s\d]*+\d):
+# the match runs to the token's end, so the next one starts in a later token.
+_NUMBERISH = re.compile(r"\d\S*")
+_CAP = r"[^\W\d_a-zß-ÿ]"
+_CAPS = re.compile(rf"{_CAP}(?<!\w{_CAP}){_CAP}{{2,}}\b")  # plain: \b[^\W\d_a-zß-ÿ]{3,}\b
 _ALPHA = re.compile(r"[^\W\d_]")
 
 
@@ -174,24 +185,27 @@ def unwrap(text: str) -> str:
 
 
 def _sentences(text: str) -> list[_Sentence]:
+    """The lines' sentences (split at an end mark only in a line that has one followed by a space),
+    those with a letter; an empty line has none."""
     out: list[_Sentence] = []
     pos = 0
-    text = unwrap(text)
-    for line in text.split("\n"):
+    for line in unwrap(text).split("\n"):
+        if not line:
+            pos += 1
+            continue
         mark = _LIST_MARK.match(line)
-        offset = mark.end() if mark else len(line) - len(line.lstrip())
+        listed = mark is not None
+        offset = mark.end() if listed else len(line) - len(line.lstrip())
         body = line[offset:]
         start = pos + offset
-        last = 0
-        if not _HAS_END.search(body):
-            _add_sentence(out, start, body, bool(mark))
-            pos += len(line) + 1
-            continue
-        for m in _SENT_END.finditer(body):
-            _add_sentence(out, start + last, body[last : m.start()], bool(mark))
-            last = m.end()
-        _add_sentence(out, start + last, body[last:], bool(mark))
         pos += len(line) + 1
+        if _HAS_END.search(body):
+            last = 0
+            for m in _SENT_END.finditer(body):
+                _add_sentence(out, start + last, body[last : m.start()], listed)
+                last = m.end()
+            body, start = body[last:], start + last
+        _add_sentence(out, start, body, listed)
     return out
 
 
