@@ -93,3 +93,18 @@ def test_draft_environment_looks_up_dict_keys_as_jinja_does():
         for name in ("a", "items", "keys", "extra", "upper", "__class__", "missing", "get"):
             want, got = plain.getattr(obj, name), fast.getattr(obj, name)
             assert type(got) is type(want) and (isinstance(want, StrictUndefined) or got == want), (obj, name)
+
+
+def _plain_tidy(text: str) -> str:
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    text = re.sub(r"(?m)^([ \t]*- .*)\n\n+(?=[ \t]*- )", r"\1\n", text)
+    text = re.sub(r"(?<![.])\.\.(?![.])", ".", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def test_tidy_is_the_plain_tidy():
+    rng = random.Random(7)
+    pieces = ["- a", "  - b", "\t- c", "-x", "text", "", "", "  ", "end..", "...", ". .", "- ", "\r\n", "\n", " -- d"]
+    texts = TEXTS + ["\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(3000)]
+    for text in texts:
+        assert drafting.tidy(text) == _plain_tidy(text), text

@@ -179,23 +179,27 @@ def render(template: Any, context: dict[str, Any]) -> str:
     return tidy(text)
 
 
-_BULLET = r"[ \t]*- "
-_GAP_IN_LIST = re.compile(rf"(?m)^({_BULLET}.*)\n\n+(?={_BULLET})")
-_GAP_BEFORE_BULLET = re.compile(rf"\n\n{_BULLET}")  # in every _GAP_IN_LIST match; found by a quick scan for "\n"
+_BULLET = re.compile(r"[ \t]*- ")
+_GAP_BEFORE_BULLET = re.compile(r"\n\n+(?=[ \t]*- )")  # a line's end, blank lines, a bullet line
 _DOUBLE_STOP = re.compile(r"(?<![.])\.\.(?![.])")
-_BLANK_LINES = re.compile(r"\n{3,}")
+_BLANK_LINES = re.compile(r"\n\n\n+")  # \n{3,}, written so that re looks for "\n\n" first
 
 
 def tidy(text: str) -> str:
-    """Trailing spaces off, no blank line inside a list, at most one blank line, no doubled full stop.
-
-    The two patterns tried at every position run only on a text holding what each match holds."""
+    """Trailing spaces off, no blank line inside a list, at most one blank line, no doubled full stop."""
     text = "\n".join(line.rstrip() for line in text.splitlines())
-    if _GAP_BEFORE_BULLET.search(text):
-        text = _GAP_IN_LIST.sub(r"\1\n", text)
-    if ".." in text:
+    text = _GAP_BEFORE_BULLET.sub(functools.partial(_list_gap, text), text)
+    if ".." in text:  # what every match holds (the pattern is tried at every position)
         text = _DOUBLE_STOP.sub(".", text)
     return _BLANK_LINES.sub("\n\n", text).strip() + "\n"
+
+
+def _list_gap(text: str, gap: re.Match) -> str:
+    r"""The blank lines between two bullet lines go, others stay: the same as
+    ``(?m)^([ \t]*- .*)\n\n+(?=[ \t]*- )`` -> ``\1\n`` (tried at every line start), with the gap
+    found first (re skips ahead to its newlines) and then the line before it checked."""
+    line_start = text.rfind("\n", 0, gap.start()) + 1
+    return "\n" if _BULLET.match(text, line_start) else gap.group()
 
 
 # -- the stage -----------------------------------------------------------------------
