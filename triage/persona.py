@@ -20,7 +20,7 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from triage.errors import DataFileError
@@ -233,12 +233,12 @@ class _Reading:
     notes: dict[str, str] = field(default_factory=dict)
 
 
-def _read_words(text: str, lex: Lexicon, reading: _Reading) -> None:
+def _read_words(text: str, low: str, lex: Lexicon, reading: _Reading) -> None:
     sents = reading.sentences
     starts = [s.start for s in sents]
     per_sentence: list[set[str]] = [set() for _ in sents]
     pronouns = {"pronoun_i": 0, "pronoun_we": 0}
-    for m in lex.cues.finditer(text.lower()):
+    for m in lex.cues.finditer(low):
         idx = bisect_right(starts, m.start()) - 1
         if idx < 0:
             continue
@@ -281,8 +281,8 @@ def _capitals(text: str, lex: Lexicon, reading: _Reading) -> None:
         reading.hits.append(_Hit("shouting", float(len(found)), None, ", ".join(found[:4])))
 
 
-def _read_shape(text: str, reading: _Reading) -> None:
-    """Features that need no lexicon: sentence length, figures, lists, ! and emoji."""
+def _read_shape(text: str, low: str, reading: _Reading) -> None:
+    """Features that need no lexicon: sentence length, figures, lists, ! and emoji (``low``: text.lower())."""
     words, sents = reading.words, reading.sentences
     if sents:
         prose = [s for s in sents if not s.listed] or sents
@@ -301,15 +301,14 @@ def _read_shape(text: str, reading: _Reading) -> None:
     bangs = text.count("!")
     if bangs:
         reading.hits.append(_Hit("exclamations", float(bangs), None, f"{bangs} exclamation marks"))
-    emoji = _emoji(text)
+    emoji = _emoji(text, low)
     if emoji:
         reading.hits.append(_Hit("emoji", float(len(emoji)), None, " ".join(emoji[:5])))
 
 
-def _emoji(text: str) -> list[str]:
+def _emoji(text: str, low: str) -> list[str]:
     """Emoji, emoticons and written laughter; the regexes run only on texts that can hold them."""
     found = _EMOJI.findall(text) if not text.isascii() or ":" in text or ";" in text else []
-    low = text.lower()
     if any(w in low for w in _LAUGH_WORDS):
         found += _LAUGH.findall(low)
     return found
@@ -410,10 +409,11 @@ def read_persona(
     settings = lex.settings
     language = language or detect_language(text)
     reading = _Reading(words=len(text.split()), sentences=_sentences(text))
+    low = text.lower()
     lang_lex = lex.languages.get(language or "")
     if lang_lex is not None:
-        _read_words(text, lang_lex, reading)
-    _read_shape(text, reading)
+        _read_words(text, low, lang_lex, reading)
+    _read_shape(text, low, reading)
     total_a, total_r, strength, by_sentence, by_text = _score(reading, lex)
     a = math.tanh(total_a / settings["scale"])
     r = math.tanh(total_r / settings["scale"])
@@ -459,12 +459,18 @@ def _playbook_path(style: str, lang: str) -> Path:
     from triage.paths import user_dir
 
     name = f"{style}.{lang}.md"
-    for folder in (user_dir() / "persona", shipped("playbooks") / "persona"):
-        if (folder / name).is_file():
-            return folder / name
+    for path in _playbook_candidates(user_dir(), name):
+        if path.is_file():
+            return path
     if lang != "en":
         return _playbook_path(style, "en")
     raise DataFileError(f"playbook {name} is missing from {shipped('playbooks') / 'persona'}")
+
+
+@lru_cache(maxsize=64)
+def _playbook_candidates(home: Path, name: str) -> tuple[Path, Path]:
+    """The user's and the shipped path of playbook ``name`` (joined once, not per message)."""
+    return home / "persona" / name, shipped("playbooks") / "persona" / name
 
 
 def playbook(style: str, lang: str = "en") -> str:
