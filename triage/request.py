@@ -130,6 +130,23 @@ class _Taken:
 
 
 _DIGIT = re.compile(r"\d")
+_TIMES_SIGNS = ("x", "X", "×")  # what '(?:x|×)' matches with re.I
+
+
+def _times_sign(folded: str) -> bool:
+    """Whether a digit, then perhaps white space, then 'x' or '×' is written, as in every match of
+    _CONTAINER and _TIMES. Those regexes try every digit of the text; the signs are few, and found
+    with str.find (str.isspace and str.isdecimal are re's own \\s and \\d)."""
+    for sign in _TIMES_SIGNS:
+        at = folded.find(sign)
+        while at >= 0:
+            before = at - 1
+            while before >= 0 and folded[before].isspace():
+                before -= 1
+            if before >= 0 and folded[before].isdecimal():
+                return True
+            at = folded.find(sign, at + 1)
+    return False
 
 
 def _mentions(text: str) -> list[tuple[int, Quantity]]:
@@ -138,7 +155,8 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
         return []
     out: list[tuple[int, Quantity]] = []
     taken = _Taken()
-    for match in _CONTAINER.finditer(folded):
+    times = _times_sign(folded)  # else neither '2 x 40HQ' nor '500 x item' is written: spare their walks
+    for match in _CONTAINER.finditer(folded) if times else ():
         out.append((match.start(), Quantity(float(match.group(1)), "containers")))
         taken.add(match.start())
     words = _quantity_words()
@@ -157,7 +175,7 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
             taken.add(match.start())
         if len(out) >= MAX_MENTIONS:
             break
-    for match in _TIMES.finditer(folded):
+    for match in _TIMES.finditer(folded) if times else ():
         if len(out) >= MAX_MENTIONS:
             break
         if not taken.near(match.start(), 8):
@@ -435,9 +453,9 @@ _RELATIVE = [
     (re.compile(r"end of (?:this |the )?week|fin de semana|fin de la semaine|ende der woche"), "week_end", ("end", "fin")),
     (re.compile(r"\b(?:kw|cw|week)\s?(\d{1,2})\b"), "iso_week", ("kw", "cw", "week")),
     (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(?:the next\s+)?(\d{1,2}|one|two|three|four|five|six|dos|tres|deux|trois|zwei|drei)\s+(?:days|dias|días|jours|tagen)"), "days",
-     ("day", "dia", "jour", "tag")),
+     ("days", "dias", "días", "jours", "tagen")),
     (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(?:the next\s+)?(\d{1,2}|one|two|three|four|five|six|dos|tres|deux|trois|zwei|drei)\s+(?:weeks|semanas|semaines|wochen)"), "weeks",
-     ("week", "seman", "wochen")),
+     ("weeks", "semanas", "semaines", "wochen")),
 ]
 
 
@@ -445,9 +463,10 @@ _PAYMENT_BEFORE = re.compile(r"\b(?:pay\w*|paid|net|credit|invoice\w*|pago|pagam
 
 
 def _rare_openings(regex: re.Pattern) -> tuple[str, ...] | None:
-    """The pattern's openings when they are words rare enough to look for ('end of', not 'in')."""
+    """The pattern's openings when they are words rare enough to look for: 'end of', 'kw' (a short
+    opening without a vowel is an abbreviation), not 'in' or 'en' (written everywhere)."""
     found = openings(regex)
-    return found if found and min(map(len, found)) >= 3 else None
+    return found if found and all(len(o) >= 3 or not set(o) & set("aeiou") for o in found) else None
 
 
 _RELATIVE_OPENINGS = [_rare_openings(regex) for regex, _, _ in _RELATIVE]
@@ -498,7 +517,11 @@ def _iso_friday(year: int, week: int) -> date | None:
 
 # -- terms ------------------------------------------------------------------------------
 
-_INCOTERM = re.compile(r"\b(EXW|FOB|FCA|FAS|CFR|CNF|C&F|CIF|CPT|CIP|DAP|DPU|DAT|DDP|DDU)\b")
+# '\b(EXW|FOB|...)\b', with the leading '\b' written after the term as a look-behind over the term and the
+# character before it (every term is three characters and opens with a letter, so that '\b' is 'no word
+# character before'): the same matches, but a pattern that opens with the terms lets the regex engine
+# skip ahead to their first letters instead of trying every position (~4x faster).
+_INCOTERM = re.compile(r"(EXW|FOB|FCA|FAS|CFR|CNF|C&F|CIF|CPT|CIP|DAP|DPU|DAT|DDP|DDU)(?<!\w...)\b")
 
 
 def incoterm(text: str, field: str | None = None) -> str | None:
