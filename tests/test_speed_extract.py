@@ -66,3 +66,28 @@ def test_relative_finds_what_every_pattern_finds(seed):
     for text in _texts(seed):
         folded = fold(text)
         assert sorted(request._relative(folded, today)) == sorted(_relative_plain(folded, today)), folded
+
+
+def test_headline_gate_holds_every_headline():
+    from triage import extract
+
+    headline = re.compile(r"^([^\n]{2,60}?)\s+at\s+[^\n]+$", re.M)
+    rng = random.Random(5)
+    pieces = ["at", "at", " ", "\n", "\t", "\u00a0", "CEO", "a", "t", "bat", "ate", "Sales"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    found = 0
+    for text in texts + ["Founder & CEO at Stroomhuis", "x" * 1497 + " at y"]:
+        if headline.search(text[:1500]):
+            found += 1
+            assert extract._AT_WORD.search(text[:1500]), text
+        elif not extract._AT_WORD.search(text[:1500]):
+            assert not extract._headline_title(text)
+    assert found > 100
+
+
+def test_tokens_split_at_a_hyphen_as_at_a_space():
+    from triage import products
+
+    for text in _texts(6) + ["usb-c 2-gang 1.5-2,5 a-/b 10/20-30"]:
+        folded = fold(text)
+        assert products._TOKEN.findall(folded) == products._TOKEN.findall(folded.replace("-", " ")), folded

@@ -137,9 +137,12 @@ def _contact(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: lis
     inquiry.website = websites[0] if websites else None
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _signature_name(sig: list[str], display: str) -> int | None:
     """Index of the line that holds the writer's full name (the longest name-like line near the top)."""
-    display_words = {w.lower() for w in re.findall(r"\w+", display)}
+    display_words = {w.lower() for w in _WORD.findall(display)}
     best, best_score = None, 0
     signoff, patterns = _signoff(), _word_patterns()
     for i, line in enumerate(sig[:8]):
@@ -162,10 +165,14 @@ def _signoff() -> re.Pattern:
     return rules().signoff
 
 
+_NAME_NOISE = re.compile(r"\(.*?\)|\s[-–|].*$|^(?:mr|mrs|ms|miss|dr)\.?\s+", re.I)
+_SPACED_TAIL = re.compile(r"\s{2,}.*$")
+
+
 def _clean_name(value: str) -> str | None:
-    value = re.sub(r"\(.*?\)|\s[-–|].*$|^(?:mr|mrs|ms|miss|dr)\.?\s+", "", value.strip(), flags=re.I).strip()
-    value = re.sub(r"\s{2,}.*$", "", value)
-    if not value or "@" in value or re.search(r"\d{3}", value):
+    value = _NAME_NOISE.sub("", value.strip()).strip()
+    value = _SPACED_TAIL.sub("", value)
+    if not value or "@" in value or _THREE_DIGITS.search(value):
         return None
     return value
 
@@ -271,11 +278,15 @@ def _word_patterns() -> _WordPatterns:
     return lex._view(("extract", "words"), lambda: _WordPatterns.build(lex))
 
 
+_NOT_TITLE = re.compile(r"\d{4}|@|www\.")
+_AT_TAIL = re.compile(r"\s+(?:at|@)\s+.*$")
+
+
 def _title(sig: list[str], name_at: int | None) -> str | None:
     start = 0 if name_at is None else name_at + 1
     for line in sig[start:start + 3]:
-        if _title_words(line) and not _has_company_suffix(line) and not re.search(r"\d{4}|@|www\.", line):
-            return re.sub(r"\s+(?:at|@)\s+.*$", "", line).strip(" ,|")
+        if _title_words(line) and not _has_company_suffix(line) and not _NOT_TITLE.search(line):
+            return _AT_TAIL.sub("", line).strip(" ,|")
         if _NAME.match(line) and not _title_words(line):
             continue
         if name_at is not None and _has_company_suffix(line):
@@ -283,12 +294,25 @@ def _title(sig: list[str], name_at: int | None) -> str | None:
     return None
 
 
+_HEADLINE = re.compile(r"^([^\n]{2,60}?)\s+at\s+[^\n]+$", re.M)
+# ' at ' as every headline has it ('\sat\s'), written to open with 'at': the engine skips ahead to the
+# few places of 'at' instead of trying the headline at every line and every position
+_AT_WORD = re.compile(r"at(?<=\sat)\s")
+
+
 def _headline_title(text: str) -> str | None:
     """A profile headline such as 'Founder & CEO at Stroomhuis' (LinkedIn)."""
-    for match in re.finditer(r"^([^\n]{2,60}?)\s+at\s+[^\n]+$", text[:1500], re.M):
+    head = text[:1500]
+    if not _AT_WORD.search(head):
+        return None
+    for match in _HEADLINE.finditer(head):
         if _title_words(match.group(1)) and len(match.group(1).split()) <= 6:
             return match.group(1).strip()
     return None
+
+
+_SCHEME = re.compile(r"^https?://", re.I)
+_FILE_HOST = re.compile(r"\.(?:jpg|png|pdf|docx?|xlsx?)$")
 
 
 def _websites(line: str) -> list[str]:
@@ -296,8 +320,8 @@ def _websites(line: str) -> list[str]:
         return []
     out = []
     for match in _WEB.finditer(line):
-        host = re.sub(r"^https?://", "", match.group(1), flags=re.I).lower()
-        if "." in host and not re.search(r"\.(?:jpg|png|pdf|docx?|xlsx?)$", host):
+        host = _SCHEME.sub("", match.group(1)).lower()
+        if "." in host and not _FILE_HOST.search(host):
             out.append(host)
     return out
 
@@ -326,9 +350,15 @@ def _company(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: lis
     )
 
 
+_COMPANY_FIELD_END = re.compile(r"\s{2,}|\s[|·]\s")
+
+
 def _clean_company(value: str) -> str | None:
-    value = re.split(r"\s{2,}|\s[|·]\s", value.strip())[0].strip()
+    value = _COMPANY_FIELD_END.split(value.strip())[0].strip()
     return value or None
+
+
+_AT_HEAD = re.compile(r"^(?:at|@)\s+")
 
 
 def _signature_company(sig: list[str], contact: str | None) -> str | None:
@@ -337,8 +367,11 @@ def _signature_company(sig: list[str], contact: str | None) -> str | None:
     for test in (_has_company_suffix, lambda ln: _has_company_word(ln) and not _title_words(ln)):
         candidates = [ln for ln in plain if test(ln)]
         if candidates:
-            return _without_place(re.sub(r"^(?:at|@)\s+", "", candidates[0]).strip(" |,"))
+            return _without_place(_AT_HEAD.sub("", candidates[0]).strip(" |,"))
     return _after_title(sig, contact)
+
+
+_PLACE_AFTER = re.compile(r"\s*(?:,|\s[-–—|]\s)\s*\S")
 
 
 def _without_place(line: str) -> str:
@@ -346,7 +379,7 @@ def _without_place(line: str) -> str:
     regex = _word_patterns().suffix_end
     folded = fold(line)
     ends = [m.end() for m in regex.finditer(folded)] if len(folded) == len(line) else []
-    if ends and re.match(r"\s*(?:,|\s[-–—|]\s)\s*\S", line[ends[-1]:]):
+    if ends and _PLACE_AFTER.match(line[ends[-1]:]):
         return line[:ends[-1]].rstrip(" ,")
     return line
 
@@ -362,6 +395,9 @@ def _plain_line(line: str, contact: str | None, signoff: re.Pattern) -> bool:
     )
 
 
+_NOT_COMPANY_LINE = re.compile(r"\d|@|www\.|https?:")
+
+
 def _after_title(sig: list[str], contact: str | None) -> str | None:
     """Without a legal form, the company is the line after the name and title."""
     if not contact or contact not in sig:
@@ -371,7 +407,7 @@ def _after_title(sig: list[str], contact: str | None) -> str | None:
         i += 1
     if i < len(sig):
         line = sig[i]
-        if not re.search(r"\d|@|www\.|https?:", line) and 2 <= len(line) <= 60:
+        if not _NOT_COMPANY_LINE.search(line) and 2 <= len(line) <= 60:
             return line
     return None
 

@@ -39,6 +39,9 @@ def _names() -> tuple[dict[str, str], re.Pattern]:
     return names, re.compile(rf"(?<![\w-])({_alternation(list(names))})(?![\w-])")
 
 
+_FROM_BEFORE = re.compile(r"(?:from|in|based in|de|en|em|aus|du|da)\s+$")
+
+
 def country_from_text(text: str, *, strict: bool = False) -> str | None:
     """The first country named in ``text``; strict: only after 'from', 'in', 'based in' and the like, never China."""
     if not text:
@@ -47,7 +50,7 @@ def country_from_text(text: str, *, strict: bool = False) -> str | None:
     folded = fold(text)
     for match in regex.finditer(folded):
         code = names[match.group(1)]
-        if strict and (code == "CN" or not re.search(r"(?:from|in|based in|de|en|em|aus|du|da)\s+$", folded[max(0, match.start() - 12):match.start()])):
+        if strict and (code == "CN" or not _FROM_BEFORE.search(folded[max(0, match.start() - 12):match.start()])):
             continue
         return code
     return None
@@ -71,13 +74,14 @@ def cctld_country(domain: str) -> str | None:
     return {"uk": "GB"}.get(tld, tld.upper())
 
 
+_THREE_DIGITS = re.compile(r"\d{3}")
 # A run of digits with the separators phone numbers are written with; phonenumbers then judges it.
 _PHONE = re.compile(r"(?<![\w.])\+?\(?\d[\d\s().\-/]{5,20}\d(?![\w])")
 
 
 def phones(text: str, region: str | None) -> tuple[list[str], str | None]:
     """Phone numbers in ``text`` as E.164, and the country of the first one."""
-    if not re.search(r"\d{3}", text):
+    if not _THREE_DIGITS.search(text):
         return [], None
     found, country = [], None
     for candidate in _PHONE.findall(text):

@@ -18,11 +18,11 @@ from triage.model import ProductMatch
 from triage.profile import Product, Profile
 
 MIN_SCORE = 75  # a loose match below this is not reported
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)?")
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)?")  # ('-' parts tokens as a space does: 'usb-c' -> 'usb', 'c')
 
 
 def tokens(text: str) -> list[str]:
-    return [stem(w) for w in _TOKEN.findall(fold(text).replace("-", " "))]
+    return [stem(w) for w in _TOKEN.findall(fold(text))]
 
 
 def stem(word: str) -> str:
@@ -78,7 +78,7 @@ class Catalogue:
         Memoised by the raw token, so a word seen before costs one dict lookup instead of a
         stem, a lookup and a call per token (the text's words recur across messages).
         """
-        raw = _TOKEN.findall((fold(text) if folded is None else folded).replace("-", " "))
+        raw = _TOKEN.findall(fold(text) if folded is None else folded)
         try:
             return raw, list(map(self._token_word.__getitem__, raw))
         except KeyError:  # words not seen before: stem and look each up once

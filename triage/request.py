@@ -32,9 +32,13 @@ def _compiled(name: str, build):
 _NUMBER = r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:[.,\s]\d{3})+|\d*(?:[.,]\d+)?))\s*(k|mil|thousand|million|mio\.?|lakh)?(?![\w])"
 
 
+_NUMBER_ALONE = re.compile(_NUMBER, re.I)
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+
+
 def number(text: str) -> float | None:
     """'12,000' -> 12000, '3.000' -> 3000, '1,5' -> 1.5, '20k' -> 20000."""
-    match = re.match(_NUMBER, text.strip(), re.I)
+    match = _NUMBER_ALONE.match(text.strip())
     if not match:
         return None
     return _value(match.group(1), match.group(2))
@@ -42,8 +46,8 @@ def number(text: str) -> float | None:
 
 def _value(digits: str, scale: str | None) -> float:
     digits = digits.replace(" ", "")
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", digits):
-        value = float(re.sub(r"[.,]", "", digits))
+    if _THOUSANDS.fullmatch(digits):
+        value = float(digits.replace(".", "").replace(",", ""))
     else:
         value = float(digits.replace(",", "."))
     factor = {"k": 1e3, "mil": 1e3, "thousand": 1e3, "million": 1e6, "mio": 1e6, "mio.": 1e6, "lakh": 1e5}
@@ -222,12 +226,16 @@ def _ignored(folded: str, start: int, end: int, words: _QuantityWords) -> bool:
     if any(r.search(folded[max(0, start - 60):start]) for r in words.revisions):
         return True
     monthly = after.lstrip(" /").startswith(words.per_period)
-    return monthly and not re.search(r"\bfor\s+\d+\s+months?\b|\bdurante\s+\d+\s+mes", folded[end:end + 60])
+    return monthly and not _FOR_MONTHS.search(folded[end:end + 60])
+
+
+_FOR_MONTHS = re.compile(r"\bfor\s+\d+\s+months?\b|\bdurante\s+\d+\s+mes")
+_PER_MONTH_FOR = re.compile(r"\s*(?:per|a|/)\s*month\s+for\s+(\d+)\s+months?")
 
 
 def _multiplied(folded: str, end: int, value: float) -> float:
     """'1,000 pcs per month for 6 months' -> 6,000."""
-    match = re.match(r"\s*(?:per|a|/)\s*month\s+for\s+(\d+)\s+months?", folded[end:end + 60])
+    match = _PER_MONTH_FOR.match(folded[end:end + 60])
     return value * int(match.group(1)) if match else value
 
 
@@ -373,6 +381,9 @@ def _date_windows(folded: str, month_any: FoldedPattern):
             i = folded.find(needle, i + len(needle) + after)
 
 
+_YEAR = re.compile(r"20\d\d")
+
+
 def _everyday_word(kind: str, m: re.Match, original: str, offset: int) -> bool:
     """'2 set of samples': an ambiguous month abbreviation in lower case, with no year beside it."""
     if kind not in ("dmy_text", "mdy_text", "month_end"):
@@ -382,7 +393,7 @@ def _everyday_word(kind: str, m: re.Match, original: str, offset: int) -> bool:
     if word not in _compiled("ambiguous", lambda lex: frozenset(lex.words("month_words", "ambiguous"))):
         return False
     written = original[offset + m.start(group):offset + m.end(group)]
-    return not written[:1].isupper() and not re.search(r"20\d\d", m.group(0))
+    return not written[:1].isupper() and not _YEAR.search(m.group(0))
 
 
 def _resolve(kind: str, m: re.Match, months: dict[str, int], today: date, us_dates: bool) -> date | None:
@@ -536,6 +547,8 @@ def incoterm(text: str, field: str | None = None) -> str | None:
 _DESTINATION = re.compile(
     r"\b(?:CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)[ \t]+((?:port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
 )
+_PORT_OF = re.compile(r"^port\s+of\s+", re.I)
+_PLACE_TAIL = re.compile(r"\s+(?:port|and|or|with|for|by|pls|please|price)\b.*$", re.I)
 _SKIP_PLACES = {"price", "prices", "terms", "basis", "and", "or", "please", "only", "pricing"}
 _DESTINATION_TERMS = ("CFR", "CNF", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP", "DDU")  # one is in every match
 
@@ -548,8 +561,8 @@ def destination(text: str, field: str | None = None) -> str | None:
     if not any(term in text for term in _DESTINATION_TERMS):  # most texts: no walk through them
         return None
     for match in _DESTINATION.finditer(text):
-        place = re.sub(r"^port\s+of\s+", "", match.group(1), flags=re.I)
-        place = re.sub(r"\s+(?:port|and|or|with|for|by|pls|please|price)\b.*$", "", place, flags=re.I)
+        place = _PORT_OF.sub("", match.group(1))
+        place = _PLACE_TAIL.sub("", place)
         if place.split()[0].lower() not in _SKIP_PLACES:
             return place.strip(" .,;")
     return None
@@ -640,6 +653,7 @@ def _payment_words(lex: Lexicon) -> tuple[dict[str, str], FoldedPattern]:
 
 
 _QUESTION_SPLIT = re.compile(r"(?<=[.!?。？])\s+|\n")
+_QUESTION_HEAD = re.compile(r"^\W*(?:\d+[.)]\s*)?")
 
 
 def questions(text: str, limit: int = 12) -> list[str]:
@@ -651,7 +665,7 @@ def questions(text: str, limit: int = 12) -> list[str]:
         sentence = sentence.strip()
         if not sentence.endswith(("?", "？")):
             continue
-        q = re.sub(r"^\W*(?:\d+[.)]\s*)?", "", sentence).lstrip("¿¡ ").strip()
+        q = _QUESTION_HEAD.sub("", sentence).lstrip("¿¡ ").strip()
         if len(q) > 3 and q not in out:
             out.append(q)
     return out[:limit]
