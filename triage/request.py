@@ -570,23 +570,23 @@ def destination(text: str, field: str | None = None) -> str | None:
 
 def certifications(text: str, field: str | None = None) -> list[str]:
     """Product approvals the buyer requires, in canonical spelling, optional ones left out."""
-    lex = lexicon()
-    canonical, regex, optional = _compiled("certifications", _certification_words)
+    canonical, regex, optional, documents = _compiled("certifications", _certification_words)
     whole = (field or "") + "\n" + text
     folded = fold_lines([field or "", text])  # the text's own fold, read by the other stages too
     if len(folded) != len(whole):  # accents changed the length: positions differ, fold per sentence
-        return _certifications_by_sentence(whole, canonical, regex.regex, optional, lex)
+        return _certifications_by_sentence(whole, canonical, regex.regex, optional, documents)
     found = [canonical[m.group(0).lower()] for m in regex.on(folded).finditer(folded)
              if _certification_word(whole, m) and not optional.search(_sentence_at(folded, m.start()))]
-    documents = set(lex.data["certifications"].get("documents", []))
     return [c for c in dict.fromkeys(found) if c not in documents]
 
 
-def _certification_words(lex: Lexicon) -> tuple[dict[str, str], FoldedPattern, re.Pattern]:
+def _certification_words(lex: Lexicon) -> tuple[dict[str, str], FoldedPattern, re.Pattern, frozenset[str]]:
     canonical = _canonical_certifications(lex)
     optional = pattern("cert-optional", tuple(lex.words("certifications", "optional")), "(?:{})")
+    documents = frozenset(lex.data["certifications"].get("documents", []))
     # the look-behind behind each word's first letter (word_start_pattern): the same matches, ~10% faster
-    return canonical, folded_pattern(word_start_pattern("certs", tuple(canonical), r"[\w-]", r"(?!\w)")), optional
+    return (canonical, folded_pattern(word_start_pattern("certs", tuple(canonical), r"[\w-]", r"(?!\w)")), optional,
+            documents)
 
 
 def _canonical_certifications(lex) -> dict[str, str]:
@@ -600,7 +600,7 @@ def _sentence_at(text: str, position: int) -> str:
     return text[start:min(ends) if ends else len(text)]
 
 
-def _certifications_by_sentence(whole, canonical, regex, optional, lex) -> list[str]:
+def _certifications_by_sentence(whole, canonical, regex, optional, documents) -> list[str]:
     found: list[str] = []
     for sentence in _sentences(whole):
         folded = fold(sentence)
@@ -609,7 +609,6 @@ def _certifications_by_sentence(whole, canonical, regex, optional, lex) -> list[
         for m in regex.finditer(folded):
             if _certification_word(sentence, m):
                 found.append(canonical[m.group(0).lower()])
-    documents = set(lex.data["certifications"].get("documents", []))
     return [c for c in dict.fromkeys(found) if c not in documents]
 
 
