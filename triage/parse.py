@@ -21,6 +21,7 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from triage import limits, mailtext
 from triage.errors import ParseError
+from triage.lexicon import finditer_at_openings, openings
 from triage.model import Attachment, Link, Message
 
 _CHARSET_ALIASES = {
@@ -36,6 +37,7 @@ _A_CLOSE = re.compile(r"</a\s*>", re.I)
 _HREF = re.compile(r"href\s*=\s*[\"']?([^\"' >]+)", re.I)
 _TAG = re.compile(r"<[^<>]+>")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\])]+", re.I)
+_URL_OPENINGS = openings(_URL)  # 'http', 'www.': the pattern is tried only where they are written
 _RISKY_HTML_BODY = re.compile(r"<\s*(?:script|form|iframe)\b", re.I)
 
 
@@ -649,7 +651,8 @@ def _anchor(html: str, start: int, ends: list[int], closes: list[tuple[int, int]
 
 
 def text_links(text: str) -> list[Link]:
-    return [Link(text=u, href=u) for u in _URL.findall(text)[: limits.MAX_LINKS]]
+    urls = [m.group() for m in finditer_at_openings(_URL, text, _URL_OPENINGS)]  # _URL.findall(text)
+    return [Link(text=u, href=u) for u in urls[: limits.MAX_LINKS]]
 
 
 def _dedupe(links: list[Link]) -> list[Link]:
