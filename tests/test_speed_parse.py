@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from triage import parse
 
@@ -25,3 +26,11 @@ def test_text_links_finds_what_findall_finds():
               "http:/", "wwww.", "ſ", "9", "—"]
     for text in _random_texts(1, "hHtTpPsSſwW:/.x_é 9\n<'", pieces, 20_000, 30):
         assert [link.href for link in parse.text_links(text)] == parse._URL.findall(text)[: parse.limits.MAX_LINKS]
+
+
+def test_header_end_is_where_the_blank_line_pattern_starts():
+    pattern = re.compile(rb"\r?\n\r?\n")
+    for text in _random_texts(2, "\r\na:", ["\r\n", "\n", "\r", "x: y", "\r\n\r\n", "\n\n"], 20_000, 10):
+        raw = text.encode()
+        match = pattern.search(raw)
+        assert parse._header_end(raw) == (match.start() if match else len(raw)), raw

@@ -264,7 +264,6 @@ def _boundary_lines(text: str, separator: str, pos: int, end: int) -> list[tuple
 # per nesting level, so a hostile message can cost minutes and gigabytes before our own walk
 # starts. ``bounded`` rewrites such a message first; ordinary mail comes back unchanged.
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 _LONG_LINE = 4 * limits.MAX_HEADER_CHARS
 _CONTENT_TYPE = re.compile(rb"content-type[ \t]*:(.*)", re.I | re.S)
 _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"]*)"|([^\s;]+))', re.I)
@@ -288,8 +287,7 @@ def bounded(raw: bytes, notes: list[str]) -> bytes:
 def _bounded_head(raw: bytes, notes: list[str]) -> bytes:
     """The top-level header block with lines cut to a few header limits and at most
     ``limits.MAX_HEADER_FIELDS`` fields (past those, only the fields triage reads are kept)."""
-    match = _HEADER_END.search(raw)
-    head_end = match.start() if match else len(raw)
+    head_end = _header_end(raw)
     if head_end < _LONG_LINE and head_end < limits.MAX_HEADER_FIELDS * 16:
         return raw
     lines = raw[:head_end].split(b"\n")
@@ -300,6 +298,17 @@ def _bounded_head(raw: bytes, notes: list[str]) -> bytes:
     if len(kept) == len(lines) and all(a is b for a, b in zip(kept, lines)):
         return raw
     return b"\n".join(kept) + raw[head_end:]
+
+
+def _header_end(raw: bytes) -> int:
+    """Where the first blank line starts (the first match of ``\\r?\\n\\r?\\n``), or len(raw). Its
+    first newline is the first one followed by ``\\r?\\n``, found by two bytes.find: the regex has
+    no literal to look for and tries every position of the message."""
+    found = [at for at in (raw.find(b"\n\n"), raw.find(b"\n\r\n")) if at >= 0]
+    if not found:
+        return len(raw)
+    at = min(found)
+    return at - 1 if raw[at - 1 : at] == b"\r" else at
 
 
 def _kept_fields(lines: list[bytes], notes: list[str]) -> list[bytes]:
