@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from email.utils import parseaddr
 
 from triage import parse
 
@@ -34,3 +35,36 @@ def test_header_end_is_where_the_blank_line_pattern_starts():
         raw = text.encode()
         match = pattern.search(raw)
         assert parse._header_end(raw) == (match.start() if match else len(raw)), raw
+
+
+def _address_forms(seed: int, count: int) -> list[str]:
+    """Values near the simple forms: a phrase of atoms and quoted strings, then an address in angle
+    brackets or bare, each part now and then broken by a special character, space or backslash."""
+    rng = random.Random(seed)
+    atoms = ["John", "Smith", "J.R.", "Ltd.", "é", "\udce9", "\xa0", "=?utf-8?q?x?=", "a\\b", "", "."]
+    quoted = ['"Smith, J."', '""', '"a@b.c"', '"x\ny"', '"a\\"b"', '"a\rb"', '"(c)"', '"unclosed']
+    spaces = ["", " ", "  ", "\t", "\r\n ", "\n"]
+    odd = ["(c)", ",", ";", ":", "@", "<", ">", "[1.2]", "\\", '"', "\r"]
+    out = []
+    for _ in range(count):
+        words = [rng.choice(atoms + quoted) + rng.choice(spaces) for _ in range(rng.randint(0, 3))]
+        local = rng.choice(["a", "a.b", ".a", "a..b", "a\\b", "é", ""])
+        domain = rng.choice(["b.c", "b", ".", "b.c.", ""])
+        addr = local + "@" + domain
+        form = rng.random()
+        value = "".join(words) + (f"<{addr}>" if form < 0.6 else addr if form < 0.9 else "")
+        value = rng.choice(spaces) + value + rng.choice(spaces)
+        if rng.random() < 0.3:
+            at = rng.randint(0, len(value))
+            value = value[:at] + rng.choice(odd + spaces) + value[at:]
+        out.append(value)
+    return out
+
+
+def test_parseaddr_fast_path_reads_what_parseaddr_reads():
+    values = _address_forms(3, 30_000) + _random_texts(4, 'ab.@<> \t\r\n"\\(),:;[]é', ["x@y.z", "<", ">", '"'], 20_000)
+    simple = 0
+    for value in values:
+        simple += parse._SIMPLE_ADDRESS.fullmatch(value) is not None
+        assert parse._parseaddr(value) == parseaddr(value), value
+    assert simple > 5_000  # the fast path was tried, not only the fallback

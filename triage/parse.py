@@ -95,11 +95,37 @@ def _address(value: str, notes: list[str] | None = None) -> tuple[str, str | Non
     Encoded words may only hold the display name; decoding first would let a name like
     ``=?utf-8?q?PayPal_=3Cservice=40paypal=2Ecom=3E?= <x@evil.example>`` pass for paypal.com.
     """
-    name, addr = parseaddr(value)
+    name, addr = _parseaddr(value)
     if "@" not in addr and "=?" in value:  # a broken mailer encoded the address too
-        name, addr = parseaddr(header_text(value, notes))
+        name, addr = _parseaddr(header_text(value, notes))
     addr = addr.strip().strip("<>").lower()
     return header_text(name, notes).strip().strip('"').strip(), addr if "@" in addr else None
+
+
+# The common forms of an address, 'Name <a@b.c>', '"Name" <a@b.c>', '<a@b.c>' and 'a@b.c', read as
+# email.utils.parseaddr reads them: the name is the phrase's words (atoms, which may hold dots, and
+# quoted strings without backslash or CR) joined by one space; the address is the text between the
+# angle brackets, or the bare addr-spec, when it is atoms and dots around one '@' and holds no white
+# space at all (parseaddr drops an atom of white space, such as U+00A0, next to a dot or the '@').
+# Comments, routes, groups, several addresses and spaces inside an address are left to parseaddr.
+_SPACES = r"[ \t\r\n]*+"
+_ADDR_SPEC = r'[^()<>@,:;"\[\]\s]++@[^()<>@,:;"\[\]\s]++'
+_PHRASE_WORD = re.compile(r'"([^"\\\r]*+)"|([^()<>@,:;"\[\] \t\r\n]++)')
+_SIMPLE_ADDRESS = re.compile(
+    rf"{_SPACES}(?:(?P<phrase>(?:(?:{_PHRASE_WORD.pattern}){_SPACES})*+)<(?P<angle>{_ADDR_SPEC})>"
+    rf"|(?P<bare>{_ADDR_SPEC})){_SPACES}")
+
+
+def _parseaddr(value: str) -> tuple[str, str]:
+    """``email.utils.parseaddr(value)``, its common forms read by one regex (the email package's
+    address parser steps through the header a character at a time in Python)."""
+    simple = _SIMPLE_ADDRESS.fullmatch(value)
+    if simple is None:
+        return parseaddr(value)
+    if simple["bare"] is not None:
+        return "", simple["bare"]
+    words = [w[2] if w[1] is None else w[1] for w in _PHRASE_WORD.finditer(simple["phrase"])]
+    return " ".join(words), simple["angle"]
 
 
 def _addresses(values: list[str]) -> list[str]:
