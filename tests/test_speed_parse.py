@@ -68,3 +68,12 @@ def test_parseaddr_fast_path_reads_what_parseaddr_reads():
         simple += parse._SIMPLE_ADDRESS.fullmatch(value) is not None
         assert parse._parseaddr(value) == parseaddr(value), value
     assert simple > 5_000  # the fast path was tried, not only the fallback
+
+
+def test_quick_reader_line_end_helpers_agree_with_the_regexes_they_replace():
+    last_eol = re.compile(r"(\r\n|\r|\n)\Z")
+    for text in _random_texts(5, "\r\nab", ["\r\n", "\n\r", "\r", "\n", "x"], 20_000, 8):
+        assert parse._without_last_eol(text) == last_eol.sub("", text, 1), text
+        raw = text.encode()
+        lone_cr = bool(b"\r" in raw and parse._LONE_CR.search(raw))
+        assert lone_cr == (raw.count(b"\r") != raw.count(b"\r\n")), raw

@@ -207,13 +207,13 @@ class _Unusual(Exception):
 _FIELDS = re.compile(r"[\041-\071\073-\176]+:[^\n]*\n(?:[ \t][^\n]*\n)*")
 _BLANK_LINE = re.compile(r"\n\r?\n")
 _BOUNDARY_END = re.compile(r"(--)?[ \t]*(\r\n|\n)?$")  # what may follow '--boundary' on its line (FeedParser's)
-_LAST_EOL = re.compile(r"(\r\n|\r|\n)\Z")
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 def _quick_mime(raw: bytes) -> MimeMessage | None:
     """``raw`` parsed as FeedParser (compat32) would, or None when it is not of the common shape."""
     text = raw.decode("ascii", "surrogateescape")
-    if raw.count(b"\r") != raw.count(b"\r\n") or text.startswith("From "):
+    if b"\r" in raw and _LONE_CR.search(raw) or text.startswith("From "):
         return None  # a bare CR ends a line for FeedParser; a 'From ' line is an mbox separator
     try:
         return _entity(text, 0, len(text), None)
@@ -231,10 +231,18 @@ def _entity(text: str, start: int, end: int, parent: MimeMessage | None) -> Mime
     if ctype.startswith("multipart/"):
         _read_parts(message, text, body, end)
     else:
-        message.set_payload(text[body:end] if parent is None else _LAST_EOL.sub("", text[body:end], 1))
+        message.set_payload(text[body:end] if parent is None else _without_last_eol(text[body:end]))
     if parent is not None:
         parent.attach(message)
     return message
+
+
+def _without_last_eol(payload: str) -> str:
+    """``payload`` less the line ending at its very end (what ``re.sub(r"(\\r\\n|\\r|\\n)\\Z", "", payload, 1)``
+    removes), without a regex that would try every newline of the part before the last."""
+    if payload.endswith("\r\n"):
+        return payload[:-2]
+    return payload[:-1] if payload.endswith(("\r", "\n")) else payload
 
 
 def _read_fields(message: MimeMessage, text: str, pos: int, end: int) -> int:
