@@ -77,3 +77,12 @@ def test_quick_reader_line_end_helpers_agree_with_the_regexes_they_replace():
         raw = text.encode()
         lone_cr = bool(b"\r" in raw and parse._LONE_CR.search(raw))
         assert lone_cr == (raw.count(b"\r") != raw.count(b"\r\n")), raw
+
+
+def test_header_text_folds_white_space_and_drops_controls_as_the_regexes_did():
+    from triage.mailtext import CONTROL
+
+    pieces = [" ", "  ", "\t", "\r\n ", "\x01", "\x0b", "\x1c", "\x85", "\x7f", "\x9f", "\xa0", "\u2028", "\u3000",
+              "Re:", "Subject", "é", "\x00"]
+    for text in _random_texts(6, " \t\n\x01\x0b\x1c\x1f\x85\x9f\xa0\u2028ab", pieces, 20_000, 10):
+        assert parse.header_text(text) == CONTROL.sub("", parse._HEADER_SPACE.sub(" ", text)).strip(), repr(text)

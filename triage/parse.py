@@ -78,7 +78,9 @@ def header_text(value: object, notes: list[str] | None = None) -> str:
             )
         except (ValueError, LookupError, AssertionError):
             pass  # leave the encoded words as they are
-    return mailtext.CONTROL.sub("", _HEADER_SPACE.sub(" ", text)).strip()
+    # " ".join(text.split()) is _HEADER_SPACE.sub(" ", text) without a space at either end (str.split
+    # and the regex's \s split at the same white space), which the final strip() removes anyway.
+    return mailtext.CONTROL.sub("", " ".join(text.split())).strip()
 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
@@ -151,9 +153,12 @@ def _date(value: str, notes: list[str]):
         return None
 
 
+_MSGID = re.compile(r"<[^<>\s]+>")
+
+
 def _msgid(value: str) -> str | None:
     value = value.strip()
-    match = re.search(r"<[^<>\s]+>", value)
+    match = _MSGID.search(value)
     return match.group(0) if match else (value or None)
 
 
@@ -529,7 +534,7 @@ def _headers(mime: MimeMessage, notes: list[str]) -> dict:
         "to": _addresses([raw("To")]),
         "cc": _addresses([raw("Cc")]),
         "in_reply_to": _msgid(get("In-Reply-To")),
-        "references": re.findall(r"<[^<>\s]+>", get("References")),
+        "references": _MSGID.findall(get("References")),
         "auth_results": "\n".join(header_text(a, notes) for a in auth),
         "mailer": get("X-Mailer") or get("User-Agent"),
     }
