@@ -86,3 +86,15 @@ def test_header_text_folds_white_space_and_drops_controls_as_the_regexes_did():
               "Re:", "Subject", "é", "\x00"]
     for text in _random_texts(6, " \t\n\x01\x0b\x1c\x1f\x85\x9f\xa0\u2028ab", pieces, 20_000, 10):
         assert parse.header_text(text) == CONTROL.sub("", parse._HEADER_SPACE.sub(" ", text)).strip(), repr(text)
+
+
+def test_chat_turn_skips_only_lines_no_chat_pattern_matches():
+    from triage import mailtext
+
+    pieces = ["10/11/2026", ", ", "09:14", " - ", "Name", ": ", "[9:05 PM", "2026/10/28 15:02:13", "  ", "Lisa",
+              "]", "hello", "\n", ":"]
+    for line in _random_texts(7, "0129/:-[] APMab", pieces, 20_000, 14):
+        plain = next((p.match(line.strip()) for p in mailtext._CHAT_PATTERNS if p.match(line.strip())), None)
+        assert (mailtext._chat_turn(line) is None) == (plain is None), line
+        assert ":" in line or plain is None
+

@@ -459,6 +459,8 @@ def parse_chat(text: str, seller: frozenset[str] = frozenset()) -> Chat | None:
 
 
 def _chat_turn(line: str) -> tuple[str, str, str] | None:
+    if ":" not in line:
+        return None  # every pattern holds a clock time, 'h:mm' (most lines of a mail have no colon)
     for pattern in _CHAT_PATTERNS:
         match = pattern.match(line.strip())
         if match:
