@@ -98,3 +98,48 @@ def test_chat_turn_skips_only_lines_no_chat_pattern_matches():
         assert (mailtext._chat_turn(line) is None) == (plain is None), line
         assert ":" in line or plain is None
 
+
+_HEADER_PIECES = ["From:", "*From:* ", "FROM :", "ſent:", "Sent: Monday", "To: ", "de:", "DE ：", "Van: a",
+                  "On Mon, 2 Nov 2026, Rick <r@x.example> ", "wrote:", "Le 3 nov. 2026, Ana ", "a écrit :", "Am 2. Nov ",
+                  "schrieb Max:", "-----Original Message-----", "-- Forwarded message --", "_" * 22, "2026-11-02 ",
+                  "10:00 Lisa 写道：", "Пользователь Иван написал:", "Begin forwarded message:", "w dniu 3 ", "pisze:",
+                  "Dear Lisa,", "Thanks", " ", "\t", "é", "Kelvin K", "İ", "ı", "> quoted", "\n", "Date: x", "Subject: y",
+                  "fwd", "x: a", "y:"]
+
+
+def _quote_header_results(r, text: str) -> list[bool]:
+    from triage import mailtext
+
+    lines = text.split("\n")
+    return [mailtext._is_quote_header(lines, i, r) for i in range(len(lines))]
+
+
+def _rules_with(headers: list[str]):
+    from triage import mailtext
+
+    shipped = mailtext.rules()
+    return mailtext.Rules([re.compile(p, re.I) for p in headers], shipped.forward_headers, shipped.signoff,
+                          shipped.platforms, shipped.labels)
+
+
+def test_quote_header_ascii_gate_skips_only_lines_no_test_holds_on():
+    import dataclasses
+
+    from triage import mailtext
+
+    custom = [
+        [p.pattern for p in mailtext.rules().quote_headers],
+        [r"^reply above this line", r"\bwrote\b:", r"^(?:sent|von)\s*:.+\n(?:to|an)\s*:", r"^-{2,}\s*cut"],
+        [r"^(a|b)\1 quote", r"^on .{3,}wrote:"],  # a back reference: no gate
+        [r"^fwd\n", r"^x\s*:.+\n", r"(?m:^y:)"],  # an opening cut at its newline; a multi-line pattern
+        [r"^on .{3,}wrote:", r"(?:sent|date)\s*:.+\n(to|an)\s*:"],  # a two-line pattern not anchored: no gate
+    ]
+    texts = _random_texts(8, "FfRrOoMm:：-_ \tdeDEéİıſK\n>2", _HEADER_PIECES, 3_000, 12)
+    for headers in custom:
+        r = _rules_with(headers)
+        plain = dataclasses.replace(r)  # __post_init__ runs again: the same tests ...
+        plain.ascii_openings, plain.find_unopened = None, None  # ... without the gate
+        for text in texts:
+            assert _quote_header_results(r, text) == _quote_header_results(plain, text), (headers, text)
+    assert mailtext.rules().ascii_openings is not None
+    assert _rules_with(custom[2]).ascii_openings is None and _rules_with(custom[4]).ascii_openings is None

@@ -36,6 +36,8 @@ class Rules:
     marker_openings: dict[str, tuple[str, ...] | None] = field(init=False)  # see lexicon.openings
     find_one_line: Callable[[str], object] = field(init=False)  # whether one_line matches a line (truthy)
     find_two_line: Callable[[str], re.Match | None] | None = field(init=False)
+    ascii_openings: tuple[str, ...] | None = field(init=False)  # see _ascii_line_gate
+    find_unopened: Callable[[str], re.Match | None] | None = field(init=False)
 
     def __post_init__(self) -> None:
         one = [p.pattern for p in self.quote_headers if r"\n" not in p.pattern]
@@ -45,6 +47,7 @@ class Rules:
         self.find_one_line = _line_test(self.one_line, one)
         self.find_two_line = None if self.two_line is None else \
             self.two_line.match if anchored(self.two_line) else self.two_line.search
+        self.ascii_openings, self.find_unopened = _ascii_line_gate(one, self.two_line)
         names = sorted(self.labels, key=len, reverse=True)
         alternatives = "|".join(re.escape(n) for n in names)
         self.label_re = re.compile(rf"^\s*({alternatives})\s*[:：]\s*(.*)$", re.I)
@@ -74,6 +77,34 @@ def _line_test(combined: re.Pattern, patterns: list[str]) -> Callable[[str], obj
 
 
 _BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _ascii_line_gate(one: list[str], two_line: re.Pattern | None) \
+        -> tuple[tuple[str, ...] | None, Callable[[str], re.Match | None] | None]:
+    """What a stripped ASCII line must show for ``_is_quote_header`` to hold on it: one of the
+    returned openings at its start (lower-cased), or else a match of the one-line patterns that have
+    no openings (the returned finder; None when there are none). Each test there needs one: the
+    header label block a label, the wrapped test its 'on '/'le '... start, the anchored patterns
+    their openings (lexicon.openings; cut at a newline, where the two-line test's own line ends),
+    and the patterns that need a letter outside ASCII cannot match. (None, None): no gate."""
+    if any(_BACK_REFERENCE.search(p) for p in one):
+        return None, None  # group numbers would change in a new alternation
+    starts = list(_HEADER_LABEL_OPENINGS + _WRAPPED_OPENINGS)
+    if two_line is not None:
+        found = openings(two_line) if anchored(two_line) else None
+        if found is None:
+            return None, None
+        starts += found
+    unopened = []
+    for p in one:
+        rx = re.compile(p, re.I)
+        found = openings(rx) if anchored(rx) else None
+        if found is not None:
+            starts += found
+        elif not needs_non_ascii(rx):
+            unopened.append(p)
+    find = _finder(re.compile("|".join(f"(?:{p})" for p in unopened), re.I)) if unopened else None
+    return tuple(dict.fromkeys(start.split("\n", 1)[0] for start in starts)), find
 
 
 def _finder(regex: re.Pattern) -> Callable[[str], re.Match | None]:
@@ -188,9 +219,12 @@ def detect_platform(message: Message, text: str) -> str | None:
 # -- quoted history --------------------------------------------------------------------
 
 
-_HEADER_LABEL = re.compile(
-    r"^\*?(from|sent|date|to|cc|subject|von|gesendet|an|betreff|de|enviado|para|asunto|fecha|envoyé|à|objet|"
-    r"da|inviato|oggetto|od|wysłano|temat|от|отправлено|кому|тема|发件人|发送时间|收件人|主题)\*?\s*[:：]", re.I)
+_HEADER_LABELS = ("from", "sent", "date", "to", "cc", "subject", "von", "gesendet", "an", "betreff", "de", "enviado",
+                  "para", "asunto", "fecha", "envoyé", "à", "objet", "da", "inviato", "oggetto", "od", "wysłano",
+                  "temat", "от", "отправлено", "кому", "тема", "发件人", "发送时间", "收件人", "主题")
+_HEADER_LABEL = re.compile(r"^\*?(%s)\*?\s*[:：]" % "|".join(_HEADER_LABELS), re.I)
+_HEADER_LABEL_OPENINGS = ("*",) + _HEADER_LABELS  # on an ASCII line, what a match starts with (lower-cased)
+_WRAPPED_OPENINGS = ("on ", "le ", "am ", "el ", "em ")  # a quote header wrapped onto two lines
 
 
 def _header_block(lines: list[str], i: int) -> bool:
@@ -205,6 +239,9 @@ def _is_quote_header(lines: list[str], i: int, r: Rules) -> bool:
     line = lines[i].strip()
     if not line:
         return False
+    if r.ascii_openings is not None and line.isascii() and not line.lower().startswith(r.ascii_openings) \
+            and not (r.find_unopened and r.find_unopened(line)):
+        return False  # no test below can hold on this line (see _ascii_line_gate): most lines stop here
     if _header_block(lines, i):
         return True
     if r.find_one_line(line):
@@ -212,7 +249,7 @@ def _is_quote_header(lines: list[str], i: int, r: Rules) -> bool:
     following = lines[i + 1].strip() if i + 1 < len(lines) else ""
     if following and r.find_two_line is not None and r.find_two_line(line + "\n" + following):
         return True
-    wrapped_header = line.lower().startswith(("on ", "le ", "am ", "el ", "em ")) and len(line) < 120
+    wrapped_header = line.lower().startswith(_WRAPPED_OPENINGS) and len(line) < 120
     return bool(following and wrapped_header and r.find_one_line(line + " " + following))
 
 
