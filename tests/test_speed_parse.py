@@ -143,3 +143,13 @@ def test_quote_header_ascii_gate_skips_only_lines_no_test_holds_on():
             assert _quote_header_results(r, text) == _quote_header_results(plain, text), (headers, text)
     assert mailtext.rules().ascii_openings is not None
     assert _rules_with(custom[2]).ascii_openings is None and _rules_with(custom[4]).ascii_openings is None
+
+
+def test_label_lines_are_the_lines_label_re_matches():
+    from triage import mailtext
+
+    r = mailtext.rules()
+    pieces = ["Name", "Company Name", "E-mail", "Quantity", "Message", "  ", ":", "：", " Lisa", "\t", "Qty", "é", "K"]
+    for line in _random_texts(9, "NnAaMmEe:： \t", pieces, 20_000, 10):
+        want, got = r.label_re.match(line), r.label(line)
+        assert (got and got.groups()) == (want and want.groups()), line

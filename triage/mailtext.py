@@ -53,6 +53,10 @@ class Rules:
         self.label_re = re.compile(rf"^\s*({alternatives})\s*[:：]\s*(.*)$", re.I)
         self.marker_openings = {name: openings(markers) for name, (markers, _) in self.platforms.items()}
 
+    def label(self, line: str) -> re.Match | None:
+        """``label_re.match(line)``: a 'Label: value' line has a colon, so most lines need no try."""
+        return self.label_re.match(line) if ":" in line or "：" in line else None
+
 
 def _line_test(combined: re.Pattern, patterns: list[str]) -> Callable[[str], object]:
     """Whether ``combined`` (the alternation of ``patterns``) matches a line, made cheap: the
@@ -188,8 +192,8 @@ def _form_message(message: Message) -> str:
         return message.platform_fields["message"]
     if message.kind != "text" or not message.platform_fields:
         return ""
-    label_re = rules().label_re
-    kept = [ln for ln in message.new_text.split("\n") if not label_re.match(ln) and not _menu_line(ln)]
+    label = rules().label
+    kept = [ln for ln in message.new_text.split("\n") if not label(ln) and not _menu_line(ln)]
     return "\n".join(kept).strip()
 
 
@@ -385,9 +389,9 @@ def labelled_fields(text: str) -> dict[str, str]:
     """Facts a platform or form shows as 'Label: value' lines; 'message' takes the following block."""
     out: dict[str, str] = {}
     lines = text.split("\n")
-    label_re, labels = rules().label_re, rules().labels
+    label, labels = rules().label, rules().labels
     for i, line in enumerate(lines[:400]):
-        match = label_re.match(line)
+        match = label(line)
         if not match:
             continue
         name, value = labels[match.group(1).lower()], match.group(2).strip()
@@ -400,12 +404,12 @@ def labelled_fields(text: str) -> dict[str, str]:
 
 def _message_block(lines: list[str], i: int, first: str) -> str:
     """The free text under a 'Message:' label: up to the next label, rule, section title or closing quote."""
-    label_re = rules().label_re
+    label = rules().label
     block = [first] if first else []
     quoted = first.startswith(('"', "“"))
     for j in range(i + 1, len(lines)):
         stripped = lines[j].strip()
-        if label_re.match(lines[j]) and block or stripped.startswith(("-----", "=====", "____", "[ ]", "--")):
+        if label(lines[j]) and block or stripped.startswith(("-----", "=====", "____", "[ ]", "--")):
             break
         if not stripped and block and (_section_title(lines, j + 1) or _generic_label(lines, j + 1)):
             break
@@ -434,7 +438,7 @@ def _section_title(lines: list[str], j: int) -> bool:
     if not line or len(line) > 40 or line.endswith((".", "!", "?", ",", ":")) or not line[0].isupper():
         return False
     after = lines[j + 1].strip() if j + 1 < len(lines) else ""
-    return not after or bool(rules().label_re.match(after))
+    return not after or bool(rules().label(after))
 
 
 def field_date(value: str) -> datetime | None:
