@@ -153,3 +153,15 @@ def test_label_lines_are_the_lines_label_re_matches():
     for line in _random_texts(9, "NnAaMmEe:： \t", pieces, 20_000, 10):
         want, got = r.label_re.match(line), r.label(line)
         assert (got and got.groups()) == (want and want.groups()), line
+
+
+def test_signature_line_tests_on_lower_case_twins_agree_with_the_re_i_patterns():
+    from triage import mailtext
+
+    r = mailtext.rules()
+    pieces = ["Best Regards", "THANKS", "Thank you!", "Sales Manager", "Tel:", "+86 755 1234 5678", "www.", "HTTPS://",
+              "a@b.co", "Co.", "GmbH", "Saludos", "Mit freundlichen Grüßen", "С уважением", "ſ", "K", "ı", "İ", " ", ",",
+              "Skype", "Kft", "-", "–", "\t", "x", "Pty Ltd", "B.V."]
+    for line in _random_texts(10, "BbEeSsTtKkIi@+.0123 ,-–ſıİ", pieces, 30_000, 8):
+        assert mailtext._contact_line(line) == bool(mailtext._SIG_LINE.search(line)), line
+        assert mailtext._matches(r.signoff_folded, line) == bool(r.signoff.match(line)), line

@@ -16,7 +16,8 @@ from functools import cache
 from triage import limits
 from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
-from triage.lexicon import aligned_lower, anchored, needs_non_ascii, openings, per_home, search_at_openings
+from triage.lexicon import FoldedPattern, aligned_lower, anchored, folded_pattern, needs_non_ascii, openings, \
+    per_home, search_at_openings
 from triage.model import Message
 from triage.paths import shipped, user_dir
 
@@ -38,6 +39,7 @@ class Rules:
     find_two_line: Callable[[str], re.Match | None] | None = field(init=False)
     ascii_openings: tuple[str, ...] | None = field(init=False)  # see _ascii_line_gate
     find_unopened: Callable[[str], re.Match | None] | None = field(init=False)
+    signoff_folded: FoldedPattern = field(init=False)  # the sign-off pattern with its twin for lower case
 
     def __post_init__(self) -> None:
         one = [p.pattern for p in self.quote_headers if r"\n" not in p.pattern]
@@ -48,6 +50,7 @@ class Rules:
         self.find_two_line = None if self.two_line is None else \
             self.two_line.match if anchored(self.two_line) else self.two_line.search
         self.ascii_openings, self.find_unopened = _ascii_line_gate(one, self.two_line)
+        self.signoff_folded = folded_pattern(self.signoff)
         names = sorted(self.labels, key=len, reverse=True)
         alternatives = "|".join(re.escape(n) for n in names)
         self.label_re = re.compile(rf"^\s*({alternatives})\s*[:：]\s*(.*)$", re.I)
@@ -339,6 +342,27 @@ _SIG_LINE = re.compile(
     r"|\b(ltd|llc|inc|gmbh|s\.?a\.?|s\.?l\.?|b\.?v\.?|pty|co\.|corp|company|sp\. z o\.o\.|s\.r\.l|ltda|sarl|kft|fze)\b",
     re.I,
 )
+_SIG_LINE_FOLDED = folded_pattern(_SIG_LINE)
+
+
+def _on_line(pattern: FoldedPattern, line: str) -> tuple[re.Pattern, str]:
+    """The regex and text to try for ``pattern.regex`` on ``line``. On an ASCII line re.I pairs only
+    upper and lower case, so the pattern's twin without re.I (lexicon.folded_pattern) finds the same
+    in the lower-cased line, where the engine can skip ahead to the letters its words start with."""
+    if line.isascii():
+        lowered = line.lower()
+        return pattern.on(lowered), lowered
+    return pattern.regex, line
+
+
+def _matches(pattern: FoldedPattern, line: str) -> bool:
+    regex, text = _on_line(pattern, line)
+    return regex.match(text) is not None
+
+
+def _contact_line(line: str) -> bool:
+    regex, text = _on_line(_SIG_LINE_FOLDED, line)
+    return regex.search(text) is not None
 
 
 def split_signature(text: str) -> tuple[str, str]:
@@ -353,13 +377,13 @@ def split_signature(text: str) -> tuple[str, str]:
 
 
 def _signoff_index(lines: list[str]) -> int | None:
-    signoff = rules().signoff
+    signoff = rules().signoff_folded
     lower_bound = max(0, len(lines) - 25)
     for i in range(len(lines) - 1, lower_bound - 1, -1):
         line = lines[i].strip()
         if line in ("--", "-- ", "__", "—"):
             return i + 1 if i + 1 < len(lines) else None
-        if len(line) <= 40 and signoff.match(line) and i > 0:
+        if len(line) <= 40 and _matches(signoff, line) and i > 0:
             return i
     return None
 
@@ -373,9 +397,9 @@ def _contact_block_index(lines: list[str]) -> int | None:
             if hits >= 2:
                 break
             continue
-        if len(line) > 70 or line.endswith(("?", ".")) and not _SIG_LINE.search(line):
+        if len(line) > 70 or line.endswith(("?", ".")) and not _contact_line(line):
             break
-        hits += bool(_SIG_LINE.search(line))
+        hits += _contact_line(line)
         start = i
     if hits >= 2 and start > 0:
         return start
