@@ -165,3 +165,41 @@ def test_signature_line_tests_on_lower_case_twins_agree_with_the_re_i_patterns()
     for line in _random_texts(10, "BbEeSsTtKkIi@+.0123 ,-–ſıİ", pieces, 30_000, 8):
         assert mailtext._contact_line(line) == bool(mailtext._SIG_LINE.search(line)), line
         assert mailtext._matches(r.signoff_folded, line) == bool(r.signoff.match(line)), line
+
+
+def _content_types(seed: int, count: int) -> list[str]:
+    """Content-Type values near 'type/subtype; name=value', now and then broken by a character the
+    email package's parameter parser reads its own way."""
+    rng = random.Random(seed)
+    types = ["text/plain", "multipart/mixed", "TEXT/HTML", "text", "a/b/c", " text/plain ", "charset/x"]
+    separators = [";", "; ", ";\r\n\t", ";\n ", " ;", "", ";;"]
+    names = ["charset", "CharSet", "boundary", "Boundary", "charset*", "name", "chaſet"]
+    spaces = ["", " ", "\t", "\r\n "]
+    values = ["utf-8", "UTF-8", '"utf-8"', '"us-ascii"', "----=_Part_1.2", '"----=_NextPart_000"', '"a b "', '" x"',
+              '"<x>"', "<x>", '"a\\"b"', '"a;b"', "é", '"é"', '"\x0b"', "x\x1c", "", '""', '"x', "x*", "'x'"]
+    odd = ['"', "\\", ";", "=", "<", ">", "\x0b", "\udce9", "ſ", "; format=flowed", "; name*0*=x"]
+    out = []
+    for _ in range(count):
+        value = (rng.choice(types) + rng.choice(separators) + rng.choice(spaces) + rng.choice(names)
+                 + rng.choice(spaces) + "=" + rng.choice(spaces) + rng.choice(values) + rng.choice(spaces))
+        if rng.random() < 0.3:
+            at = rng.randint(0, len(value))
+            value = value[:at] + rng.choice(odd) + value[at:]
+        out.append(value)
+    return out
+
+
+def test_one_parameter_reads_charset_and_boundary_as_the_email_package_does():
+    from email import policy
+    from email.message import Message as MimeMessage
+
+    readable = 0
+    for value in _content_types(11, 30_000):
+        part = MimeMessage(policy.compat32)
+        part.set_raw("Content-Type", value)
+        for name, plain in (("charset", part.get_content_charset), ("boundary", part.get_boundary)):
+            written = parse._one_parameter(part, name)
+            if written is not None:
+                readable += 1
+                assert (written.lower() if name == "charset" else written.rstrip()) == plain(), (name, value)
+    assert readable > 2_000

@@ -269,7 +269,8 @@ def _read_fields(message: MimeMessage, text: str, pos: int, end: int) -> int:
 
 def _read_parts(message: MimeMessage, text: str, pos: int, end: int) -> None:
     """The parts of a multipart body ``text[pos:end]``, split at its boundary lines."""
-    boundary = message.get_boundary()
+    written = _one_parameter(message, "boundary")
+    boundary = written.rstrip() if written is not None else message.get_boundary()
     if not boundary:
         raise _Unusual("no boundary")
     separator = "--" + boundary
@@ -610,7 +611,10 @@ class _Parts:
         if len(payload) > limits.MAX_DECODED_PART_BYTES:
             self.notes.append(f"a text part of {len(payload):,} bytes was cut")
             payload = payload[: limits.MAX_DECODED_PART_BYTES]
-        charset = part.get_content_charset() if _mentions(part, "charset") else None
+        charset = None
+        if _mentions(part, "charset"):
+            written = _one_parameter(part, "charset")
+            charset = written.lower() if written is not None else part.get_content_charset()
         return decode_bytes(payload, charset, self.notes)
 
     def _attachment(self, part: MimeMessage, ctype: str) -> None:
@@ -649,6 +653,25 @@ def _mentions(part: MimeMessage, word: str) -> bool:
     the check spares parsing the header's parameters twice for every text part."""
     return any(word in str(value).lower() for name, value in part.raw_items()
                if name.lower() in ("content-type", "content-disposition"))
+
+
+# A Content-Type of the common shape 'type/subtype; name=value', one parameter whose value is a token
+# or a quoted string of printable ASCII without quote, backslash, ';', '<' or '>': there the email
+# package's get_param gives the value as written (its parameter split, RFC 2231 decoding and
+# unquoting change nothing), and get_content_charset / get_boundary only lower-case / rstrip it.
+_ONE_PARAMETER = re.compile(
+    r'[^;"=\\]*/[^;"=\\]*;[ \t\r\n]*([a-z]+)[ \t\r\n]*=[ \t\r\n]*'
+    r'(?:"([ !#-:=?-\[\]-~]*)"|([!#$%&\'*+.0-9a-z^_`{|}~-]+))[ \t\r\n]*', re.I | re.A)
+
+
+def _one_parameter(part: MimeMessage, name: str) -> str | None:
+    """The value of Content-Type parameter ``name`` (lower case) when the header has the common
+    shape above with that parameter; None when the email package must read it."""
+    value = part.get("Content-Type")
+    simple = _ONE_PARAMETER.fullmatch(value) if isinstance(value, str) else None
+    if simple is None or simple[1].lower() != name:
+        return None
+    return simple[2] if simple[2] is not None else simple[3]
 
 
 def _payload_size(part: MimeMessage) -> int:
