@@ -203,3 +203,37 @@ def test_one_parameter_reads_charset_and_boundary_as_the_email_package_does():
                 readable += 1
                 assert (written.lower() if name == "charset" else written.rstrip()) == plain(), (name, value)
     assert readable > 2_000
+
+
+def _html_links_by_position_lists(html: str) -> list:
+    """html_links as it was written before (every '>' position listed, then bisected): the reference."""
+    from bisect import bisect_left
+
+    from triage.model import Link
+
+    html = html[: parse.limits.MAX_HTML_BYTES]
+    ends = [m.start() for m in re.finditer(">", html)]
+    closes = [(m.start(), m.end()) for m in parse._A_CLOSE.finditer(html)]
+    links, pos = [], 0
+    for start in (m.start() for m in parse._A_OPEN.finditer(html)):
+        if start < pos:
+            continue
+        i = bisect_left(ends, start)
+        j = bisect_left(closes, (ends[i] + 1, 0)) if i < len(ends) else len(closes)
+        href = parse._HREF.search(html, start, ends[i]) if i < len(ends) and ends[i] - start < 8192 else None
+        if href is None or j >= len(closes):
+            continue
+        inner = html[ends[i] + 1 : closes[j][0]]
+        text = parse._HEADER_SPACE.sub(" ", parse._unescape(parse._TAG.sub(" ", inner[:20_000]))).strip()
+        links.append(Link(text=text, href=parse._unescape(href.group(1)).strip()))
+        pos = closes[j][1]
+        if len(links) >= parse.limits.MAX_LINKS:
+            break
+    return links
+
+
+def test_html_links_finds_what_the_position_lists_found():
+    pieces = ["<a href='x'>", '<A HREF="http://b.example/?q=1&amp;r=2">', "</a>", "</A >", ">", "<a", "<a name=x>",
+              "text", " ", "<b>", "</b>", "&amp;", "<a href=y", "\n", "<ab>", "<"]
+    for html in _random_texts(12, "<>/a= hrefx'\"", pieces, 20_000, 16):
+        assert parse.html_links(html) == _html_links_by_position_lists(html), html

@@ -690,15 +690,20 @@ def _payload_size(part: MimeMessage) -> int:
 def html_links(html: str) -> list[Link]:
     """Links of an HTML body, (text, href), in order; nested anchors are read as one.
 
-    Linear in the size of the body: the ends of tags and the closing ``</a>`` are
-    looked up in position lists, so unclosed anchors cannot make it quadratic.
+    Linear in the size of the body: the end of each start tag is found once (str.find, which
+    anchors that start before it share) and the closing ``</a>`` looked up in a position list,
+    so unclosed anchors cannot make it quadratic.
     """
     html = html[: limits.MAX_HTML_BYTES]
-    ends = [m.start() for m in re.finditer(">", html)]
     closes = [(m.start(), m.end()) for m in _A_CLOSE.finditer(html)]
-    links, pos = [], 0
+    links, pos, tag_end = [], 0, -1  # tag_end: the first '>' at or after the last start (len(html): none)
     for start in (m.start() for m in _A_OPEN.finditer(html)):
-        link, end = _anchor(html, start, ends, closes) if start >= pos else (None, pos)
+        if start < pos:
+            continue
+        if tag_end < start:
+            found = html.find(">", start)
+            tag_end = len(html) if found < 0 else found
+        link, end = _anchor(html, start, tag_end if tag_end < len(html) else None, closes)
         if link is not None:
             links.append(link)
             pos = end
@@ -707,16 +712,16 @@ def html_links(html: str) -> list[Link]:
     return links
 
 
-def _anchor(html: str, start: int, ends: list[int], closes: list[tuple[int, int]]) -> tuple[Link | None, int]:
-    """The link whose start tag begins at ``start``, and where its closing tag ends."""
+def _anchor(html: str, start: int, tag_end: int | None, closes: list[tuple[int, int]]) -> tuple[Link | None, int]:
+    """The link whose start tag begins at ``start`` and ends at ``tag_end`` (None: no '>' after
+    it), and where its closing tag ends."""
     from bisect import bisect_left
 
-    i = bisect_left(ends, start)
-    j = bisect_left(closes, (ends[i] + 1, 0)) if i < len(ends) else len(closes)
-    href = _HREF.search(html, start, ends[i]) if i < len(ends) and ends[i] - start < 8192 else None
+    j = bisect_left(closes, (tag_end + 1, 0)) if tag_end is not None else len(closes)
+    href = _HREF.search(html, start, tag_end) if tag_end is not None and tag_end - start < 8192 else None
     if href is None or j >= len(closes):
         return None, start
-    inner = html[ends[i] + 1 : closes[j][0]]
+    inner = html[tag_end + 1 : closes[j][0]]
     text = _HEADER_SPACE.sub(" ", _unescape(_TAG.sub(" ", inner[:20_000]))).strip()
     return Link(text=text, href=_unescape(href.group(1)).strip()), closes[j][1]
 
