@@ -162,9 +162,14 @@ def test_signature_line_tests_on_lower_case_twins_agree_with_the_re_i_patterns()
     pieces = ["Best Regards", "THANKS", "Thank you!", "Sales Manager", "Tel:", "+86 755 1234 5678", "www.", "HTTPS://",
               "a@b.co", "Co.", "GmbH", "Saludos", "Mit freundlichen Grüßen", "С уважением", "ſ", "K", "ı", "İ", " ", ",",
               "Skype", "Kft", "-", "–", "\t", "x", "Pty Ltd", "B.V."]
-    for line in _random_texts(10, "BbEeSsTtKkIi@+.0123 ,-–ſıİ", pieces, 30_000, 8):
+    # a user's sign-off may turn re.I off for a part: that part must not be tried on the lower case
+    own = mailtext.Rules(r.quote_headers, r.forward_headers, re.compile(r"^\s*(?:regards|(?-i:BR)|(?-i:thx))\s*$", re.I),
+                         r.platforms, r.labels)
+    assert own.signoff_folded.twin is None
+    for line in _random_texts(10, "BbEeSsTtKkIi@+.0123 ,-–ſıİ", pieces + ["BR", "br", "THX", "thx"], 30_000, 8):
         assert mailtext._contact_line(line) == bool(mailtext._SIG_LINE.search(line)), line
-        assert mailtext._matches(r.signoff_folded, line) == bool(r.signoff.match(line)), line
+        for rules in (r, own):
+            assert mailtext._matches(rules.signoff_folded, line) == bool(rules.signoff.match(line)), line
 
 
 def _content_types(seed: int, count: int) -> list[str]:

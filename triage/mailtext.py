@@ -50,7 +50,7 @@ class Rules:
         self.find_two_line = None if self.two_line is None else \
             self.two_line.match if anchored(self.two_line) else self.two_line.search
         self.ascii_openings, self.find_unopened = _ascii_line_gate(one, self.two_line)
-        self.signoff_folded = folded_pattern(self.signoff)
+        self.signoff_folded = _lower_case_twin(self.signoff)
         names = sorted(self.labels, key=len, reverse=True)
         alternatives = "|".join(re.escape(n) for n in names)
         self.label_re = re.compile(rf"^\s*({alternatives})\s*[:：]\s*(.*)$", re.I)
@@ -342,14 +342,23 @@ _SIG_LINE = re.compile(
     r"|\b(ltd|llc|inc|gmbh|s\.?a\.?|s\.?l\.?|b\.?v\.?|pty|co\.|corp|company|sp\. z o\.o\.|s\.r\.l|ltda|sarl|kft|fze)\b",
     re.I,
 )
-_SIG_LINE_FOLDED = folded_pattern(_SIG_LINE)
+_CASE_SENSITIVE_PART = re.compile(r"\(\?[a-zA-Z]*-[a-zA-Z]*i")  # '(?-i:...)' turns re.I off
+
+
+def _lower_case_twin(regex: re.Pattern) -> FoldedPattern:
+    """``regex`` with its twin for lower-case text (lexicon.folded_pattern), none when a part of it
+    turns re.I off: there a line and its lower case may not match alike (see _on_line)."""
+    return FoldedPattern(regex) if _CASE_SENSITIVE_PART.search(regex.pattern) else folded_pattern(regex)
+
+
+_SIG_LINE_FOLDED = _lower_case_twin(_SIG_LINE)
 
 
 def _on_line(pattern: FoldedPattern, line: str) -> tuple[re.Pattern, str]:
     """The regex and text to try for ``pattern.regex`` on ``line``. On an ASCII line re.I pairs only
     upper and lower case, so the pattern's twin without re.I (lexicon.folded_pattern) finds the same
     in the lower-cased line, where the engine can skip ahead to the letters its words start with."""
-    if line.isascii():
+    if pattern.twin is not None and line.isascii():
         lowered = line.lower()
         return pattern.on(lowered), lowered
     return pattern.regex, line
