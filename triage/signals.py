@@ -231,6 +231,7 @@ class _FieldPlan:
 
     def __init__(self) -> None:
         self.slots: dict[re.Pattern, int] = {}
+        self._ids: dict[int, tuple[re.Pattern, int]] = {}  # id(rx) -> (rx, its bit), for slot
         self.open = 0  # bits of the regexes without a gate
         self.unled = 0  # bits of the regexes without a lead
         self.version = 0
@@ -241,6 +242,9 @@ class _FieldPlan:
 
     def slot(self, rx: re.Pattern, gate: frozenset[str] | None, lead: frozenset[str] | None) -> int | None:
         """The bit of rx, given one on first use."""
+        known = self._ids.get(id(rx))  # (by id: see _gate_of; a regex with no bit asks slots again)
+        if known is not None:
+            return known[1]
         found = self.slots.get(rx)
         if found is None and len(self.slots) < self.MAX_SLOTS:
             found = self.slots[rx] = len(self.slots)
@@ -259,6 +263,8 @@ class _FieldPlan:
             self._gates.clear()
             self._leads.clear()
             self.version += 1
+        if found is not None:
+            self._ids[id(rx)] = (rx, found)
         return found
 
     def learn(self, word: str) -> None:
@@ -737,7 +743,7 @@ def _leads(seq: list, bounded: bool, C: Any) -> set[str] | None:
                 return None
         elif op is C.IN and bounded and prefixes == {""} and arg == [(C.CATEGORY, C.CATEGORY_DIGIT)]:
             return set("0123456789")
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and arg[0] >= 1 and prefixes == {""}:
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and arg[0] >= 1 and prefixes == {""}:
             return _leads(list(arg[2]), bounded, C)
         elif op in (C.SUBPATTERN, C.BRANCH):
             branches = [arg[3]] if op is C.SUBPATTERN else arg[1]
@@ -826,7 +832,7 @@ def _required(seq: list, bounded: bool, C: Any) -> list[set[str]]:
             per = [_best(_required(list(b), bounded, C)) for b in arg[1]]
             if all(per):
                 conds.append(set().union(*per))
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and arg[0] >= 1:
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and arg[0] >= 1:
             conds.extend(_required(list(arg[2]), bounded, C))
         bounded = False
     flush()
@@ -1119,9 +1125,19 @@ def _search(f: Facts, fld: str, rx: re.Pattern) -> list[re.Match]:
     return out
 
 
-@lru_cache(maxsize=512)
+_GATES_OF: dict[int, tuple[re.Pattern, frozenset[str] | None, frozenset[str] | None]] = {}
+
+
 def _gate_of(rx: re.Pattern) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-    return pattern_gate(rx), pattern_lead(rx)
+    """pattern_gate and pattern_lead of rx, memoised by id: hashing a compiled regex hashes its
+    whole code (~0.7 µs for the big ones), and every check asks again per message. The entry
+    holds rx itself, so no other regex can have its id while it is there."""
+    found = _GATES_OF.get(id(rx))
+    if found is None:
+        if len(_GATES_OF) >= 512:
+            _GATES_OF.clear()
+        found = _GATES_OF[id(rx)] = (rx, pattern_gate(rx), pattern_lead(rx))
+    return found[1], found[2]
 
 
 def _count_before(f: Facts, rx: re.Pattern) -> tuple[int, str]:
@@ -1708,16 +1724,26 @@ def _phone_regions_of(f: Facts) -> set[str]:
     if "+" in signature:  # every number the pattern finds starts with a plus
         phones += _WRITTEN_PHONE.findall(signature)
     regions: set[str] = set()
-    for ph in phones:
-        region = _plain_region(ph.strip())
+    for ph in dict.fromkeys(map(_phone_key, phones)):  # the found number, and as the signature writes it
+        region = _plain_region(ph)
         if region is None:
             try:
-                region = phonenumbers.region_code_for_number(phonenumbers.parse(ph.strip(), None))
+                region = phonenumbers.region_code_for_number(phonenumbers.parse(ph, None))
             except phonenumbers.NumberParseException:
                 continue
         if region and region not in ("ZZ", "001"):
             regions.add(region)
     return regions
+
+
+def _phone_key(phone: str) -> str:
+    """The phone stripped, and a plain international number ("+1 713-555-0148") without its
+    separators ("+17135550148"): parse only drops them (see _plain_region), so both forms
+    give the same region, and a number the inquiry lists and the signature writes is parsed once."""
+    phone = phone.strip()
+    if _PLAIN_PHONE.fullmatch(phone):
+        return phone.replace(" ", "").replace("-", "").replace(".", "")
+    return phone
 
 
 _PLAIN_PHONE = re.compile(r"\+[0-9]+(?:[ .-][0-9]+)*")
@@ -1787,15 +1813,21 @@ _CN_PLACES = ("guangdong", "shenzhen", "dongguan", "yiwu", "ningbo", "cixi", "we
 _CN_ADDRESS = re.compile(r"\b(" + "|".join(_CN_PLACES) + r")\b", re.I)
 
 
+_ASCII_FOLDS = ("\u0131", "\u017f", "\u0130", "\u212a")  # ı ſ İ K: all re.I matches with an ASCII letter
+
+
 def _cn_address(text: str) -> bool:
-    """_CN_ADDRESS found. In ASCII text (where re.I adds no folds beyond A-Z) it can only match
-    where one of its places occurs as written, which plain substring tests rule out faster."""
-    if text.isascii() and not any(place in text for place in _CN_PLACES):
+    """_CN_ADDRESS found in a lower-cased text. In one without the characters that re.I matches
+    with ASCII letters (any ASCII text) it can only match where one of its places occurs as
+    written, which plain substring tests rule out faster."""
+    plain = text.isascii() or not any(map(text.__contains__, _ASCII_FOLDS))
+    if plain and not any(map(text.__contains__, _CN_PLACES)):
         return False
     return _CN_ADDRESS.search(text) is not None
 
 
 _CJK = re.compile("[\u4e00-\u9fff]{2,}")
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")  # where any match of _CJK can start
 
 
 @check("chinese_origin")
@@ -1838,7 +1870,10 @@ _KANA = re.compile("[\u3040-\u30ff]")
 def _chinese_text(text: str, claimed: str) -> bool:
     """Chinese characters, unless the writer is Japanese (kana, or claims JP).
     An ASCII text (O(1) to tell) has neither, so the searches are skipped."""
-    if text.isascii() or not _CJK.search(text):
+    if text.isascii():
+        return False
+    first = _CJK_CHAR.search(text)  # a plain character class: re scans for it far faster than for _CJK
+    if first is None or not _CJK.search(text, first.start()):
         return False
     return not (_KANA.search(text) or claimed == "JP")
 
