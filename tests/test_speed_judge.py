@@ -127,3 +127,51 @@ def test_possessive_repeat_leads_and_gates_like_the_greedy_one():
     for new, old in ((r"\b\d++x", r"\b\d+x"), (r"\b(ab)++c", r"\b(ab)+c"), (r"\bfoo++ bar", r"\bfoo+ bar")):
         assert SG.pattern_lead(re.compile(new)) == SG.pattern_lead(re.compile(old))
         assert SG.pattern_gate(re.compile(new)) == SG.pattern_gate(re.compile(old))
+
+
+# ------------------------------------------------------------------ evaluate
+
+def _plain_evaluate(sset, inquiry, profile, history, today):
+    """evaluate as written plainly: every simple signal by _run_simple, then the combined ones."""
+    facts = SG.Facts(inquiry, profile, history, today, sset.lists, sset._plans)
+    fired = {}
+    for sig in sset._simple:
+        evidence = SG._run_simple(sig, facts)
+        if evidence is not None:
+            fired[sig.name] = SG._hit(sig, evidence)
+    for sig in sset._meta:
+        if sig.all_of and not all(n in fired for n in sig.all_of) or sig.any_of and not any(n in fired for n in sig.any_of):
+            continue
+        if any(n in fired for n in sig.none_of):
+            continue
+        own = SG._run_simple(sig, facts) if (sig.pattern or sig.in_list or sig.check) else ""
+        if own is None:
+            continue
+        parts = [fired[n].evidence for n in (*sig.all_of, *sig.any_of) if n in fired]
+        fired[sig.name] = SG._hit(sig, own or " + ".join(parts) or sig.name)
+    return list(fired.values())
+
+
+def test_evaluate_fires_what_the_plain_evaluation_fires():
+    from datetime import date
+
+    from triage.profile import demo_profile_path, load_profile
+    from triage.signals import example_inquiry, load_shipped
+
+    profile = load_profile(demo_profile_path())
+    sset = load_shipped()
+    cases = [c for s in sset.signals for c in (*s.examples, *s.counter_examples) if isinstance(c, dict)]
+    rng = random.Random(3)
+    for _ in range(300):  # examples run together: more signals fire at once, combined ones too
+        merged = {}
+        for case in rng.sample(cases, 3):
+            merged.update(case)
+        cases.append(merged)
+    fired = 0
+    for case in cases:
+        inq, hist = example_inquiry(case)
+        today = date.fromisoformat(case["today"]) if "today" in case else None
+        got = sset.evaluate(inq, profile, hist, today)
+        assert got == _plain_evaluate(sset, inq, profile, hist, today), case
+        fired += sum(1 for h in got if sset.indexed(h.name).is_meta)
+    assert fired > 50

@@ -91,7 +91,8 @@ class SignalSet:
     _meta: list[Signal] = dc_field(default_factory=list)
     _plans: dict[str, Any] = dc_field(default_factory=dict)
     _runners: list[tuple[Signal, Callable[[Facts], str | None], int]] = dc_field(default_factory=list)
-    _metas: list[tuple[Signal, frozenset[str], frozenset[str]]] = dc_field(default_factory=list)
+    _metas: list[tuple[Signal, frozenset[str], frozenset[str], frozenset[str], Callable[[Facts], str | None] | None, int]] \
+        = dc_field(default_factory=list)
     _by_name: dict[str, Signal] = dc_field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -107,7 +108,9 @@ class SignalSet:
             if sig.pattern is not None and sig.field in self._plans:
                 self._plans[sig.field].slot(sig.pattern, sig.gate, sig.lead)
         self._runners = [(sig, _runner(sig, self._plans), _gate_bit(sig, self._plans)) for sig in self._simple]
-        self._metas = [(sig, frozenset(sig.all_of), frozenset(sig.any_of)) for sig in self._meta]
+        self._metas = [(sig, frozenset(sig.all_of), frozenset(sig.any_of), frozenset(sig.none_of),
+                        _runner(sig, self._plans) if (sig.pattern or sig.in_list or sig.check) else None,
+                        _gate_bit(sig, self._plans)) for sig in self._meta]
         self._by_name = {s.name: s for s in self.signals}
 
     def indexed(self, name: str) -> Signal | None:
@@ -130,12 +133,19 @@ class SignalSet:
             if evidence is not None:
                 fired[sig.name] = _hit(sig, evidence)
         names = fired.keys()
-        for sig, all_of, any_of in self._metas:
-            if not names >= all_of or any_of and names.isdisjoint(any_of):
-                continue  # what _run_meta would find first, told by set operations
-            evidence = _run_meta(sig, facts, fired)
-            if evidence is not None:
-                fired[sig.name] = _hit(sig, evidence)
+        for sig, all_of, any_of, none_of, own, bit in self._metas:
+            if not names >= all_of or any_of and names.isdisjoint(any_of) or not names.isdisjoint(none_of):
+                continue  # needs all of all_of, one of any_of, none of none_of (in fired so far)
+            evidence = ""
+            if own is not None:  # its own matcher must fire too, as a simple signal would
+                if bit and not live & bit:
+                    continue
+                evidence = own(facts)
+                if evidence is None:
+                    continue
+            if not evidence:
+                evidence = " + ".join([fired[n].evidence for n in sig.all_of + sig.any_of if n in fired]) or sig.name
+            fired[sig.name] = _hit(sig, evidence)
         return list(fired.values())
 
 
@@ -617,20 +627,6 @@ def _run_simple(sig: Signal, facts: Facts) -> str | None:
     if sig.check is not None:
         return CHECKS[sig.check](facts, **sig.params)
     return None
-
-
-def _run_meta(sig: Signal, facts: Facts, fired: dict[str, Hit]) -> str | None:
-    if sig.all_of and not all(n in fired for n in sig.all_of):
-        return None
-    if sig.any_of and not any(n in fired for n in sig.any_of):
-        return None
-    if any(n in fired for n in sig.none_of):
-        return None
-    own = _run_simple(sig, facts) if (sig.pattern or sig.in_list or sig.check) else ""
-    if own is None:
-        return None
-    parts = [fired[n].evidence for n in (*sig.all_of, *sig.any_of) if n in fired]
-    return own or " + ".join(parts) or sig.name
 
 
 # ------------------------------------------------------------------------ checks
