@@ -175,3 +175,17 @@ def test_evaluate_fires_what_the_plain_evaluation_fires():
         assert got == _plain_evaluate(sset, inq, profile, hist, today), case
         fired += sum(1 for h in got if sset.indexed(h.name).is_meta)
     assert fired > 50
+
+
+def test_search_finds_what_the_gated_search_finds_also_for_a_regex_new_to_the_plan():
+    from triage.model import Inquiry, Message
+
+    words = ["14 branches", "stores", "staff", "250 employees", "since 1998", "years in business", "outlet", "ok"]
+    for i, text in enumerate(_texts(21, "abdefnorst 0123456789\n", words, count=200)):
+        plans = {"text": SG._FieldPlan()}
+        facts = SG.Facts(Inquiry(message=Message(kind="text", subject="hi", body=text, new_text=text)), None, None, None, {}, plans)
+        facts.live("text", plans["text"])  # scanned before the checks' regexes have bits
+        for rx in (SG._BRANCH_WORDS, SG._STAFF_WORDS, SG._YEAR_WORDS, re.compile(rf"\bo\w+|{i}")):
+            gate, lead = SG._gate_of(rx)
+            want = [m.span() for low in facts.lowered("text") for m in SG._gated(rx, gate, low, SG._Index(low), lead)]
+            assert [m.span() for m in SG._search(facts, "text", rx)] == want, text

@@ -355,10 +355,10 @@ class Facts:
     def scans(self, name: str, plan: _FieldPlan) -> list[tuple[str, int, list[list[int]]]]:
         """Per value of an indexed field: (lowered text, gate bits, lead positions) of the plan's scan.
 
-        Kept for the whole message: the signal set's own regexes got their bits before any
-        scan, and a check's regex that gets a bit later asks :meth:`_FieldPlan.scan` itself."""
+        Kept for the whole message, and scanned again when a check's regex got a bit after it
+        (the first time it searches): every regex's bit then has its gate and lead positions."""
         found = self._scans.get(name)
-        if found is None:
+        if found is None or found and len(found[0][2]) < len(plan.slots):
             found = self._scans[name] = [(text, *plan.scan(index))
                                          for text, index in zip(self.lowered(name), self.word_index(name))]
         return found
@@ -1114,10 +1114,14 @@ def _search(f: Facts, fld: str, rx: re.Pattern) -> list[re.Match]:
     """Matches of a built-in regex in a lower-cased field, gated like data patterns."""
     gate, lead = _gate_of(rx)
     plan = f.plans.get(fld)
+    slot = plan.slot(rx, gate, lead) if plan is not None else None
     out = []
-    for text, index in zip(f.lowered(fld), f.word_index(fld)):
-        slot = plan.slot(rx, gate, lead) if plan is not None and index is not None else None
-        out.extend(_gated(rx, gate, text, index, lead) if slot is None else _planned(rx, slot, lead, text, plan.scan(index)))
+    if slot is None:
+        for text, index in zip(f.lowered(fld), f.word_index(fld)):
+            out.extend(_gated(rx, gate, text, index, lead))
+    else:  # the message's scan of the field (see Facts.scans), as _planned_runner reads it
+        for text, gates, starts in f.scans(fld, plan):
+            out.extend(_planned(rx, slot, lead, text, (gates, starts)))
     return out
 
 
@@ -1411,6 +1415,13 @@ def _check_sample(f: Facts) -> str | None:
 
 
 def _certs(f: Facts) -> tuple[list[str], set[str]]:
+    """(certifications asked, held), once per message: certification_held and _not_held both ask."""
+    if "_certs" not in f._cache:
+        f._cache["_certs"] = _certs_of(f)
+    return f._cache["_certs"]
+
+
+def _certs_of(f: Facts) -> tuple[list[str], set[str]]:
     asked = [c for c in dict.fromkeys(v.strip().upper() for v in f.inquiry.certifications if v)
              if c not in {"ISO9001", "ISO 9001", "ISO"}]  # in the order the buyer names them
     held = _upper(getattr(f.profile, "certifications", []) or [])
