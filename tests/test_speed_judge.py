@@ -120,7 +120,7 @@ def test_rewritten_pattern_matches_what_it_did(name):
         assert [m.span() for m in sig.pattern.finditer(text)] == [m.span() for m in was.finditer(text)], text
         for at in range(len(text) + 1):
             m, w = sig.pattern.match(text, at), was.match(text, at)
-            assert (m and m.span()) == (w and w.span()), (text, at)
+            assert (m and m.regs) == (w and w.regs), (text, at)  # every group too
 
 
 def test_possessive_repeat_leads_and_gates_like_the_greedy_one():

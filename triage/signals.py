@@ -1768,19 +1768,21 @@ def _plain_region(phone: str) -> str | None:
     if not _PLAIN_PHONE.fullmatch(phone) or phone[1] == "0":  # no country code starts with 0
         return None
     digits = phone[1:].replace(" ", "").replace("-", "").replace(".", "")
+    codes = _regions_of_code()
     for size in (1, 2, 3):
-        regions = _regions_of_code().get(int(digits[:size]))
+        regions = codes.get(digits[:size])
         if regions is not None:
             return regions[0] if len(regions) == 1 and 3 <= len(digits) - size <= 15 else None
     return None
 
 
 @lru_cache(maxsize=1)
-def _regions_of_code() -> dict[int, tuple[str, ...]]:
-    """phonenumbers' country calling code -> regions table (imported on first use)."""
+def _regions_of_code() -> dict[str, tuple[str, ...]]:
+    """phonenumbers' country calling code -> regions table (imported on first use), keyed by the
+    code as written: the digits of a number that starts with no 0 (no int() per lookup)."""
     from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
-    return COUNTRY_CODE_TO_REGION_CODE
+    return {str(code): regions for code, regions in COUNTRY_CODE_TO_REGION_CODE.items()}
 
 
 def _cctld_country(f: Facts) -> str | None:
