@@ -244,6 +244,7 @@ class _FieldPlan:
         self._ids: dict[int, tuple[re.Pattern, int]] = {}  # id(rx) -> (rx, its bit), for slot
         self.open = 0  # bits of the regexes without a gate
         self.unled = 0  # bits of the regexes without a lead
+        self.bits: list[int] = []  # per slot, its bit
         self.version = 0
         self._stems: dict[str, list[int]] = {}  # every prefix of a gate or lead prefix -> [gate bits, lead bits]
         self._whole: dict[str, list[int]] = {}  # gate or lead whole words -> [gate bits, lead bits]
@@ -258,6 +259,7 @@ class _FieldPlan:
         found = self.slots.get(rx)
         if found is None and len(self.slots) < self.MAX_SLOTS:
             found = self.slots[rx] = len(self.slots)
+            self.bits.append(1 << found)
             if gate is None:
                 self.open |= 1 << found
             if lead is None:
@@ -339,6 +341,8 @@ class Facts:
         self.enrichment = inquiry.enrichment or {}
         self.plans = plans or {}
         self._cache: dict[str, Any] = {}
+        self._low: dict[str, list[str]] = {}
+        self._idx: dict[str, list[_Index | None]] = {}
         self._scans: dict[str, list[tuple[str, int, list[list[int]]]]] = {}
 
     def field(self, name: str) -> Any:
@@ -347,10 +351,10 @@ class Facts:
         return self._cache[name]
 
     def lowered(self, name: str) -> list[str]:
-        key = "_low_" + name
-        if key not in self._cache:
-            self._cache[key] = [v.lower() for v in _values(self.field(name))]
-        return self._cache[key]
+        found = self._low.get(name)
+        if found is None:
+            found = self._low[name] = [v.lower() for v in _values(self.field(name))]
+        return found
 
     def scans(self, name: str, plan: _FieldPlan) -> list[tuple[str, int, list[list[int]]]]:
         """Per value of an indexed field: (lowered text, gate bits, lead positions) of the plan's scan.
@@ -368,16 +372,15 @@ class Facts:
         and, for a regex with a lead, some word starts with it."""
         bits = 0
         for _text, gates, starts in self.scans(name, plan):
-            bits |= gates & (plan.unled | sum(1 << i for i, at in enumerate(starts) if at))
+            bits |= gates & (plan.unled | sum(compress(plan.bits, starts)))  # the bits of the slots with a start
         return bits
 
     def word_index(self, name: str) -> list[tuple]:
         """Per value of the field: see :func:`_index`."""
-        key = "_idx_" + name
-        index = self._cache.get(key)
+        index = self._idx.get(name)
         if index is None:
             values = self.lowered(name)
-            index = self._cache[key] = [_index(v) if name in _INDEXED else None for v in values]
+            index = self._idx[name] = [_index(v) if name in _INDEXED else None for v in values]
         return index
 
     @property
@@ -1339,9 +1342,11 @@ def _check_domain_fact(f: Facts, key: str = "", equals: Any = True) -> str | Non
 
 @check("order_value")
 def _check_order_value(f: Facts, min: float = 0, max: float | None = None) -> str | None:
-    terms = getattr(f.profile, "terms", None) or {}
-    qty = _quantity(f, int(terms.get("container_pcs") or 0))  # pieces in a container: the seller's fact
-    prices = [p.price_min for p in _our_products(f) if getattr(p, "price_min", None)]
+    if "_order" not in f._cache:  # the three order_value signals ask the same
+        terms = getattr(f.profile, "terms", None) or {}
+        qty = _quantity(f, int(terms.get("container_pcs") or 0))  # pieces in a container: the seller's fact
+        f._cache["_order"] = qty, [p.price_min for p in _our_products(f) if getattr(p, "price_min", None)]
+    qty, prices = f._cache["_order"]
     if not qty or not prices:
         return None
     value = qty * sum(prices) / len(prices)
@@ -1351,6 +1356,12 @@ def _check_order_value(f: Facts, min: float = 0, max: float | None = None) -> st
 
 
 def _moq_ratio(f: Facts) -> tuple[float, float] | None:
+    if "_moq" not in f._cache:  # the quantity_vs_moq signals ask the same
+        f._cache["_moq"] = _moq_ratio_of(f)
+    return f._cache["_moq"]
+
+
+def _moq_ratio_of(f: Facts) -> tuple[float, float] | None:
     qty = _quantity(f, 10000)
     ours = [p for p in _our_products(f) if getattr(p, "moq", None)]
     if not qty or not ours:
@@ -1556,6 +1567,9 @@ def _check_signature_domain(f: Facts) -> str | None:
     return None
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 @check("signature_matches_domain")
 def _check_signature_matches(f: Facts) -> str | None:
     if f.site.get("name_matches_signature"):
@@ -1567,7 +1581,7 @@ def _check_signature_matches(f: Facts) -> str | None:
     if sender in sig:
         return f"signature shows {sender}"
     label = sender.split(".")[0].replace("-", "")
-    company = re.sub(r"[^a-z0-9]", "", (f.inquiry.company_name or "").lower())
+    company = _NOT_ALNUM.sub("", (f.inquiry.company_name or "").lower())
     if len(label) >= 4 and company and (label in company or company[:6] in label):
         return f"company {f.inquiry.company_name} matches {sender}"
     return None
@@ -1667,17 +1681,20 @@ _AUTH_RE = re.compile(r"\b(spf|dkim|dmarc)=(\w+)", re.I)
 def _check_auth(f: Facts, results: list[str] | None = None) -> str | None:
     bad = set(results or ["fail", "softfail"])
     header = f.field("auth_results")
-    if not any(word in header.lower() for word in bad):
+    low = header.lower()
+    if not any(word in low for word in bad):
         return None  # a result that counts is written somewhere in the header, whatever its case
     found = [f"{k.lower()}={v.lower()}" for k, v in _AUTH_RE.findall(header) if v.lower() in bad]
     return ", ".join(dict.fromkeys(found)) or None
 
 
+_LINK_TEXT_DOMAIN = re.compile(r"\s*([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b", re.I)
+
+
 @check("link_text_mismatch")
 def _check_link_text(f: Facts) -> str | None:
     for link in f.message.links:
-        m = _DOMAIN_IN_TEXT.search(link.text or "") or re.match(r"\s*([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b",
-                                                                link.text or "", re.I)
+        m = _DOMAIN_IN_TEXT.search(link.text or "") or _LINK_TEXT_DOMAIN.match(link.text or "")
         host = _host(link.href)
         if m and host and _registrable(m.group(1)) != _registrable(host):
             return f"'{truncate(link.text, 30)}' goes to {host}"
@@ -1923,7 +1940,7 @@ def _check_in_thread(f: Facts) -> str | None:
     if quoted and any(d in quoted for d in own):
         return "quotes our earlier mail"
     name = getattr(f.profile, "name", "") or ""  # the short name the seller signs with
-    if quoted and len(name) >= 4 and re.search(rf"\b{re.escape(name.lower())}\b", quoted):
+    if quoted and len(name) >= 4 and _word_regex(name.lower(), "").search(quoted):
         return "quotes our earlier mail"
     return None
 
