@@ -189,3 +189,19 @@ def test_search_finds_what_the_gated_search_finds_also_for_a_regex_new_to_the_pl
             gate, lead = SG._gate_of(rx)
             want = [m.span() for low in facts.lowered("text") for m in SG._gated(rx, gate, low, SG._Index(low), lead)]
             assert [m.span() for m in SG._search(facts, "text", rx)] == want, text
+
+
+def test_lowered_all_text_is_all_text_lowered():
+    from triage.model import Inquiry, Message
+
+    rng = random.Random(8)
+    parts = ["Hello", "ΟΔΟΣ", "Σ", "σΣ a", "İstanbul", "K", "ß", "", "\n", " ", "quote > ÉTÉ", "x.PDF.exe"]
+    follows = 0
+    for _ in range(3000):
+        subject, new, rest = ("".join(rng.choice(parts) for _ in range(rng.randint(0, 4))) for _ in range(3))
+        text = rng.choice([new + rest, rest + new, new, "", rest])
+        facts = SG.Facts(Inquiry(message=Message(kind="text", subject=subject, new_text=new, text=text, body=new)),
+                         None, None, None, {}, {})
+        follows += SG._all_text_follows_text(facts.message)
+        assert facts.lowered("all_text") == [v.lower() for v in SG._values(SG.FIELDS["all_text"](facts))]
+    assert follows > 200

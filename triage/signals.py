@@ -346,14 +346,21 @@ class Facts:
         self._scans: dict[str, list[tuple[str, int, list[list[int]]]]] = {}
 
     def field(self, name: str) -> Any:
-        if name not in self._cache:
-            self._cache[name] = FIELDS[name](self)
-        return self._cache[name]
+        try:
+            return self._cache[name]
+        except KeyError:
+            found = self._cache[name] = FIELDS[name](self)
+            return found
 
     def lowered(self, name: str) -> list[str]:
         found = self._low.get(name)
         if found is None:
-            found = self._low[name] = [v.lower() for v in _values(self.field(name))]
+            if name == "all_text" and _all_text_follows_text(self.message):
+                rest = self.message.text[len(self.message.new_text):]
+                found = [self.lowered(_TEXT)[0] + rest.lower()]  # (see _all_text_follows_text)
+            else:
+                found = [v.lower() for v in _values(self.field(name))]
+            self._low[name] = found
         return found
 
     def scans(self, name: str, plan: _FieldPlan) -> list[tuple[str, int, list[list[int]]]]:
@@ -401,6 +408,14 @@ def _f_text(f: Facts) -> str:
     m = f.message
     new = m.new_text or "\n".join(x for x in (m.body, m.signature) if x) or m.text
     return f"{m.subject}\n{new}"
+
+
+def _all_text_follows_text(m: Any) -> bool:
+    """The all_text field is the text field (subject, new text) plus the rest of the message's text
+    (the quoted part), and lowering the two apart gives what lowering all of it gives: str.lower
+    maps every character on its own but a capital sigma (σ or ς by its neighbours)."""
+    return bool(m.text and m.new_text) and m.text.startswith(m.new_text) \
+        and "\u03a3" not in m.text and "\u03a3" not in m.subject
 
 
 def _f_sender_domain(f: Facts) -> str:
@@ -1110,7 +1125,10 @@ def _to_int(word: str) -> int:
     word = word.lower()
     if word in _NUMBER_WORDS:
         return _NUMBER_WORDS[word]
-    return int(re.sub(r"[,.]", "", word))
+    return int(_NUMBER_MARKS.sub("", word))
+
+
+_NUMBER_MARKS = re.compile(r"[,.]")
 
 
 def _search(f: Facts, fld: str, rx: re.Pattern) -> list[re.Match]:
@@ -1155,8 +1173,9 @@ def _count_before(f: Facts, rx: re.Pattern) -> tuple[int, str]:
             n = _NUM_BEFORE.search(text, max(0, m.start() - 40), m.start())
             if n and _GAP_NOT_A_COUNT.search(n.group(0)):
                 continue  # "500 pcs GFCI outlets", "400 units for locations": a quantity, not branches
-            if n and _to_int(n.group(1)) > best:
-                best, evidence = _to_int(n.group(1)), text[n.start():m.end()]
+            count = _to_int(n.group(1)) if n else 0
+            if count > best:
+                best, evidence = count, text[n.start():m.end()]
     f._cache[key] = (best, evidence)
     return best, evidence
 
@@ -1216,7 +1235,7 @@ def _registrable(domain: str) -> str:
 
 def _own_domains(f: Facts) -> set[str]:
     if "_own" not in f._cache:
-        f._cache["_own"] = _profile_domains(f.profile)
+        f._cache["_own"] = set(_own_tuple(f))  # (_profile_domains, from the tuple the message has already)
     return f._cache["_own"]
 
 
