@@ -299,8 +299,9 @@ class _FieldPlan:
         """(bits of the regexes whose gate the text opens, per regex its lead positions)."""
         found = index._scan
         if found is None or found[0] is not self or found[1] != self.version:
-            # over every word, repeats included (OR is idempotent): cheaper than building the set
-            gates = reduce(or_, map(self._gates.__getitem__, index.words), self.open)
+            # over every word, repeats included (OR is idempotent): cheaper than building the set;
+            # the words that open no gate (most) dropped by filter first, OR-ing 0 changing nothing
+            gates = reduce(or_, filter(None, map(self._gates.__getitem__, index.words)), self.open)
             leads = list(map(self._leads.__getitem__, index.words))
             starts: list[list[int]] = [[] for _ in range(len(self.slots))]
             for pos, slots in compress(zip(index.starts, leads), leads):
