@@ -475,12 +475,13 @@ def _request(inquiry: Inquiry, source: Message, fields: dict[str, str], profile:
     inquiry.quantity = request.quantity(text, fields.get("quantity"))
     order = fields.get("date_order")
     us = order == "mdy" if order else inquiry.country in ("US", "CA", "PH")
-    inquiry.deadline = request.deadline(text, today, field=fields.get("deadline"), us_dates=us)
+    words = request.scan_words(text)  # one scan for the word lists of the next four
+    inquiry.deadline = request.deadline(text, today, field=fields.get("deadline"), us_dates=us, words=words)
     inquiry.incoterm = request.incoterm(text, fields.get("terms")) or request.incoterm(source.quoted)
     inquiry.destination = request.destination(text, fields.get("destination"))
-    inquiry.certifications = request.certifications(text, fields.get("certifications"))
-    inquiry.sample_requested = request.sample_requested(text)
-    inquiry.payment_terms = request.payment_terms(text)
+    inquiry.certifications = request.certifications(text, fields.get("certifications"), words=words)
+    inquiry.sample_requested = request.sample_requested(text, words=words)
+    inquiry.payment_terms = request.payment_terms(text, words=words)
     inquiry.questions = request.questions(text)
     inquiry.language = _language(text)
 

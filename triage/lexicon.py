@@ -468,6 +468,77 @@ def finditer_at_openings(regex: re.Pattern, text: str, starts: tuple[str, ...] |
     return out
 
 
+# -- several word lists, one scan --------------------------------------------------------
+#
+# A message is read for the words of several lists (months, weekdays, payment terms, marks...),
+# and each list's pattern is tried at nearly every position of the text. When every match of a
+# list's pattern opens with one of its words, the word's first run of word characters is a whole
+# run in the text (the pattern looks for no word character before it, and the word goes on with
+# a character that is not one, or ends where the pattern wants none), so one scan for whole runs
+# equal to any list's first runs tells every place where any of the lists can match.
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _first_runs(words: Iterable[str]) -> frozenset[str] | None:
+    """The runs of word characters ``words`` open with (lower case), or None when a word opens
+    with another character or its run holds a letter that aligned_lower does not settle."""
+    runs = set()
+    for word in words:
+        run = _WORD_RUN.match(word)
+        if run is None or run.start() or not all(map(_plain_letter, run.group())):
+            return None
+        runs.add(run.group().lower())
+    return frozenset(runs)
+
+
+class WordScan:
+    """One scan for the first word runs of several word lists (see above): ``lists`` maps a name
+    to the words one of which opens every match of that list's pattern."""
+
+    def __init__(self, lists: dict[str, Iterable[str]]):
+        self.firsts = {name: _first_runs(words) for name, words in lists.items()}
+        runs = set().union(*(runs for runs in self.firsts.values() if runs))
+        self.regex = re.compile(r"(?<!\w)(?:" + _alternation(sorted(runs)) + r")(?!\w)")
+
+    def read(self, text: str) -> WordPlaces:
+        return WordPlaces(self, text)
+
+
+class WordPlaces:
+    """Where the words of a WordScan's lists may open a match in ``text``: each whole run of word
+    characters of ``aligned_lower(text)`` that is a list's first run. Lower-casing keeps a
+    character a word character or not (the test checks every code point), so a match of a list's
+    pattern at p on ``text``, whatever its case flags, is such a run at p in the lowered text."""
+
+    def __init__(self, scan: WordScan, text: str):
+        self.scan = scan
+        self.text = text
+        lowered = aligned_lower(text)
+        self.found = None if lowered is None else [(m.start(), m.group()) for m in scan.regex.finditer(lowered)]
+
+    def places(self, name: str) -> list[int] | None:
+        """Where a match of list ``name`` may start, in order; None when that cannot be told."""
+        firsts = self.scan.firsts[name]
+        if self.found is None or firsts is None:
+            return None
+        return [at for at, run in self.found if run in firsts]
+
+
+def finditer_at(regex: re.Pattern, text: str, places: list[int]) -> list[re.Match]:
+    """``list(regex.finditer(text))`` when every match of ``regex`` starts at one of ``places``
+    (in order) and none is empty: finditer's leftmost match from the end of the last one is then
+    the first of the later places where the pattern matches."""
+    out, end = [], 0
+    for at in places:
+        if at >= end:
+            match = regex.match(text, at)
+            if match:
+                out.append(match)
+                end = match.end()
+    return out
+
+
 def _places(lowered: str, starts: tuple[str, ...]) -> list[int]:
     """Where any of ``starts`` is written in ``lowered``, in order."""
     places = set()

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Iterable
 
-from triage.lexicon import (FoldedPattern, Lexicon, aligned_lower, finditer_at_openings, fold, fold_lines,
-                            folded_pattern, lexicon, openings, pattern, word_start_pattern)
+from triage.lexicon import (FoldedPattern, Lexicon, WordPlaces, WordScan, aligned_lower, finditer_at,
+                            finditer_at_openings, fold, fold_lines, folded_pattern, lexicon, openings, pattern,
+                            word_start_pattern)
 from triage.model import Quantity
 
 
@@ -22,6 +24,35 @@ def _compiled(name: str, build):
     message, and rebuilding and hashing their word tuples cost more than using them."""
     lex = lexicon()
     return lex._view(("request", name), lambda: build(lex))
+
+
+def scan_words(text: str) -> WordPlaces:
+    """Where the month, weekday, payment, certification and sample words may be written in
+    ``text``, found in one scan: give it to deadline, certifications, payment_terms and
+    sample_requested reading the same text, and each tries its pattern only there."""
+    return _compiled("word-scan", _word_scan).read(fold(text))
+
+
+def _word_scan(lex: Lexicon) -> WordScan:
+    """The lists, each with the words that open every match of its pattern (see below)."""
+    return WordScan({
+        "months": lex.numbered("months"),  # month_any: r"\b(?:{})\b"
+        "weekdays": ("next", *_weekday_list(lex)),  # r"\b(next\s+)?({})\b"
+        "payment": lex.mapping("payment"),  # r"(?<![\w/])(?:{})(?![\w/])"
+        "certifications": _canonical_certifications(lex),  # word_start_pattern, not after [\w-]
+        "samples": lex.words("sample", "words"),  # word_start_pattern, not after \w
+    })
+
+
+def _word_matches(regex: FoldedPattern, folded: str, words: WordPlaces | None, name: str,
+                  offset: int = 0) -> Iterable[re.Match]:
+    """``regex.finditer(folded)``, tried only at the places of list ``name`` when ``words`` is the
+    scan of ``folded[offset:]`` (and ``folded[:offset]`` holds no match: a lone line break)."""
+    places = words.places(name) if words is not None else None
+    if places is None or len(folded) != len(words.text) + offset or not folded.endswith(words.text):
+        return regex.finditer(folded)
+    return finditer_at(regex.regex, folded, [at + offset for at in places] if offset else places)
+
 
 # -- numbers and quantities ---------------------------------------------------------
 
@@ -315,15 +346,17 @@ def _compiled_date_patterns(months: tuple[str, ...]):
 
 
 
-def deadline(text: str, today: date, *, field: str | None = None, us_dates: bool = False) -> date | None:
-    """The date by which the buyer wants the quote or the goods, resolved against ``today``."""
+def deadline(text: str, today: date, *, field: str | None = None, us_dates: bool = False,
+             words: WordPlaces | None = None) -> date | None:
+    """The date by which the buyer wants the quote or the goods, resolved against ``today``.
+    ``words``: scan_words(text), when the caller has it."""
     if field:
         found = dates_in(field, today, us_dates=us_dates)
         if found:
             return found[0][1]
     folded = fold(text)
-    dates = dates_in(text, today, us_dates=us_dates)
-    weekdays = [(p, d) for p, d in _weekdays(folded, today) if not any(0 < q - p < 25 for q, _ in dates)]
+    dates = dates_in(text, today, us_dates=us_dates, words=words)
+    weekdays = [(p, d) for p, d in _weekdays(folded, today, words) if not any(0 < q - p < 25 for q, _ in dates)]
     candidates = sorted(dates + weekdays + _relative(folded, today))
     cued = [d for pos, d in candidates if _cued(folded, pos)]
     if cued:
@@ -339,19 +372,21 @@ def _cued(folded: str, position: int) -> bool:
     return bool(cues.search(before))
 
 
-def dates_in(text: str, today: date, *, us_dates: bool = False) -> list[tuple[int, date]]:
-    """Every date written in ``text``, resolved against ``today``, with its position.
+def dates_in(text: str, today: date, *, us_dates: bool = False,
+             words: WordPlaces | None = None) -> list[tuple[int, date]]:
+    """Every date written in ``text``, resolved against ``today``, with its position (``words``:
+    scan_words(text), when the caller has it).
 
     Regex scans are the cost here, so each pattern runs only on short windows around the
     places it can match: month words, slashes, '.20' of a dotted year, 'on the'.
     """
     folded = fold(text)
-    words = _date_words()
-    months, patterns = words.months, words.patterns
+    date_words = _date_words()
+    months, patterns = date_words.months, date_words.patterns
     out: list[tuple[int, date]] = []
     taken = _Taken()
     original = text if len(text) == len(folded) else folded
-    for kind, start, segment in _date_windows(folded, words.month_any):
+    for kind, start, segment in _date_windows(folded, date_words.month_any, words):
         for m in patterns[kind].on(segment).finditer(segment):
             position = start + m.start()
             if taken.near(position, 4) or _everyday_word(kind, m, original, start):
@@ -365,9 +400,9 @@ def dates_in(text: str, today: date, *, us_dates: bool = False) -> list[tuple[in
     return out
 
 
-def _date_windows(folded: str, month_any: FoldedPattern):
+def _date_windows(folded: str, month_any: FoldedPattern, words: WordPlaces | None):
     """(pattern kind, offset, text window) for every place a date pattern could match."""
-    for m in month_any.on(folded).finditer(folded):
+    for m in _word_matches(month_any, folded, words, "months"):
         start = max(0, m.start() - 25)
         segment = folded[start:m.end() + 30]
         for kind in ("dmy_text", "mdy_text", "month_end"):
@@ -441,19 +476,22 @@ def _date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _weekdays(folded: str, today: date) -> list[tuple[int, date]]:
+def _weekdays(folded: str, today: date, words: WordPlaces | None = None) -> list[tuple[int, date]]:
     days, regex = _compiled("weekdays", _weekday_words)
     out = []
-    for m in regex.finditer(folded):
+    for m in _word_matches(regex, folded, words, "weekdays"):
         ahead = (days[m.group(2)] - today.weekday()) % 7 or 7
         out.append((m.start(), today + timedelta(days=ahead + (7 if m.group(1) else 0))))
     return out
 
 
 def _weekday_words(lex: Lexicon) -> tuple[dict[str, int], FoldedPattern]:
-    days = lex.numbered("weekdays")
-    words = tuple(w for w in days if len(w) > 3)
-    return days, folded_pattern(pattern("weekdays", words, r"\b(next\s+)?({})\b"), words)
+    words = _weekday_list(lex)
+    return lex.numbered("weekdays"), folded_pattern(pattern("weekdays", words, r"\b(next\s+)?({})\b"), words)
+
+
+def _weekday_list(lex: Lexicon) -> tuple[str, ...]:
+    return tuple(w for w in lex.numbered("weekdays") if len(w) > 3)
 
 
 _RELATIVE = [
@@ -568,14 +606,16 @@ def destination(text: str, field: str | None = None) -> str | None:
     return None
 
 
-def certifications(text: str, field: str | None = None) -> list[str]:
-    """Product approvals the buyer requires, in canonical spelling, optional ones left out."""
+def certifications(text: str, field: str | None = None, *, words: WordPlaces | None = None) -> list[str]:
+    """Product approvals the buyer requires, in canonical spelling, optional ones left out.
+    ``words``: scan_words(text), when the caller has it."""
     canonical, regex, optional, documents = _compiled("certifications", _certification_words)
     whole = (field or "") + "\n" + text
     folded = fold_lines([field or "", text])  # the text's own fold, read by the other stages too
     if len(folded) != len(whole):  # accents changed the length: positions differ, fold per sentence
         return _certifications_by_sentence(whole, canonical, regex.regex, optional, documents)
-    found = [canonical[m.group(0).lower()] for m in regex.on(folded).finditer(folded)
+    matches = _word_matches(regex, folded, words, "certifications", 1) if not field else regex.finditer(folded)
+    found = [canonical[m.group(0).lower()] for m in matches
              if _certification_word(whole, m) and not optional.search(_sentence_at(folded, m.start()))]
     return [c for c in dict.fromkeys(found) if c not in documents]
 
@@ -627,9 +667,11 @@ def _sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE.split(text) if s.strip()]
 
 
-def sample_requested(text: str) -> bool:
+def sample_requested(text: str, *, words: WordPlaces | None = None) -> bool:
+    """``words``: scan_words(text), when the caller has it."""
     regex = _compiled("samples", _sample_words)
-    return bool(regex.search(fold(text)))
+    folded = fold(text)
+    return any(True for _ in _word_matches(regex, folded, words, "samples"))
 
 
 def _sample_words(lex: Lexicon) -> FoldedPattern:
@@ -639,10 +681,11 @@ def _sample_words(lex: Lexicon) -> FoldedPattern:
     return folded_pattern(word_start_pattern("samples", words, r"\w", r"(?!\w)"), words)
 
 
-def payment_terms(text: str) -> str | None:
+def payment_terms(text: str, *, words: WordPlaces | None = None) -> str | None:
+    """``words``: scan_words(text), when the caller has it."""
     terms, regex = _compiled("payment", _payment_words)
     folded = fold(text)
-    found = [terms[m.group(0).lower()] for m in regex.finditer(folded)]
+    found = [terms[m.group(0).lower()] for m in _word_matches(regex, folded, words, "payment")]
     return ", ".join(dict.fromkeys(found)) or None
 
 
