@@ -106,3 +106,40 @@ def test_a_list_whose_word_opens_with_a_sign_is_searched_whole():
     assert places.places("words") == [7, 12, 14]  # 'net', and both runs of 't/t'
     assert [m.group() for m in finditer_at(re.compile(r"(?<![\w/])(?:net|t/t)(?![\w/])"), "pay $5 net, t/t",
                                            places.places("words"))] == ["net", "t/t"]
+
+
+def test_destination_pattern_matches_where_the_plain_one_does():
+    plain = re.compile(r"\b(?:CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)[ \t]+((?:port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'’-]+"
+                       r"(?:[ \t]+[A-Z][\w'’-]+){0,2})")
+    rng = random.Random(6)
+    pieces = ["CIF", "DDP", "CNF", "xCIF", "_DAP", "1DDU", "é", " ", "\t", "port of", "Port", "Lagos", "Avonmouth",
+              "São", "of", "-", "\n", "cif", "Tema"]
+    texts = ["".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(1, 10))) for _ in range(3000)]
+    assert sum(bool(plain.search(t)) for t in texts) > 300
+    for text in texts:
+        assert [(m.span(), m.groups()) for m in request._DESTINATION.finditer(text)] == \
+            [(m.span(), m.groups()) for m in plain.finditer(text)], text
+
+
+def _questions_plain(text: str, limit: int = 12) -> list[str]:
+    """request.questions splitting the whole text."""
+    out = []
+    for sentence in request._QUESTION_SPLIT.split(text):
+        sentence = sentence.strip()
+        if not sentence.endswith(("?", "？")):
+            continue
+        q = request._QUESTION_HEAD.sub("", sentence).lstrip("¿¡ ").strip()
+        if len(q) > 3 and q not in out:
+            out.append(q)
+    return out[:limit]
+
+
+def test_questions_read_line_by_line_are_the_same():
+    rng = random.Random(7)
+    pieces = ["Can you", "ship", "1)", "¿Precio", "?", "？", ".", "!", "。", " ", "  ", "\n", "\n\n", "\r\n", "\t",
+              "\x0b", "\x85", "\u2028", "\u3000", "a", "MOQ", "price?", "2. What"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(4000)]
+    assert sum(bool(_questions_plain(t)) for t in texts) > 1000
+    for text in texts:
+        assert request.questions(text) == _questions_plain(text), repr(text)
+        assert request.questions(text, limit=2) == _questions_plain(text, limit=2), repr(text)

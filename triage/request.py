@@ -582,8 +582,9 @@ def incoterm(text: str, field: str | None = None) -> str | None:
     return None
 
 
+# '\b(?:CFR|...)', written as _INCOTERM is (the '\b' after the term, as a look-behind over it)
 _DESTINATION = re.compile(
-    r"\b(?:CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)[ \t]+((?:port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
+    r"(?:CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)(?<!\w...)[ \t]+((?:port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
 )
 _PORT_OF = re.compile(r"^port\s+of\s+", re.I)
 _PLACE_TAIL = re.compile(r"\s+(?:port|and|or|with|for|by|pls|please|price)\b.*$", re.I)
@@ -703,7 +704,7 @@ def questions(text: str, limit: int = 12) -> list[str]:
     if "?" not in text and "？" not in text:
         return []
     out = []
-    for sentence in _QUESTION_SPLIT.split(text):
+    for sentence in _question_sentences(text):
         sentence = sentence.strip()
         if not sentence.endswith(("?", "？")):
             continue
@@ -711,3 +712,13 @@ def questions(text: str, limit: int = 12) -> list[str]:
         if len(q) > 3 and q not in out:
             out.append(q)
     return out[:limit]
+
+
+def _question_sentences(text: str) -> list[str]:
+    """The pieces of ``_QUESTION_SPLIT.split(text)`` that may end with a question mark, each with
+    perhaps more white space around it, and perhaps some white space alone: split line by line,
+    only the lines with a question mark. The same pieces once stripped: each line break is a
+    separator either way, and a run of white space after a sentence end that goes on past a line
+    break is a separator whole in the text, and in the next lines their leading white space."""
+    return [sentence for line in text.split("\n") if "?" in line or "？" in line
+            for sentence in _QUESTION_SPLIT.split(line)]
