@@ -143,3 +143,12 @@ def test_questions_read_line_by_line_are_the_same():
     for text in texts:
         assert request.questions(text) == _questions_plain(text), repr(text)
         assert request.questions(text, limit=2) == _questions_plain(text, limit=2), repr(text)
+
+
+def test_a_long_ascii_text_is_folded_once_to_its_lower_case():
+    rng = random.Random(8)
+    for _ in range(200):
+        text = "".join(rng.choice("aZ 9.\n\t-Kk") for _ in range(rng.randint(150, 600)))
+        assert fold(text) == text.lower()
+        if len(text) >= 200:
+            assert fold(text) is fold(text)  # the stages reading a message share one fold of its text

@@ -18,10 +18,8 @@ T = TypeVar("T")
 
 def fold(text: str) -> str:
     """Lower case without accents, for matching words across spellings (same length for ASCII text)."""
-    if text.isascii():
-        return text.lower()
     if len(text) < 200:  # words, names, lines: they recur from message to message
-        return _fold(text)
+        return text.lower() if text.isascii() else _fold(text)
     # a message's text: folded once for the several stages that read it, not kept for later messages
     return _fold_recent(text) if len(text) < 20_000 else _folded(text)
 
