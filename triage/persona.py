@@ -61,7 +61,8 @@ def _default_lexicons() -> Lexicons:
 
 @dataclass(slots=True)
 class _Languages:
-    stopwords: dict[str, frozenset[str]]  # in the file's order: earlier wins a tie
+    languages: tuple[str, ...]  # those with stopwords, in the file's order: earlier wins a tie
+    stopwords: dict[str, tuple[int, ...]]  # stopword -> the places of its languages in ``languages``
     scripts: list[tuple[int, int, str]]
     min_hits: int
     max_chars: int
@@ -86,8 +87,13 @@ def _languages() -> _Languages:
                 raise DataFileError(f"{path}: key 'scripts.{lang}' has a bad range {item!r}") from exc
             scripts.append((lo, hi, lang))
     settings = data.get("settings", {})
+    places: dict[str, tuple[int, ...]] = {}
+    for place, words in enumerate(stopwords.values()):
+        for word in dict.fromkeys(w.lower() for w in words):
+            places[word] = (*places.get(word, ()), place)
     return _Languages(
-        stopwords={lang: frozenset(w.lower() for w in words) for lang, words in stopwords.items()},
+        languages=tuple(stopwords),
+        stopwords=places,
         scripts=scripts,
         min_hits=int(settings.get("min_hits", 2)),
         max_chars=int(settings.get("max_chars", 1500)),
@@ -95,7 +101,8 @@ def _languages() -> _Languages:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")  # the same words in lower-case ASCII text, found faster
+# Every ASCII character that is neither a letter nor the apostrophe (none is part of a _WORD match) made a space.
+_SEPARATE = bytes(c if c >= 128 or chr(c).isalpha() or chr(c) == "'" else 32 for c in range(256))
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f\U0001f000-\U0001ffff\u2600-\u27bf\ufe0f]")
 
 
@@ -103,20 +110,37 @@ def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, from stopwords and scripts kept as data.
 
     The language whose stopwords are most among the distinct words of the text's
-    opening wins; a text in a non-Latin script is told by its script.
+    opening wins; a text in a non-Latin script is told by its script. Each stopword among the
+    words counts for each of its languages (the same counts as a set intersection per language).
     """
     data = _languages()
     sample = text[: data.max_chars]
     script = _script_language(sample, data)
     if script:
         return script
-    words = set((_ASCII_WORD if sample.isascii() else _WORD).findall(sample.lower()))
-    best, hits = None, 0
-    for lang, stop in data.stopwords.items():
-        n = len(words & stop)
-        if n > hits:
-            best, hits = lang, n
-    return best if hits >= data.min_hits else None
+    counts = [0] * len(data.languages)
+    for word in _words(sample.lower()) & data.stopwords.keys():
+        for place in data.stopwords[word]:
+            counts[place] += 1
+    hits = max(counts, default=0)
+    return data.languages[counts.index(hits)] if hits and hits >= data.min_hits else None  # earlier wins a tie
+
+
+def _words(low: str) -> set[str]:
+    """The distinct _WORD matches of ``low``, the same as set(_WORD.findall(low)).
+
+    No match spans a white space or an ASCII character that is neither a letter nor the apostrophe,
+    so the chunks between them hold the matches: a chunk of letters only is one match, and only the
+    other chunks (with an apostrophe, a non-ASCII mark or digit) are read with the regex. The ASCII
+    characters are made spaces in the UTF-8 bytes, where they are never part of another character.
+    """
+    chunks = low.encode("utf-8", "surrogatepass").translate(_SEPARATE).decode("utf-8", "surrogatepass").split()
+    words = set(chunks)
+    odd = [w for w in words if not w.isalpha()]
+    if odd:
+        words.difference_update(odd)
+        words.update(_WORD.findall(" ".join(odd)))
+    return words
 
 
 def _script_language(sample: str, data: _Languages) -> str | None:
