@@ -56,3 +56,34 @@ def _plain_detect_language(text: str) -> str | None:
 def test_detect_language_counts_as_the_plain_intersections():
     for text in TEXTS:
         assert persona.detect_language(text) == _plain_detect_language(text), text
+
+
+def _plain_sentences(text: str) -> list:
+    """_sentences with _SENT_END.finditer over each line's body."""
+    out = []
+    pos = 0
+    for line in persona.unwrap(text).split("\n"):
+        mark = persona._LIST_MARK.match(line)
+        offset = mark.end() if mark else len(line) - len(line.lstrip())
+        body = line[offset:]
+        start = pos + offset
+        last = 0
+        for m in persona._SENT_END.finditer(body) if persona._HAS_END.search(body) else ():
+            out.append((start + last, body[last:m.start()], bool(mark)))
+            last = m.end()
+        out.append((start + last, body[last:], bool(mark)))
+        pos += len(line) + 1
+    return [persona._Sentence(start, piece.rstrip(), listed) for start, piece, listed in out
+            if re.search(r"[^\W\d_]", piece)]
+
+
+_ENDS = [". ", "! ", "? ", "… ", '." ', ".) ", "?] ", "!' ", "…) ", '.") ', ".  ", ".\t", "?", ".", "!) ", " . "]
+
+
+def test_sentences_split_where_the_pattern_splits():
+    rng = random.Random(13)
+    texts = TEXTS + ["".join(rng.choice(_ENDS) if rng.random() < 0.4 else rng.choice(_WORDS) for _ in range(rng.randint(0, 30)))
+                     for _ in range(3000)]
+    for text in texts:
+        assert persona._sentences(text) == _plain_sentences(text), text
+

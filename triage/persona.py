@@ -172,6 +172,7 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*•✨·–]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)]|
 _HAS_END = re.compile(r"[.!?…]\s")
 # plain: (?<=[.!?…])\s+(?=\S)|(?<=[.!?]['")\]])\s+
 _SENT_END = re.compile(r"\s(?:(?<=[.!?…]\s)\s*(?=\S)|(?<=[.!?]['\")\]]\s)\s*)")
+_END_MARK = re.compile(r"[.!?…]['\")\]]?(?=\s)")  # the _SENT_END matches start where these end
 _EMOJI_CHARS = "\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff"
 # plain: [<emoji>]+|[:;]-?[)D(P](?!\w)
 _EMOJI = re.compile(f"[{_EMOJI_CHARS}:;](?:(?<=[{_EMOJI_CHARS}])[{_EMOJI_CHARS}]*|(?<=[:;])-?[)D(P](?!\\w))")
@@ -224,10 +225,14 @@ def _sentences(text: str) -> list[_Sentence]:
         start = pos + offset
         pos += len(line) + 1
         if _HAS_END.search(body):
+            # _SENT_END.finditer(body), with the pattern tried only where a match can start (right
+            # after an end mark and its closing quote or bracket), not at every white space.
             last = 0
-            for m in _SENT_END.finditer(body):
-                _add_sentence(out, start + last, body[last : m.start()], listed)
-                last = m.end()
+            for end in _END_MARK.finditer(body):
+                m = _SENT_END.match(body, end.end()) if end.end() >= last else None
+                if m:
+                    _add_sentence(out, start + last, body[last : m.start()], listed)
+                    last = m.end()
             body, start = body[last:], start + last
         _add_sentence(out, start, body, listed)
     return out
