@@ -87,3 +87,55 @@ def test_sentences_split_where_the_pattern_splits():
     for text in texts:
         assert persona._sentences(text) == _plain_sentences(text), text
 
+
+def test_stamp_lists_what_glob_lists(tmp_path):
+    def plain(folder):
+        return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.toml"))) if folder.is_dir() else ()
+
+    folder = tmp_path / "persona"
+    assert persona._stamp(str(folder)) == plain(folder) == ()
+    folder.write_text("a file, not a folder")
+    assert persona._stamp(str(folder)) == plain(folder) == ()
+    folder.unlink()
+    folder.mkdir()
+    assert persona._stamp(str(folder)) == plain(folder) == ()
+    for name in ("weights.toml", "lexicon.en.toml", ".hidden.toml", ".toml", "notes.txt", "x.toml.bak", "UPPER.TOML"):
+        (folder / name).write_text("")
+    (folder / "sub.toml").mkdir()
+    assert persona._stamp(str(folder)) == plain(folder)
+    assert len(persona._stamp(str(folder))) == 5
+
+
+def _plain_evidence(reading, by_sentence: dict, by_text: dict, final: str, limit: int) -> list[str]:
+    items = [(c, f'"{persona._quote(reading.sentences[idx].text)}" ({" + ".join(c.labels)})')
+             for idx, c in by_sentence.items()]
+    items += [(c, " + ".join(c.labels)) for c in by_text.values()]
+    lines = []
+    for c, text in items:
+        size = abs(c.assertiveness) + abs(c.responsiveness)
+        if size < 0.2:
+            continue
+        a = c.assertiveness if abs(c.assertiveness) > 1e-9 else persona._AXES[final][0]
+        r = c.responsiveness if abs(c.responsiveness) > 1e-9 else persona._AXES[final][1]
+        style = persona._style(a, r)
+        lines.append((style != final, -size, f"{style}: {text}"))
+    lines.sort()
+    return [text for _, _, text in lines[:limit]]
+
+
+def test_evidence_keeps_the_lines_the_plain_code_keeps():
+    rng = random.Random(17)
+    values = [0.0, 1e-10, -1e-10, 0.05, -0.1, 0.1, 0.19, 0.2, 0.5, -0.7, 1.0, -2.5]
+    for _ in range(2000):
+        sentences = [persona._Sentence(i, rng.choice(TEXTS[:50]) or "x", False) for i in range(6)]
+        reading = persona._Reading(sentences=sentences)
+
+        def contribution():
+            labels = rng.sample(["a", "b", "imperative \"send\"", "warmth"], rng.randint(1, 3))
+            return persona._Contribution(rng.choice(values), rng.choice(values), labels)
+
+        by_sentence = {i: contribution() for i in rng.sample(range(6), rng.randint(0, 6))}
+        by_text = {name: contribution() for name in rng.sample(["emoji", "exclamations", "i_focus"], rng.randint(0, 3))}
+        final, limit = rng.choice(persona.STYLES), rng.randint(0, 8)
+        assert persona._evidence(reading, by_sentence, by_text, final, limit) == _plain_evidence(
+            reading, by_sentence, by_text, final, limit)

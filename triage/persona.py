@@ -17,6 +17,7 @@ lexicon, the type is None.
 from __future__ import annotations
 
 import math
+import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -45,15 +46,32 @@ _default_cache: dict[tuple, Lexicons] = {}
 
 
 def _default_lexicons() -> Lexicons:
+    """The lexicons for the current user directory, loaded again when a file of its persona folder
+    changes (looked at on every call, so a user's edit shows on the next message)."""
     from triage.paths import user_dir
 
-    folder = user_dir() / "persona"
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.toml"))) if folder.is_dir() else ()
-    key = (str(folder), stamp)
+    folder = _persona_folder(user_dir())
+    key = (folder, _stamp(folder))
     if key not in _default_cache:
         _default_cache.clear()
         _default_cache[key] = load_lexicons()
     return _default_cache[key]
+
+
+@lru_cache(maxsize=8)
+def _persona_folder(home: Path) -> str:
+    return str(home / "persona")
+
+
+def _stamp(folder: str) -> tuple:
+    """The names and mtimes of the folder's ``*.toml`` (as Path.glob lists them: hidden ones too),
+    () without the folder; one scandir, no Path built."""
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return ()
+    with entries:
+        return tuple(sorted((e.name, e.stat().st_mtime_ns) for e in entries if e.name.endswith(".toml")))
 
 
 # ---------------------------------------------------------------- language
@@ -267,16 +285,18 @@ def _read_words(text: str, low: str, lex: Lexicon, reading: _Reading) -> None:
     starts = [s.start for s in sents]
     per_sentence: list[set[str]] = [set() for _ in sents]
     pronouns = {"pronoun_i": 0, "pronoun_we": 0}
+    categories, hits = lex.categories, reading.hits
     for m in lex.cues.finditer(low):
         idx = bisect_right(starts, m.start()) - 1
         if idx < 0:
             continue
-        for cat in lex.categories(m.group()):
+        words = m.group()
+        for cat in categories(words):
             if cat in pronouns:
                 pronouns[cat] += 1
-            elif cat not in per_sentence[idx] or cat in ("proof", "warmth", "enthusiasm", "vision"):
+            elif cat not in per_sentence[idx] or cat in _REPEATING:
                 per_sentence[idx].add(cat)
-                reading.hits.append(_Hit(cat, 1.0, idx, m.group()))
+                hits.append(_Hit(cat, 1.0, idx, words))
     for idx, sent in enumerate(sents):
         _sentence_shape(idx, sent, lex, per_sentence[idx], reading)
     _pronouns(pronouns, reading)
@@ -290,10 +310,15 @@ def _sentence_shape(idx: int, sent: _Sentence, lex: Lexicon, cats: set[str], rea
     is_question = "?" in sent.text or bool(lex.question_start.match(sent.text))
     if not is_question:
         return
-    if cats & {"proof", "precision"}:
+    if not cats.isdisjoint(_SPEC):
         reading.hits.append(_Hit("spec_question", 1.0, idx, "?"))
-    elif cats & {"reassurance", "risk", "personal", "warmth", "consult"}:
+    elif not cats.isdisjoint(_RELATIONSHIP):
         reading.hits.append(_Hit("relationship_question", 1.0, idx, "?"))
+
+
+_REPEATING = frozenset({"proof", "warmth", "enthusiasm", "vision"})  # count again in the same sentence
+_SPEC = frozenset({"proof", "precision"})
+_RELATIONSHIP = frozenset({"reassurance", "risk", "personal", "warmth", "consult"})
 
 
 def _pronouns(pronouns: dict[str, int], reading: _Reading) -> None:
@@ -315,7 +340,7 @@ def _read_shape(text: str, low: str, reading: _Reading) -> None:
     words, sents = reading.words, reading.sentences
     if sents:
         prose = [s for s in sents if not s.listed] or sents
-        avg = sum(len(s.text.split()) for s in prose) / len(prose)
+        avg = len(" ".join([s.text for s in prose]).split()) / len(prose)  # the words of each, summed
         value = max(-1.0, min(1.0, (13.0 - avg) / 6.0))
         size = "short" if value > 0 else "long"
         reading.hits.append(_Hit("short_sentences", value, None, f"{size} sentences, {avg:.0f} words on average"))
@@ -359,20 +384,30 @@ def _score(reading: _Reading, lex: Lexicons) -> tuple[float, float, float, dict,
     by_sentence: dict[int, _Contribution] = {}
     by_text: dict[str, _Contribution] = {}
     total_a = total_r = strength = 0.0
+    weights = lex.weights
     for hit in reading.hits:
-        w = lex.weights[hit.feature]
-        room = w.cap - used.get(hit.feature, 0.0)
-        amount = math.copysign(min(abs(hit.value), room), hit.value) if room > 0 else 0.0
+        feature, value = hit.feature, hit.value
+        w = weights[feature]
+        spent = used.get(feature, 0.0)
+        room = w.cap - spent
+        if not room > 0:
+            continue
+        amount = math.copysign(min(abs(value), room), value)
         if not amount:
             continue
-        used[hit.feature] = used.get(hit.feature, 0.0) + abs(amount)
+        used[feature] = spent + abs(amount)
         da, dr = w.assertiveness * amount, w.responsiveness * amount
         total_a, total_r = total_a + da, total_r + dr
         strength += max(abs(da), abs(dr))
-        label = f'{w.label} "{" ".join(hit.words.split())}"' if hit.sentence is not None else _text_label(hit, w.label)
-        bucket = by_sentence if hit.sentence is not None else by_text
-        key = hit.sentence if hit.sentence is not None else hit.feature
-        c = bucket.setdefault(key, _Contribution(0.0, 0.0, []))
+        if hit.sentence is not None:
+            label = f'{w.label} "{" ".join(hit.words.split())}"'
+            bucket, key = by_sentence, hit.sentence
+        else:
+            label = _text_label(hit, w.label)
+            bucket, key = by_text, feature
+        c = bucket.get(key)
+        if c is None:
+            c = bucket[key] = _Contribution(0.0, 0.0, [])
         c.assertiveness += da
         c.responsiveness += dr
         if label not in c.labels:
@@ -393,23 +428,27 @@ def _style(a: float, r: float) -> str:
 
 
 def _evidence(reading: _Reading, by_sentence: dict, by_text: dict, final: str, limit: int) -> list[str]:
-    items = []
-    for idx, c in by_sentence.items():
-        quote = _quote(reading.sentences[idx].text)
-        items.append((c, f'"{quote}" ({" + ".join(c.labels)})'))
-    for c in by_text.values():
-        items.append((c, " + ".join(c.labels)))
+    """The contributions of at least 0.2 as lines, the final style's first, larger first (a sentence
+    is quoted only when its line is kept)."""
     lines = []
-    for c, text in items:
+    for idx, c in by_sentence.items():
         size = abs(c.assertiveness) + abs(c.responsiveness)
-        if size < 0.2:
-            continue
-        a = c.assertiveness if abs(c.assertiveness) > 1e-9 else _AXES[final][0]
-        r = c.responsiveness if abs(c.responsiveness) > 1e-9 else _AXES[final][1]
-        style = _style(a, r)
-        lines.append((style != final, -size, f"{style}: {text}"))
+        if not size < 0.2:
+            text = f'"{_quote(reading.sentences[idx].text)}" ({" + ".join(c.labels)})'
+            lines.append(_evidence_line(c, size, text, final))
+    for c in by_text.values():
+        size = abs(c.assertiveness) + abs(c.responsiveness)
+        if not size < 0.2:
+            lines.append(_evidence_line(c, size, " + ".join(c.labels), final))
     lines.sort()
     return [text for _, _, text in lines[:limit]]
+
+
+def _evidence_line(c: _Contribution, size: float, text: str, final: str) -> tuple[bool, float, str]:
+    a = c.assertiveness if abs(c.assertiveness) > 1e-9 else _AXES[final][0]
+    r = c.responsiveness if abs(c.responsiveness) > 1e-9 else _AXES[final][1]
+    style = _style(a, r)
+    return style != final, -size, f"{style}: {text}"
 
 
 _AXES = {"driver": (1, -1), "analytical": (-1, -1), "amiable": (-1, 1), "expressive": (1, 1)}

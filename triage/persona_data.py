@@ -63,11 +63,14 @@ class Lexicon:
     memo: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def categories(self, matched: str) -> tuple[str, ...]:
-        key = " ".join(matched.lower().split())
-        found = self.memo.get(key)
+        """The categories of a cue match, remembered per matched text (at most 4,096)."""
+        found = self.memo.get(matched)
         if found is None:
+            key = " ".join(matched.lower().split())
             cats = [*self.exact.get(key, ()), *(cat for prefix, cat in self.prefixes if key.startswith(prefix))]
-            found = self.memo[key] = tuple(dict.fromkeys(cats))  # file order, the same on every run
+            if len(self.memo) >= 4096:
+                self.memo.clear()
+            found = self.memo[matched] = tuple(dict.fromkeys(cats))  # file order, the same on every run
         return found
 
 
