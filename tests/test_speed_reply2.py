@@ -139,3 +139,31 @@ def test_evidence_keeps_the_lines_the_plain_code_keeps():
         final, limit = rng.choice(persona.STYLES), rng.randint(0, 8)
         assert persona._evidence(reading, by_sentence, by_text, final, limit) == _plain_evidence(
             reading, by_sentence, by_text, final, limit)
+
+
+def test_drafts_from_the_draft_environment_are_those_of_a_plain_jinja_environment():
+    """Its templates' globals in one dict and its dict look-up give the drafts Jinja's own give."""
+    from collections import ChainMap
+
+    from jinja2 import Environment
+    from test_draft import CASES, PERSONAS, TODAY, inquiry
+
+    from triage import draft as drafting
+    from triage.profile import load_profile
+
+    fast = drafting.environment()
+    plain = Environment(loader=fast.loader, undefined=fast.undefined, autoescape=False, trim_blocks=True,
+                        lstrip_blocks=True, keep_trailing_newline=True)
+    plain.filters = dict(fast.filters)
+    profile = load_profile(shipped("playbooks") / "profile.demo.toml")
+    for lang in ("en", "es", "de"):
+        for tier in "ABCD":
+            for persona_type in PERSONAS:
+                for case, kw in CASES.items():
+                    kw = {k: v for k, v in kw.items() if k != "destination"}
+                    item = inquiry(**dict(kw, tier=tier, persona=persona_type, lang=lang))
+                    want = drafting.draft_reply(item, profile, env=plain, today=TODAY)
+                    assert drafting.draft_reply(item, profile, env=fast, today=TODAY) == want, (lang, tier, case)
+    template = fast.get_template("en/reply-genuine.j2")
+    assert template.globals == dict(ChainMap({}, plain.globals))
+    assert fast.from_string("{{ x }} {{ range(2)|list }}", globals={"x": 1}).render() == "1 [0, 1]"
