@@ -116,12 +116,14 @@ def _environment_class() -> type:
 
 def default_environment() -> Any:
     """The environment for the current user directory (cached; templates reload when changed)."""
-    return _cached_environment(str(user_dir() / "templates"))
+    return _cached_environment(user_dir())
 
 
 @functools.lru_cache(maxsize=8)
-def _cached_environment(user: str) -> Any:
-    return environment(Path(user))
+def _cached_environment(home: Path) -> Any:
+    """One environment per user directory (looked up by the directory itself, without building the
+    templates path on every draft)."""
+    return environment(home / "templates")
 
 
 def reply_names(category: str | None, tier: str | None, persona: str | None) -> list[str]:
@@ -624,7 +626,10 @@ def reply_subject(record: dict[str, Any], profile: Any) -> str:
     if not subject:
         names = [p.get("name") or p.get("sku") for p in (record.get("request") or {}).get("products") or []]
         return f"{profile.name}: " + (", ".join(n for n in names if n) or "your inquiry")
-    return subject if re.match(r"(?i)^(re|aw|sv|rv|res)\s*:", subject) else f"Re: {subject}"
+    return subject if _REPLY_PREFIX.match(subject) else f"Re: {subject}"
+
+
+_REPLY_PREFIX = re.compile(r"(?i)^(re|aw|sv|rv|res)\s*:")  # compiled once, not looked up in re's cache
 
 
 def _date(value: Any) -> date | None:
