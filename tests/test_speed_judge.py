@@ -7,18 +7,13 @@ import re
 import sys
 
 import pytest
+from randomtext import random_texts
 
 from triage import signals as SG
 
 
 def _texts(seed: int, alphabet: str, words: list[str], count: int = 400) -> list[str]:
-    rng = random.Random(seed)
-    out = []
-    for _ in range(count):
-        parts = [rng.choice(words) if rng.random() < 0.4 else "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6)))
-                 for _ in range(rng.randint(1, 14))]
-        out.append(rng.choice([" ", "\n", ", ", ""]).join(parts))
-    return out
+    return random_texts(seed, count, alphabet=alphabet, words=words, word_share=0.4, joiners=(" ", "\n", ", ", ""))
 
 
 def test_gate_of_and_slot_by_id_give_what_the_regex_gives():

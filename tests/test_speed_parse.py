@@ -6,20 +6,17 @@ import random
 import re
 from email.utils import parseaddr
 
+from randomtext import random_texts
+
 from triage import parse
 
 
 def _random_texts(seed: int, alphabet: str, pieces: list[str], count: int, size: int = 12) -> list[str]:
-    """Half random characters of ``alphabet``, half runs of ``pieces``: the second kind reaches the
-    fast paths, the first their edges."""
-    rng = random.Random(seed)
-    out = []
-    for n in range(count):
-        if n % 2:
-            out.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, size))))
-        else:
-            out.append("".join(rng.choice(pieces) for _ in range(rng.randint(0, size // 2))))
-    return out
+    """Half random characters of ``alphabet`` (up to ``size``), half runs of ``pieces`` (up to ``size // 2``):
+    the second kind reaches the fast paths, the first their edges."""
+    return (random_texts(2 * seed, count // 2, alphabet=alphabet, word_share=0, parts=(1, 1), piece=(0, size))
+            + random_texts(2 * seed + 1, count - count // 2, words=pieces, word_share=1, parts=(0, size // 2),
+                           joiners=("",)))
 
 
 def test_text_links_finds_what_findall_finds():
