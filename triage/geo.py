@@ -108,6 +108,12 @@ def phone_lib():
     return phonenumbers
 
 
+def e164(candidate: str, region: str | None) -> str | None:
+    """A possible phone number as E.164, else None (``region``: where it is read as a national number)."""
+    parsed = _phone(candidate, region or "ZZ")
+    return parsed[0] if parsed else None
+
+
 @lru_cache(maxsize=64)
 def _phone(candidate: str, region: str) -> tuple[str, str | None] | None:
     """(E.164, region of the number) of a possible phone number, else None. The latest few are

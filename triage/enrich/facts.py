@@ -10,10 +10,10 @@ import re
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
+from triage import geo
 from triage.enrich.data import load, words
 from triage.enrich.domains import cctld_country, host_of
 from triage.enrich.site import Doc, hits, is_parked, is_placeholder, off_domain
-from triage.geo import phone_lib
 
 TYPE_LABELS = {"same_trade_factory": "same-trade factory", "ecommerce_seller": "e-commerce seller",
                "sourcing_agent": "sourcing agent", "retailer": "retailer/chain"}
@@ -259,32 +259,20 @@ def _city(docs: list[Doc]):
 
 
 def _phones(docs: list[Doc]):
-    phonenumbers = phone_lib()
-
     found, where = [], None
     for doc in docs:
         region = cctld_country(host_of(doc.url))
         raw = [a["href"][4:] for a in doc.soup.select('a[href^="tel:"]')] + PHONE.findall(doc.raw_text)
         for number in raw:
-            e164 = _e164(phonenumbers, number, region)
+            e164 = geo.e164(number, region)
             if e164 and e164 not in found:
                 found.append(e164)
                 where = where or doc.url
     return found[:6], where
 
 
-def _e164(phonenumbers, number: str, region: str | None) -> str | None:
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
 def _countries(docs: list[Doc]):
-    phonenumbers = phone_lib()
+    phonenumbers = geo.phone_lib()
 
     phones, _ = _phones(docs)
     codes = [phonenumbers.region_code_for_number(phonenumbers.parse(p)) for p in phones]
