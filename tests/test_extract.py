@@ -63,6 +63,10 @@ def test_catalogue_prefers_the_longer_phrase():
     ("- 1-gang: 8,000 pcs\n- 2-gang: 16,000 pcs\n24,000 pcs in total.", 24000, "pcs"),
     ("pedido de 3.000 unidades", 3000, "pcs"),
     ("our MOQ question: is 1,000 pcs ok? we order 500 pcs", 500, "pcs"),
+    ("prises 15 A : environ 3 000 unités\nprises USB : environ 2 000 unités", 5000, "pcs"),  # French, space-grouped
+    ("bestelling: 1.200 stuks", 1200, "pcs"),
+    ("розетки 2000 шт", 2000, "pcs"),
+    ("priz 750 adet", 750, "pcs"),
 ])
 def test_quantity(text, value, unit):
     q = request.quantity(text)
