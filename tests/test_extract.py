@@ -73,6 +73,28 @@ def test_quantity(text, value, unit):
     assert (q.value, q.unit) == (value, unit)
 
 
+@pytest.mark.parametrize("text, value, unit", [
+    ("Item\tDescription\tUnit\tQty\n1\tSocket\tNos\t1,240\n2\tDownlight\tNos\t860\n\tTotal\t\t2,100\t\n", 2100, "pcs"),
+    ("| Item | Qty |\n|---|---|\n| GFCI | 1,200 |\n| USB | 300 |\n\nThanks", 1500, "pcs"),
+    ("Producto\tCantidad\tUnidad\nEnchufe\t500\tjuegos\nPlaca\t200\tjuegos", 700, "sets"),
+    ("Item\tQty\nCover\t40\nTotal protection kit\t10", 50, "pcs"),  # a product named 'Total ...' is a row
+])
+def test_quantity_from_a_table_column(text, value, unit):
+    q = request.quantity(text)
+    assert (q.value, q.unit) == (value, unit)
+
+
+def test_a_quantity_in_the_text_wins_over_a_table():
+    text = "We need 5,000 pcs in total.\nItem\tQty\nSocket\t3,000\nPlate\t2,000"
+    assert request.quantity(text).value == 5000
+    assert request.quantity("Name\tPhone\nAnna\t555 0100") is None  # no quantity column, no quantity
+
+
+@needs_shared(INQUIRIES)
+def test_boq_extract_total_row():
+    assert inquiry("d049.eml").quantity.value == 7650  # a contractor's BOQ table with a Total row
+
+
 @pytest.mark.parametrize("text, expected", [
     ("I need the price by Friday 11/6.", date(2026, 11, 6)),
     ("Loading latest 15 Dec", date(2026, 12, 15)),

@@ -141,7 +141,7 @@ def quantity(text: str, field: str | None = None) -> Quantity | None:
             return Quantity(bare, "pcs")
     mentions = _mentions(text)
     if not mentions:
-        return None
+        return _table_quantity(text)
     total = _stated_total(text, mentions)
     if total:
         return total
@@ -279,6 +279,45 @@ def _stated_total(text: str, mentions: list[tuple[int, Quantity]]) -> Quantity |
         if near:
             return min(near, key=lambda dq: dq[0])[1]
     return None
+
+
+def _table_quantity(text: str) -> Quantity | None:
+    """The quantity column of a table (a BOQ extract: tab- or |-separated cells under a heading row that
+    names a quantity column): its total row, else the sum of its rows in the unit of the first one."""
+    headings, unit_headings, units, totals = _compiled("qty-table", _table_words)
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        sep = "\t" if "\t" in line else "|" if line.count("|") >= 2 else None
+        if sep is None:
+            continue
+        cells = [fold(c.strip()) for c in line.split(sep)]
+        column = next((j for j, c in enumerate(cells) if c in headings), None)
+        if column is None:
+            continue
+        unit_column = next((j for j, c in enumerate(cells) if c in unit_headings), None)
+        rows: list[Quantity] = []
+        for row in lines[i + 1:]:
+            if sep not in row:
+                break
+            row_cells = [c.strip() for c in row.split(sep)]
+            value = number(row_cells[column]) if column < len(row_cells) else None
+            if value is None:
+                continue
+            if any(totals.fullmatch(fold(c)) for c in row_cells if c):
+                return Quantity(value, rows[0].unit if rows else "pcs")
+            unit = fold(row_cells[unit_column]) if unit_column is not None and unit_column < len(row_cells) else ""
+            rows.append(Quantity(value, units.get(unit, units.get(unit.rstrip("."), "pcs"))))
+        if rows:
+            return Quantity(sum(q.value for q in rows if q.unit == rows[0].unit), rows[0].unit)
+    return None
+
+
+def _table_words(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], dict[str, str], re.Pattern]:
+    def folded(key: str) -> frozenset[str]:
+        return frozenset(fold(w) for w in lex.words("quantity", key))
+
+    totals = re.compile("(?:" + "|".join(map(re.escape, sorted(folded("total_words")))) + r")[\s:.]*")  # a cell of its own
+    return folded("table_headings"), folded("table_unit_headings"), lex.units, totals
 
 
 def _total_words(lex: Lexicon) -> FoldedPattern:
