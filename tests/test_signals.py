@@ -238,11 +238,11 @@ def test_list_suffix_tuple_agrees_with_per_member_test():
 
 def test_protected_set_is_built_as_per_message(demo):
     """The held protected set has the members (and the iteration order) the per-message set had."""
-    from triage.signals import _profile_domains, _profile_domain_tuple, _protected
+    from triage.signals import _profile_domain_tuple, _protected
 
     listed = load_signals().lists["protected_domains"]
     held = _protected(listed, _profile_domain_tuple(demo))
-    per_message = set(listed) | _profile_domains(demo)
+    per_message = set(listed) | set(_profile_domain_tuple(demo))
     assert held == per_message and list(held) == list(per_message)
     assert _protected(listed, _profile_domain_tuple(demo)) is held
 

@@ -339,14 +339,6 @@ def _sum(mentions: list[tuple[int, Quantity]]) -> Quantity:
 
 # -- dates ---------------------------------------------------------------------------
 
-def _month_words() -> dict[str, int]:
-    return lexicon().numbered("months")
-
-
-def _date_patterns():
-    return _compiled_date_patterns(tuple(_month_words()))
-
-
 @dataclass(frozen=True)
 class _DateWords:
     """The lexicon's month words and the date patterns made of them (see ``_compiled``)."""

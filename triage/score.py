@@ -11,7 +11,6 @@ authenticity), a category, an ABCD tier, a one-line verdict and advice.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from .history import History, build_history
@@ -162,7 +161,3 @@ def _genuine_verdict(j: Judgment, signals: SignalSet, names: set[str]) -> tuple[
         parts.insert(0, "existing contact")
     verdict = f"{j.tier} - genuine {_buyer_word(names)}, " + ", ".join(parts) + f": {action}"
     return verdict, weak if j.tier != "A" else []
-
-
-def load_user_signals(user_dir: Path | None = None) -> SignalSet:  # pragma: no cover - alias
-    return load_signals(user_dir)

@@ -1238,12 +1238,8 @@ def _registrable(domain: str) -> str:
 
 def _own_domains(f: Facts) -> set[str]:
     if "_own" not in f._cache:
-        f._cache["_own"] = set(_own_tuple(f))  # (_profile_domains, from the tuple the message has already)
+        f._cache["_own"] = set(_own_tuple(f))  # from the tuple the message has already
     return f._cache["_own"]
-
-
-def _profile_domains(profile: Any) -> set[str]:
-    return set(_profile_domain_tuple(profile))
 
 
 def _profile_domain_tuple(profile: Any) -> tuple[str, ...]:
