@@ -47,8 +47,30 @@ def test_sure_evidence_decides_the_category_even_for_an_authentic_sender(sset):
 
 def test_likely_evidence_counts_only_when_authenticity_is_doubtful(sset):
     evidence = {"phishing": 0, "scam": 35, "competitor": 0, "spam": 0, "not_inquiry": 0}
-    assert choose_category(evidence, 90, sset.decision) == "genuine"
-    assert choose_category(evidence, 30, sset.decision) == "scam"
+    assert choose_category(evidence, 90, sset.decision, {"asks_to_buy"}) == "genuine"
+    assert choose_category(evidence, 30, sset.decision, {"asks_to_buy"}) == "scam"
+
+
+def test_genuine_needs_an_inquirys_evidence(sset):
+    nothing = {"phishing": 0, "scam": 0, "competitor": 0, "spam": 0, "not_inquiry": 0}
+    assert choose_category(nothing, 90, sset.decision, {"asks_to_buy"}) == "genuine"
+    assert choose_category(nothing, 90, sset.decision, {"request_words"}) == "not_inquiry"
+    some_scam = dict(nothing, scam=35, spam=10)
+    assert choose_category(some_scam, 90, sset.decision, set()) == "scam"  # likely evidence, no inquiry
+
+
+@pytest.mark.parametrize("text", [
+    "hello",
+    "Your parcel is waiting at the depot. Confirm your address and pay the EUR 1.99 fee: https://dhl-redelivery.example/x",
+    "Hi team, lunch on Friday at 12? The quarterly review moved to Monday.",
+    "Your invoice INV-2291 for November is attached. Amount due: EUR 340.00 by 15 December.",
+])
+def test_mail_that_asks_to_buy_nothing_is_no_genuine_buyer(sset, text):
+    from triage.extract import extract
+    from triage.parse import parse_pasted
+    profile = load_profile(demo_profile_path())
+    j = judge(extract(parse_pasted(text), profile), profile, signals=sset)
+    assert j.category != "genuine" and j.tier == "D"
 
 
 def test_category_order_breaks_ties(sset):

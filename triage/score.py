@@ -40,7 +40,7 @@ def decide(hits: list[Hit], decision: dict[str, Any]) -> Judgment:
     """Combine hits into a Judgment, following decision.toml (no verdict yet)."""
     scores = group_scores(hits, decision)
     evidence = category_evidence(hits)
-    category = choose_category(evidence, scores["authenticity"], decision)
+    category = choose_category(evidence, scores["authenticity"], decision, {h.name for h in hits})
     tier = choose_tier(category, hits, scores, decision)
     ordered = sorted(hits, key=lambda h: (-abs(h.weight), h.name))
     return Judgment(scores=scores, category=category, tier=tier, signals=ordered)
@@ -63,7 +63,9 @@ def category_evidence(hits: list[Hit]) -> dict[str, float]:
     return evidence
 
 
-def choose_category(evidence: dict[str, float], authenticity: int, decision: dict[str, Any]) -> str:
+def choose_category(evidence: dict[str, float], authenticity: int, decision: dict[str, Any],
+                    fired: set[str] = frozenset()) -> str:
+    """The category by the evidence, as decision.toml says; genuine only with an inquiry's evidence."""
     rules = decision["category"]
     doubtful = authenticity <= rules["doubt"]
     for cat in rules["order"]:
@@ -72,7 +74,15 @@ def choose_category(evidence: dict[str, float], authenticity: int, decision: dic
     if authenticity <= rules["impostor_below"]:
         fraud = {c: evidence[c] for c in ("phishing", "scam", "competitor", "spam") if evidence[c] > 0}
         return max(fraud, key=fraud.get) if fraud else rules["impostor_default"]
+    if rules["genuine_needs"] and fired.isdisjoint(rules["genuine_needs"]):
+        return _without_evidence(evidence, rules)
     return "genuine"
+
+
+def _without_evidence(evidence: dict[str, float], rules: dict[str, Any]) -> str:
+    """No ask to buy from us: the category whose likely evidence is largest, else the default."""
+    likely = {c: v for c, v in evidence.items() if v > 0 and v >= rules["likely"][c]}
+    return max(likely, key=lambda c: (likely[c], -rules["order"].index(c))) if likely else rules["without_evidence"]
 
 
 def strong_groups(scores: dict[str, int], decision: dict[str, Any]) -> list[str]:

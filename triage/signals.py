@@ -988,7 +988,12 @@ def load_shipped(directory: Path | None = None) -> SignalSet:
             names[sig.name] = path.name
             signals.append(sig)
     _check_references(signals)
-    return SignalSet(signals, lists, load_decision(directory / "decision.toml"))
+    decision = load_decision(directory / "decision.toml")
+    unknown = set(decision["category"]["genuine_needs"]) - set(names)
+    if unknown:
+        raise DataFileError(f"{directory / 'decision.toml'}: [category] genuine_needs names unknown signal(s) "
+                            f"{', '.join(sorted(unknown))}")
+    return SignalSet(signals, lists, decision)
 
 
 def apply_user_file(sset: SignalSet, path: Path) -> SignalSet:
@@ -1056,7 +1061,8 @@ def load_signals(user_dir: Path | None = None, shipped: Path | None = None) -> S
 _DECISION_DEFAULTS: dict[str, Any] = {
     "scores": {"base": {"money": 30, "authority": 30, "need": 20, "authenticity": 75}, "strong": 60},
     "category": {"order": list(CATEGORY_GROUPS), "sure": 60, "likely": 30, "doubt": 50,
-                 "impostor_below": -1, "impostor_default": "scam"},
+                 "impostor_below": -1, "impostor_default": "scam",
+                 "genuine_needs": [], "without_evidence": "not_inquiry"},
     "tier": {"A": 3, "B": 2, "unserviceable": [], "doubtful_below": 40, "doubtful_tier": "C"},
 }
 
@@ -1095,6 +1101,11 @@ def _validate_decision(path: Path, d: dict[str, Any]) -> None:
             d["category"][key] = {c: val.get(c, 1000) for c in CATEGORY_GROUPS}
     if sorted(d["category"]["order"]) != sorted(CATEGORY_GROUPS):
         raise DataFileError(f"{path}: [category] order must list each of {', '.join(CATEGORY_GROUPS)}")
+    needs = d["category"]["genuine_needs"]
+    if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
+        raise DataFileError(f"{path}: [category] genuine_needs must be a list of signal names")
+    if d["category"]["without_evidence"] not in CATEGORY_GROUPS:
+        raise DataFileError(f"{path}: [category] without_evidence must be one of {', '.join(CATEGORY_GROUPS)}")
     if d["tier"]["doubtful_tier"] not in ("A", "B", "C", "D"):
         raise DataFileError(f"{path}: [tier] doubtful_tier must be A, B, C or D")
 
