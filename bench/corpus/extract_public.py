@@ -35,14 +35,15 @@ class Source:
     licence: str
     pick: str = "all"  # "all", "odd" or "even": phishing_pot's samples by their number
     note: str = ""
+    skip: tuple[str, ...] = ()  # files in the folder that are no mail message
 
 
 SOURCES = (
     Source("spamassassin-spam", "apache+spamassassin", "t/data/spam", "spam", "train", "Apache-2.0",
-           note="SpamAssassin's own test spam: bulk junk, some phishing and advance-fee mail"),
+           note="SpamAssassin's own test spam: bulk junk, some phishing and advance-fee mail",
+           skip=("bsmtp", "bsmtpnull")),  # an SMTP transcript and an empty file, not messages
     Source("spamassassin-nice", "apache+spamassassin", "t/data/nice", "not_inquiry", "train", "Apache-2.0",
            note="SpamAssassin's ham test messages: mailing-list and personal mail"),
-    Source("spamassassin-phishing", "apache+spamassassin", "t/data/phishing", "phishing", "train", "Apache-2.0"),
     Source("phishing_pot-odd", "rf-peixoto+phishing_pot", "email", "phishing", "test", "CC BY-NC 4.0", pick="odd",
            note="odd-numbered samples, which ../shared lacks: HELD-OUT TEST ONLY, never training"),
 )
@@ -65,7 +66,8 @@ def export(source: Source, mirror_root: Path, out: Path) -> int:
         raise SystemExit(f"{source.name}: no mirror at {mirror} (bring it with fetch github:{source.mirror.replace('+', '/')})")
     commit = git(mirror, "rev-parse", "HEAD").decode().strip()
     listing = git(mirror, "ls-tree", "-r", "-z", "--name-only", commit, "--", source.under).decode()
-    paths = sorted(p for p in listing.split("\0") if p and wanted(p, source.pick))
+    paths = sorted(p for p in listing.split("\0")
+                   if p and wanted(p, source.pick) and p.rsplit("/", 1)[-1] not in source.skip)
     target = out / source.name
     target.mkdir(parents=True, exist_ok=True)
     labels = []
