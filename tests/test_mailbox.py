@@ -284,3 +284,60 @@ def test_a_refused_login_is_one_line(server, account, monkeypatch):
     result = CliRunner().invoke(main, ["fetch", "--offline"])
     assert result.exit_code == 1 and "login refused" in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+# -- TLS is verified ------------------------------------------------------------------------------
+
+
+def _tls_server(tmp_path):
+    """A TLS server on 127.0.0.1 with a self-signed certificate that greets like IMAP and refuses logins."""
+    import shutil
+    import socket
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed (needed to make a test certificate)")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    tls.sendall(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] test server ready\r\n")
+                    for line in tls.makefile("rb"):
+                        tag = line.split(b" ", 1)[0]
+                        if b"CAPABILITY" in line.upper():
+                            tls.sendall(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + tag + b" OK done\r\n")
+                        else:
+                            tls.sendall(tag + b" NO [AUTHENTICATIONFAILED] nope\r\n")
+            except (OSError, ssl.SSLError):
+                continue
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, cert
+
+
+def test_tls_is_verified_by_default_and_a_company_ca_can_be_trusted(tmp_path):
+    listener, cert = _tls_server(tmp_path)
+    port = listener.getsockname()[1]
+    plain = mailbox.parse_account({"host": "127.0.0.1", "port": port, "user": "a@b.c", "timeout": 5})
+    with pytest.raises(mailbox.MailboxError, match="certificate verify failed"):
+        with mailbox.session(plain, "pw"):
+            pass
+    trusted = mailbox.parse_account({"host": "127.0.0.1", "port": port, "user": "a@b.c", "timeout": 5,
+                                     "ca_file": str(cert)})
+    with pytest.raises(mailbox.MailboxError, match="login refused"):  # past TLS: the server says no
+        with mailbox.session(trusted, "pw"):
+            pass
+    listener.close()

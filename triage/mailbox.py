@@ -198,7 +198,7 @@ def _close(client: Any) -> None:
 
 
 def _text(exc: BaseException) -> str:
-    text = exc.args[0] if exc.args else type(exc).__name__
+    text = exc.args[0] if len(exc.args) == 1 else str(exc)  # an OSError's text is after its errno
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     return " ".join(str(text).split())[:200] or type(exc).__name__

@@ -82,7 +82,7 @@ def _queue():
     for item in items:
         tiers.setdefault(item.tier or "?", []).append(item)
     counts = {k: sum(1 for i in items if i.kind == k) for k in ("overdue", "due", "new")}
-    return _page("queue.html.j2", tiers=tiers, counts=counts, total=len(items))
+    return _page("queue.html", tiers=tiers, counts=counts, total=len(items))
 
 
 def _inquiry(ident: int):
@@ -102,7 +102,7 @@ def _inquiry(ident: int):
         from flask import abort
 
         abort(404)
-    return _page("inquiry.html.j2", **view, background=_background(record.get("enrichment") or {}),
+    return _page("inquiry.html", **view, background=_background(record.get("enrichment") or {}),
                  playbook=_playbook(record, session.get("lang", "en")), mailbox=bool(_accounts()))
 
 
@@ -207,4 +207,4 @@ def _charts():
         (t["conversion"], charts.bars([(k, w / n if n else 0, f"{w}/{n}") for k, n, w in tiers], t["conversion"])),
         (t["countries"], charts.bars([(c, n, str(n)) for c, n in countries], t["countries"])),
     ]
-    return _page("charts.html.j2", pictures=pictures)
+    return _page("charts.html", pictures=pictures)
