@@ -181,6 +181,25 @@ def test_watch_reconnects_after_a_drop_and_picks_up_new_mail(server, account, tr
     proxy.close()
 
 
+def test_without_idle_watch_polls_backing_off_while_nothing_comes(server, account):
+    server.append("INBOX", [inquiry(1), inquiry(2)])
+    waits: list[float] = []
+    stopped = threading.Event()
+
+    def sleep(seconds):  # the clock, injected: one call per wait (slice > every interval)
+        waits.append(seconds)
+        if len(waits) == 3:
+            server.append("INBOX", [inquiry(3)])
+        if len(waits) == 4:
+            stopped.set()
+
+    with Store() as store:
+        mailbox.watch(account, load_profile(), store, OFFLINE, stop=stopped.is_set, sleep=sleep,
+                      timing=mailbox.Watch(poll=1, poll_max=8, slice=100, use_idle=False))
+    assert waits == [1, 2, 4, 1]  # mail came, then nothing twice (doubling), then mail again (back to 1)
+    assert sorted(stored_ids()) == sorted(message_id(n) for n in (1, 2, 3))
+
+
 def _until(condition, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

@@ -451,6 +451,7 @@ class Watch:
     poll_max: float = 600.0
     retry_max: float = 300.0
     slice: float = 1.0  # how often a wait looks at ``stop``
+    use_idle: bool = True  # False: poll even where the server offers IDLE
 
 
 def watch(account: Account, profile: Any, store: Any, options: Any, *, stop: Callable[[], bool] = lambda: False,
@@ -480,7 +481,7 @@ def watch(account: Account, profile: Any, store: Any, options: Any, *, stop: Cal
 def _watch_session(client: Any, account: Account, profile: Any, store: Any, options: Any, stop, on_report,
                    timing: Watch, sleep, batch: int) -> None:
     interval = timing.poll
-    idle = client.has_capability("IDLE")
+    idle = timing.use_idle and client.has_capability("IDLE")
     while not stop():
         report = fetch_with(client, account, profile, store, options, batch=batch)
         on_report(report)
