@@ -70,7 +70,7 @@ def test_nothing_is_served_without_the_token(db):
 def test_the_queue_shows_the_inquiries_by_tier_with_counts(client):
     html = client.get("/").get_data(as_text=True)
     assert html.count('<tr id="item-') == 3 and "3 new" in html
-    assert re.search(r'class="tier tier-[ABC]"', html)
+    assert re.search(r'class="tier tier-[ABC]"', html) and re.search(r"· 3 items</h2>", html)
     assert "Content-Security-Policy" in client.get("/").headers
 
 
@@ -118,7 +118,7 @@ def test_an_edited_draft_is_kept(client):
 
 def test_chinese_interface(client):
     html = client.get("/?lang=zh").get_data(as_text=True)
-    assert "今日待办" in html and 'lang="zh-Hans"' in html
+    assert "今日待办" in html and 'lang="zh-Hans"' in html and "· 3 项</h2>" in html
     assert "今日待办" in client.get("/inquiry/1").get_data(as_text=True)  # the choice sticks
 
 
