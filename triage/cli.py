@@ -19,6 +19,8 @@ from triage import __version__
 from triage.cli_common import errors
 from triage.cli_admin import COMMANDS as ADMIN_COMMANDS
 from triage.cli_followup import COMMANDS as FOLLOWUP_COMMANDS
+from triage.cli_mailbox import COMMANDS as MAILBOX_COMMANDS
+from triage.cli_web import COMMANDS as WEB_COMMANDS
 from triage.cli_signals import COMMANDS as SIGNAL_COMMANDS
 
 PASTE_END = "."
@@ -342,4 +344,7 @@ def _guarded(command: click.Command) -> click.Command:
 
 
 for _command in SIGNAL_COMMANDS + FOLLOWUP_COMMANDS + ADMIN_COMMANDS:
+    main.add_command(_guarded(_command))
+
+for _command in MAILBOX_COMMANDS + WEB_COMMANDS:
     main.add_command(_guarded(_command))

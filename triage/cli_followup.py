@@ -51,9 +51,12 @@ def parse_duration(text: str) -> int:
 @click.option("--lang", default=None, help="Language of the draft (default: the buyer's).")
 @click.option("--eml", "eml_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the draft as a threaded reply message (.eml) to this file.")
+@click.option("--to-mailbox", is_flag=True,
+              help="Also put the reply in the mail account's Drafts folder (threaded, flagged \\Draft; never sent).")
 @db_option
 @_errors
-def draft_command(ident: int, step: int | None, lang: str | None, eml_path: Path | None, db_path: Path | None):
+def draft_command(ident: int, step: int | None, lang: str | None, eml_path: Path | None, db_path: Path | None,
+                  to_mailbox: bool = False):
     """Print the reply draft for inquiry ID (or follow-up step N's text).
 
     Phishing and scam get a warning instead of a draft; spam and ordinary mail get nothing.
@@ -84,6 +87,10 @@ def draft_command(ident: int, step: int | None, lang: str | None, eml_path: Path
         message = drafting.reply_message(record, result, profile, headers=drafting.original_headers(record))
         eml_path.write_bytes(bytes(message))
         click.echo(f"wrote {eml_path}", err=True)
+    if to_mailbox:
+        from triage.cli_mailbox import draft_to_mailbox
+
+        draft_to_mailbox(ident, db_path)
 
 
 def stored_record(store: Any, ident: int) -> dict[str, Any]:
