@@ -158,7 +158,12 @@ def iter_mbox(raw: bytes) -> Iterator[bytes]:
 def parse_item(item: Item, seller: frozenset[str] = frozenset()) -> Message:
     """Parse one item; any failure becomes a ParseError with the item's label."""
     try:
-        return item.parse(seller)
+        message = item.parse(seller)
+        if item.kind != "text" and item.raw is not None:
+            from triage.identity import content_digest
+
+            message.content_digest = content_digest(item.raw, message)
+        return message
     except (InputError, ParseError) as exc:
         raise type(exc)(f"{item.label}: {str(exc).removeprefix(item.label + ': ')}") from None
     except (RecursionError, MemoryError) as exc:

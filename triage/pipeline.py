@@ -189,6 +189,7 @@ def store_row(inquiry: Inquiry) -> dict:
         "persona": persona.type if persona else None,
         "verdict": judgment.verdict if judgment else None,
         "body": inquiry.message.body or inquiry.message.new_text,
+        "content_digest": inquiry.message.content_digest or None,
         "record": {k: v for k, v in record.items() if k != "id"},
         **{k: scores.get(k) for k in ("money", "authority", "need", "authenticity")},
     }
@@ -218,12 +219,25 @@ def _finish(inquiries: list[Inquiry], profile: Profile, options: Options, store,
         batch.results += [Result(i) for i in inquiries]
         return
     with store.transaction():  # the chunk's rows, threads and plans in one commit
-        saved = store.save_many(store_row(i) for i in inquiries)
+        saved = [store.save(_identified_row(store, i)) for i in inquiries]  # one by one: a row sees those before it
         for inquiry, s in zip(inquiries, saved):
             inquiry.id = s.id
             batch.results.append(Result(inquiry, s.id, s.created))
             _link_thread(store, inquiry)
         _save_plans(store, batch.results[-len(inquiries):])
+
+
+def _identified_row(store, inquiry: Inquiry) -> dict:
+    """The row to store. A different message under a Message-ID already stored gets its own row and a
+    parse note saying so (triage.identity); the same message again keeps its row."""
+    row = store_row(inquiry)
+    first = store.identify(row)
+    if first is None:
+        return row
+    from triage.identity import reused_note
+
+    inquiry.message.notes.append(reused_note(first["id"], first["sender_email"]))
+    return {**store_row(inquiry), "dedupe_key": row["dedupe_key"]}
 
 
 def _link_thread(store, inquiry: Inquiry) -> None:

@@ -8,6 +8,7 @@ let several triage processes share it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -27,7 +28,7 @@ BUSY_TIMEOUT_MS = 10_000
 _COLUMNS = (
     "dedupe_key message_id in_reply_to source_kind source_path received triaged_at sender_name "
     "sender_email sender_domain contact_name company_name country subject products language "
-    "category tier persona money authority need authenticity verdict body record"
+    "category tier persona money authority need authenticity verdict body record content_digest"
 ).split()
 # What history compares: texts on their beginning only (see triage.history).
 _HISTORY_KEYS = "id, dedupe_key, sender_email, sender_domain, company_name, message_id, subject"
@@ -138,6 +139,34 @@ class Store:
                 saved.append(self._upsert(row, row["dedupe_key"] not in known))
                 known.add(row["dedupe_key"])  # the same message twice in one batch: the second updates
             return saved
+
+    def identify(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        """Give ``row`` the dedupe key of the stored message it is, so a different message never replaces one.
+
+        The same Message-ID with the same content digest (or, for a row stored before digests, the same
+        sender) is the same message: the key stays and saving updates it. A different message under a
+        known Message-ID gets a key of its own (``mid:<id>#<digest>``) and the first stored row holding
+        that Message-ID is returned (``id``, ``sender_email``) so the caller can flag it; else None.
+        """
+        message_id, key = row.get("message_id"), row.get("dedupe_key") or ""
+        if not message_id or not key.startswith("mid:"):
+            return None
+        digest, sender = row.get("content_digest") or None, (row.get("sender_email") or "").lower()
+        stored = self.conn.execute(
+            "SELECT id, dedupe_key, content_digest, sender_email FROM inquiries "
+            "WHERE message_id = ? AND dedupe_key LIKE 'mid:%' ORDER BY id", (message_id,)).fetchall()
+        for _, stored_key, stored_digest, stored_sender in stored:
+            if digest and stored_digest:
+                same = digest == stored_digest
+            else:
+                same = (stored_sender or "").lower() == sender
+            if same:
+                row["dedupe_key"] = stored_key
+                return None
+        if not stored:
+            return None
+        row["dedupe_key"] = f"mid:{message_id}#{(digest or hashlib.sha256(sender.encode()).hexdigest())[:16]}"
+        return {"id": stored[0][0], "sender_email": stored[0][3]}
 
     def _known_keys(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` are stored already (one query per 500, not one per row)."""
