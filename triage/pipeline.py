@@ -48,6 +48,20 @@ class Result:
 class Batch:
     results: list[Result] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    read: int = 0  # items taken from the inputs (messages, files, errors)
+    interrupted: bool = False  # Ctrl-C: what was stored before it is kept and counted
+
+    def summary(self) -> str:
+        """'read 200: stored 150, updated 40, skipped 10' (and what an interruption left)."""
+        stored = sum(1 for r in self.results if r.id is not None and r.created)
+        updated = sum(1 for r in self.results if r.id is not None and not r.created)
+        unsaved = len(self.results) - stored - updated
+        text = f"read {self.read}: stored {stored}, updated {updated}, skipped {len(self.errors)}"
+        if unsaved:
+            text += f", not stored {unsaved}"
+        if self.interrupted:
+            text += "; interrupted: the rest was not read (running it again is safe: stored ones are updated)"
+        return text
 
 
 def read_inquiry(item: Item, profile: Profile, today: date | None = None) -> Inquiry:
@@ -200,16 +214,20 @@ def triage_items(source: Iterable[Item], profile: Profile, options: Options, sto
     """Triage every item; store each chunk as it is done so a killed batch keeps what it finished."""
     batch = Batch()
     pending: list[Inquiry] = []
-    for item in source:
-        try:
-            pending.append(read_inquiry(item, profile))
-        except TriageError as exc:
-            batch.errors.append(str(exc))
-        if len(pending) >= chunk:
+    try:
+        for item in source:
+            batch.read += 1
+            try:
+                pending.append(read_inquiry(item, profile))
+            except TriageError as exc:
+                batch.errors.append(str(exc))
+            if len(pending) >= chunk:
+                _finish(pending, profile, options, store, batch, progress)
+                pending = []
+        if pending:
             _finish(pending, profile, options, store, batch, progress)
-            pending = []
-    if pending:
-        _finish(pending, profile, options, store, batch, progress)
+    except KeyboardInterrupt:  # the chunks committed so far stay stored; the caller says how many
+        batch.interrupted = True
     return batch
 
 
