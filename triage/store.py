@@ -334,6 +334,7 @@ class Store:
             gone = self._delete_inquiries(ids, who)
             gone.mentions = self._scrub_mentions(who, traces)
         self.compact()
+        self._scrub_log(_mention_pattern(who, traces))
         if copies:
             for copy in sorted(self.path.parent.glob(self.path.name + ".before-restore-*")):
                 with Store(copy) as kept:
@@ -342,6 +343,14 @@ class Store:
                 for leftover in (copy.with_name(copy.name + "-wal"), copy.with_name(copy.name + "-shm")):
                     leftover.unlink(missing_ok=True)
         return gone
+
+    def _scrub_log(self, pattern: re.Pattern) -> None:
+        """triage.log beside the database (internal errors' tracebacks) keeps no mention either."""
+        log = self.path.parent / "triage.log"
+        if log.is_file():
+            text = log.read_text(encoding="utf-8", errors="replace")
+            if pattern.search(text):
+                log.write_text(pattern.sub("[forgotten]", text), encoding="utf-8")
 
     def forget_preview(self, who: str) -> dict[str, Any]:
         """What ``forget`` would remove: the inquiries and the addresses they come from (nothing changes)."""
