@@ -140,3 +140,59 @@ def test_body_links_are_never_fetched_only_the_senders_own_site(httpserver, tria
     for request, _ in httpserver.log:
         assert request.method in ("GET", "HEAD") and not request.get_data()
         assert "olga" not in json.dumps(dict(request.headers)).lower()
+
+
+OLGA = (b"From: Olga Petrova <olga.petrova@voltmarket-trade.ru>\nTo: sales@brightline-electrical.com\n"
+        b"Subject: RFQ LED panels\nMessage-ID: <olga-1@voltmarket-trade.ru>\nDate: Mon, 2 Nov 2026 10:00:00 +0300\n\n"
+        b"Hello,\nWe need 2000 pcs of LED panel lights 600x600, CIF Novorossiysk. Please quote.\n\n"
+        b"Best regards,\nOlga Petrova\nPurchasing Manager\nVoltMarket Trade LLC\nTel: +7 495 123-45-67\n")
+COLLEAGUE = (b"From: Ivan Sidorov <ivan@voltmarket-trade.ru>\nTo: sales@brightline-electrical.com\n"
+             b"Subject: Re: RFQ LED panels\nMessage-ID: <ivan-1@voltmarket-trade.ru>\n"
+             b"In-Reply-To: <olga-1@voltmarket-trade.ru>\nReferences: <olga-1@voltmarket-trade.ru>\n"
+             b"Date: Tue, 3 Nov 2026 10:00:00 +0300\n\nHello,\nI take over from my colleague Olga Petrova "
+             b"(olga.petrova@voltmarket-trade.ru, +7 (495) 123 45 67). Please send the quote for 2000 panels.\n\n"
+             b"Best regards,\nIvan Sidorov\nHead of Procurement\n")
+
+
+def test_forget_leaves_no_byte_of_the_buyer_under_triage_home(tmp_path, triage_home):
+    """Address, name and phone are gone from every file triage keeps, restore copies included."""
+    for name, raw in (("olga.eml", OLGA), ("ivan.eml", COLLEAGUE)):
+        (tmp_path / name).write_bytes(raw)
+    runner = CliRunner()
+    assert runner.invoke(main, ["inquiry", "--offline", str(tmp_path / "olga.eml"), str(tmp_path / "ivan.eml")]).exit_code == 0
+    assert runner.invoke(main, ["backup", str(tmp_path / "b.db")]).exit_code == 0
+    assert runner.invoke(main, ["restore", "--yes", str(tmp_path / "b.db")]).exit_code == 0  # writes a copy
+    assert list(triage_home.glob("triage.db.before-restore-*"))
+    needles = [b"olga.petrova", b"Olga Petrova", b"123-45-67", b"123 45 67", b"olga-1@"]
+    files = [p for p in triage_home.rglob("*") if p.is_file()]
+    assert any(n in p.read_bytes() for p in files for n in needles)
+    output = forget("olga.petrova@voltmarket-trade.ru")
+    assert "1 inquiries" in output and "restore copies" in output
+    for path in (p for p in triage_home.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        for needle in needles:
+            assert needle.lower() not in data.lower(), (path.name, needle)
+    with Store() as store:
+        (ivan,) = store.query()
+        assert ivan["sender_email"] == "ivan@voltmarket-trade.ru" and ivan["in_reply_to"] is None
+        assert "[forgotten]" in ivan["body"] and "2000 panels" in ivan["body"]
+
+
+def test_forget_refuses_a_free_mail_domain_but_takes_a_full_address(triage_home):
+    with Store() as store:
+        stock(store)
+    result = CliRunner().invoke(main, ["forget", "--yes", "gmail.com"])
+    assert result.exit_code != 0 and "free-mail" in result.output and "Traceback" not in result.output
+    with Store() as store:
+        assert store.count() == 5
+    assert "1 inquiries" in forget("li@gmail.com")
+
+
+def test_forget_shows_what_and_how_many_before_asking(triage_home):
+    with Store() as store:
+        stock(store)
+    result = CliRunner().invoke(main, ["forget", "voltmarket-trade.ru"], input="n\n")
+    assert result.exit_code != 0
+    assert "3 inquiries from 2 address(es)" in result.output and "ivan@voltmarket-trade.ru" in result.output
+    with Store() as store:
+        assert store.count() == 5

@@ -164,3 +164,32 @@ def test_every_command_has_help():
     for command in COMMANDS:
         result = runner.invoke(command, ["--help"])
         assert result.exit_code == 0 and command.help, command.name
+
+
+def test_done_twice_on_one_day_advances_once(store):
+    ident = add(store, "twice")
+    first = store_followups.mark_done(store, ident, today=DAY0)
+    plan_after_first = store_followups.plan(store, ident)
+    again = store_followups.mark_done(store, ident, today=DAY0)
+    assert again["repeat"] and again["step"] == first["step"]
+    assert store_followups.plan(store, ident) == plan_after_first
+    cmds = {c.name: c for c in COMMANDS}
+    out = CliRunner().invoke(cmds["done"], [str(ident), "--date", DAY0.isoformat(), "--db", str(store.path)])
+    assert out.exit_code == 0 and "already recorded" in out.output
+    assert store_followups.plan(store, ident) == plan_after_first
+
+
+def test_review_confirms_closing_keys_asks_why_lost_and_undoes(store):
+    a = add(store, "rev-a", tier="A")
+    b = add(store, "rev-b", tier="B")
+    before = store_followups.plan(store, a)
+    said: list[str] = []
+    keys = iter("l" "wn" "l" "u" "n" "q")  # lost without a reason; won not confirmed; lost with a reason, undone
+    reasons = iter(["", "price too high"])
+    acted = run_review(store, items(store, DAY0), DAY0, getchar=lambda: next(keys), echo=said.append,
+                       prompt=lambda text: next(reasons))
+    assert store.row(a)["status"] != "lost" and store_followups.plan(store, a) == before
+    assert store.row(b)["status"] not in ("lost", "won")
+    assert acted == {}
+    assert any("undone" in line for line in said)
+    assert [e["kind"] for e in store.events(a)][-2:] == ["lost", "undone"]

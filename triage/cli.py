@@ -109,6 +109,11 @@ def inquiry(paths, as_json, offline, refresh, no_store, workers, lang):
 
         for error in batch.errors:
             click.echo(f"  {safe(error)}", err=True)
+    if batch.read > 1 or batch.interrupted:
+        click.echo(batch.summary(), err=True)
+    if batch.interrupted:
+        sys.exit(130)
+    if batch.errors:
         sys.exit(1)
 
 

@@ -64,17 +64,25 @@ def restore_command(file: Path, yes: bool, db_path: Path | None):
 def forget_command(who: str, yes: bool, db_path: Path | None):
     """Remove everything kept about a buyer (e.g. on a GDPR request).
 
-    EMAIL-OR-DOMAIN is an address (buyer@example.com) or a whole domain
-    (example.com). Their inquiries and drafts, follow-ups, events and cached
+    EMAIL-OR-DOMAIN is an address (buyer@example.com) or a whole company
+    domain (example.com; a free-mail domain such as gmail.com is refused).
+    You are shown what and how many will go before anything is removed. Their inquiries and drafts, follow-ups, events and cached
     lookups are deleted and the database file is compacted, so the data is
     gone from disk (backups you made are not touched).
     """
     from triage.report import safe
 
-    if not yes:
-        click.confirm(f"Remove everything kept about {safe(who)}?", abort=True)
     with _store(db_path) as store:
+        if not yes:
+            plan = store.forget_preview(who)
+            shown = ", ".join(safe(a) for a in plan["addresses"][:10])
+            more = f" and {len(plan['addresses']) - 10} more" if len(plan["addresses"]) > 10 else ""
+            click.echo(f"{safe(plan['who'])}: {plan['inquiries']} inquiries from {len(plan['addresses'])} "
+                       f"address(es){': ' + shown + more if shown else ''} will be deleted, with their follow-ups "
+                       "and events; other inquiries, restore copies and cached lookups that name them are scrubbed.")
+            click.confirm(f"Remove everything kept about {safe(plan['who'])}?", abort=True)
         gone = store.forget(who)
     click.echo(f"forgot {safe(gone.who)}: {gone.inquiries} inquiries (with their drafts), "
                f"{gone.followups} follow-ups, {gone.events} events, {gone.lookups} cached lookups"
-               + (f"; scrubbed from {gone.mentions} other inquiries that named them" if gone.mentions else ""))
+               + (f"; scrubbed from {gone.mentions} other inquiries that named them" if gone.mentions else "")
+               + (f"; forgotten in {gone.copies} restore copies too" if gone.copies else ""))

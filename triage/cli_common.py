@@ -32,10 +32,31 @@ def errors(func):
         except Exception as exc:  # noqa: BLE001 - the last guard: one line, never a traceback
             if os.environ.get("TRIAGE_DEBUG"):
                 raise
-            raise click.ClickException(f"internal error ({type(exc).__name__}: {_clean(str(exc))}); "
+            where = log_internal_error(exc)
+            raise click.ClickException(f"internal error ({type(exc).__name__}: {_clean(str(exc))[:200]}); "
+                                       f"details in {where}" if where else
                                        "set TRIAGE_DEBUG=1 to see the traceback") from None
 
     return wrapper
+
+
+def log_internal_error(exc: BaseException) -> Path | None:
+    """Append the traceback of an unexpected error to $TRIAGE_HOME/triage.log; its path, or None."""
+    import traceback
+    from datetime import datetime, timezone
+
+    try:
+        from triage.paths import user_dir
+
+        path = user_dir() / "triage.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with path.open("a", encoding="utf-8", errors="backslashreplace") as log:
+            log.write(f"{stamp} internal error in: triage {' '.join(sys.argv[1:2])}\n")
+            log.write("".join(traceback.format_exception(exc)) + "\n")
+        return path
+    except Exception:  # noqa: BLE001 - the log is a help, never a second failure
+        return None
 
 
 def _clean(text: str) -> str:

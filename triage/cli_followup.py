@@ -17,7 +17,8 @@ from triage.cli_common import db_option, errors as _errors, open_store as _store
 
 COMMANDS: list[click.Command] = []
 
-REVIEW_KEYS = "d=done  s=snooze 3d  r=replied  w=won  l=lost  n=next  q=quit"
+REVIEW_KEYS = "d=done  s=snooze 3d  r=replied  w=won  l=lost  u=undo the last  n=next  q=quit"
+CONFIRMED = {"r": "replied", "w": "won", "l": "lost"}  # close the inquiry: asked again before acting
 
 
 def _command(func):
@@ -132,25 +133,34 @@ def queue_command(day: Any, as_json: bool, review: bool, db_path: Path | None):
     click.echo(queue.to_json(items, today) if as_json else queue.render(items, today))
 
 
-def run_review(store: Any, items: list[Any], today: date, getchar=None, echo=click.echo) -> dict[int, str]:
-    """One item at a time; a key acts on it. Returns {id: action} for the items acted on."""
+def run_review(store: Any, items: list[Any], today: date, getchar=None, echo=click.echo,
+               prompt=None) -> dict[int, str]:
+    """One item at a time; a key acts on it. Returns {id: action} for the items acted on (an undone one
+    is left out). Closing keys (replied, won, lost) ask to confirm, lost asks for its reason; ``u``
+    undoes the last action."""
     getchar = getchar or click.getchar
+    prompt = prompt or (lambda text: click.prompt(text, default="", show_default=False))
     done: dict[int, str] = {}
+    last: list[tuple[dict[str, Any], str]] = []  # (snapshot before the action, what it was)
     echo(f"{len(items)} item(s). {REVIEW_KEYS}")
     for item in items:
         from triage.report import safe
 
         echo(f"\n#{item.id} [{item.tier or '?'}] {safe(item.buyer)} | {safe(item.product)} | {safe(item.last_touch)}"
              f" | next: {safe(item.next_step)}")
-        action = _review_key(store, item, today, getchar, echo)
+        while True:
+            action = _review_key(store, item, today, getchar, echo, prompt, last)
+            if action != "undo":
+                break
         if action == "quit":
             break
         if action:
             done[item.id] = action
-    return done
+    undone = {t["id"] for t, w in last if w.startswith("undone")}
+    return {k: v for k, v in done.items() if k not in undone}
 
 
-def _review_key(store: Any, item: Any, today: date, getchar, echo) -> str | None:
+def _review_key(store: Any, item: Any, today: date, getchar, echo, prompt, last) -> str | None:
     from triage import store_followups
 
     while True:
@@ -159,18 +169,43 @@ def _review_key(store: Any, item: Any, today: date, getchar, echo) -> str | None
             return "quit"
         if key == "n":
             return None
-        if key == "d":
-            store_followups.mark_done(store, item.id, today=today)
+        if key == "u":
+            if not last or last[-1][1].startswith("undone"):
+                echo("  nothing to undo")
+                continue
+            taken, what = last[-1]
+            store_followups.undo(store, taken, what)
+            last[-1] = (taken, "undone " + what)
+            echo(f"  #{taken['id']}: {what} undone")
+            return "undo"
+        before = store_followups.snapshot(store, item.id)
+        reason = None
+        if key in CONFIRMED:
+            status = CONFIRMED[key]
+            if key == "l":
+                reason = prompt(f"  #{item.id} lost: why? (empty: keep it open)").strip()
+                if not reason:
+                    echo("  not changed")
+                    continue
+            else:
+                echo(f"  mark #{item.id} {status}? y/n")
+                if getchar().lower() != "y":
+                    echo("  not changed")
+                    continue
+            store_followups.stop(store, item.id, status, reason=reason, today=today)
+        elif key == "d":
+            step = store_followups.mark_done(store, item.id, today=today)
+            if step and step.get("repeat"):
+                echo(f"  already recorded as sent today; nothing changed")
+                continue
         elif key == "s":
             echo(f"  snoozed to {store_followups.snooze(store, item.id, 3, today=today)}")
-        elif key in ("r", "w", "l"):
-            status = {"r": "replied", "w": "won", "l": "lost"}[key]
-            store_followups.stop(store, item.id, status, today=today)
         else:
             echo(f"  keys: {REVIEW_KEYS}")
             continue
         action = {"d": "done", "s": "snoozed", "r": "replied", "w": "won", "l": "lost"}[key]
-        echo(f"  {action}")
+        last.append((before, action))
+        echo(f"  {action} (u undoes it)")
         return action
 
 
@@ -193,6 +228,10 @@ def done_command(ident: int, day: Any, db_path: Path | None):
         step = store_followups.mark_done(store, ident, today=today)
         following = store_followups.next_step(store, ident)
     what = f"step {step['step']} ({step['purpose']})" if step and step["step"] else "reply"
+    if step and step.get("repeat"):
+        due = f"; next: step {following['step']} due {following['due']}" if following else ""
+        click.echo(f"#{ident}: {what} was already recorded as sent {today}; nothing changed{due}")
+        return
     later = f"; next: step {following['step']} ({following['purpose']}) on {following['due']}" if following else ""
     click.echo(f"#{ident}: {what} sent {today}{later}")
 

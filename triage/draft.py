@@ -695,6 +695,7 @@ def reply_message(record: dict[str, Any], draft: Draft, profile: Any, *, headers
     ``headers`` are the original message's headers (an email.message.Message) when
     the source file is at hand; otherwise the record's addresses and Message-ID.
     """
+    import email.errors
     from email.message import EmailMessage
     from email.utils import formataddr, formatdate, make_msgid
 
@@ -704,7 +705,13 @@ def reply_message(record: dict[str, Any], draft: Draft, profile: Any, *, headers
     msg = EmailMessage(policy=SMTP.clone(max_line_length=998))
     sender = profile.company.get("email") or ""
     msg["From"] = formataddr((profile.company.get("salesperson") or profile.name, sender)) if sender else profile.name
-    msg["To"] = reply_address(record, headers)
+    try:  # a damaged stored header or address: the record's own sender, else a clear error
+        msg["To"] = reply_address(record, headers)
+    except (ValueError, TypeError, IndexError, email.errors.HeaderParseError):
+        fallback = (record.get("sender") or {}).get("email") or ""
+        if "@" not in fallback or any(c.isspace() or ord(c) < 32 for c in fallback):
+            raise TemplateError(f"no usable address to reply to ({fallback[:80]!r})") from None
+        msg["To"] = fallback
     msg["Subject"] = draft.subject
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=(sender.split("@")[-1] or None) if sender else None)
@@ -750,11 +757,11 @@ def _original_ids(record: dict[str, Any], headers: Any) -> dict[str, Any]:
 def original_headers(record: dict[str, Any]) -> Any:
     """The original .eml's headers, if its file is still there (else None)."""
     from email.parser import BytesHeaderParser
-    from email.policy import default
+    from email.policy import compat32
 
     source = record.get("source") or {}
     path = Path(source["path"]) if source.get("kind") == "eml" and source.get("path") else None
     if path is None or not path.is_file():
         return None
     with path.open("rb") as fh:
-        return BytesHeaderParser(policy=default).parse(fh)
+        return BytesHeaderParser(policy=compat32).parse(fh)  # compat32: a damaged header stays text

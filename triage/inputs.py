@@ -15,7 +15,7 @@ from pathlib import Path
 from triage import limits
 from triage.errors import InputError, ParseError
 from triage.model import Message
-from triage.parse import parse_message, parse_pasted, sniff
+from triage.parse import looks_like_mail, parse_message, parse_pasted, sniff
 
 
 
@@ -62,7 +62,8 @@ def _from_stream(stream, label: str) -> Iterator[Item]:
     if not raw or not raw.strip():
         yield Item(label, "text", error=f"{label}: nothing to read")
         return
-    yield from _split(raw, label, sniff(raw))
+    kind = sniff(raw)
+    yield from _split(raw, label, "mbox" if kind != "mbox" and is_mailbox(raw) else kind)
 
 
 def _from_path(path: Path) -> Iterator[Item]:
@@ -85,6 +86,14 @@ def _from_path(path: Path) -> Iterator[Item]:
         yield Item(str(path), "text", error=f"{path}: empty file")
         return
     kind = sniff(raw, path.name)
+    if kind != "mbox" and is_mailbox(raw):
+        kind = "mbox"  # a mailbox whose first message lacks its 'From ' line (or a Thunderbird/Apple export)
+        if not complete:
+            raw, complete = _read(path, MAX_MBOX_BYTES)
+    elif kind != "mbox" and path.suffix.lower() in MAILBOX_SUFFIXES and not looks_like_mail(raw):
+        yield Item(str(path), "mbox", error=f"{path}: not a mailbox: no 'From ' separator lines and no mail "
+                                           "headers (export it as mbox or .eml files)")
+        return
     yield from _split(raw, str(path), kind)
     if not complete and kind == "mbox":
         yield Item(str(path), "mbox", error=f"{path}: mailbox larger than {MAX_MBOX_BYTES:,} bytes; "
@@ -94,12 +103,29 @@ def _from_path(path: Path) -> Iterator[Item]:
 MAX_MBOX_BYTES = limits.MAX_MESSAGE_BYTES * 8
 
 
-def _read(path: Path) -> tuple[bytes, bool]:
+MAILBOX_SUFFIXES = (".mbox", ".mbx", ".mbs")
+
+# A separator line: 'From ' then the envelope sender ('-' in Thunderbird's, '???@???' in some exports)
+# and a date with a time; the next line is a header.
+_SEPARATOR = re.compile(rb"^From \S+ +[^\n]*\d{1,2}:\d{2}[^\n]*\r?\n[A-Za-z][A-Za-z0-9-]*:", re.M)
+
+
+def is_mailbox(raw: bytes) -> bool:
+    """True when the content is a mailbox: mail headers first (or a separator), and separator
+    lines after a blank line further on, each followed by headers."""
+    if not (looks_like_mail(raw) or _SEPARATOR.match(raw)):
+        return False
+    return any(at and raw[raw.rfind(b"\n", 0, at - 1) + 1 : at].strip() == b""
+               for at in (m.start() for m in _SEPARATOR.finditer(raw)))
+
+
+def _read(path: Path, limit: int | None = None) -> tuple[bytes, bool]:
     """The file's bytes (a mailbox up to MAX_MBOX_BYTES, a message up to the message limit), and
     whether that was all of it."""
     with path.open("rb") as fh:
         head = fh.read(4096)
-        limit = MAX_MBOX_BYTES if sniff(head, path.name) == "mbox" else limits.MAX_MESSAGE_BYTES + 1
+        if limit is None:
+            limit = MAX_MBOX_BYTES if sniff(head, path.name) == "mbox" else limits.MAX_MESSAGE_BYTES + 1
         raw = head + fh.read(max(0, limit - len(head)))
         return raw, not fh.read(1)
 
@@ -130,7 +156,7 @@ def _split(raw: bytes, label: str, kind: str) -> Iterator[Item]:
 
 
 _FROM_LINE = re.compile(rb"^From ", re.M)
-_ESCAPED_FROM = re.compile(rb"^>From ", re.M)
+_ESCAPED_FROM = re.compile(rb"^>(>*From )", re.M)  # mboxrd: one level of '>' comes off
 
 
 def split_mbox(raw: bytes) -> list[bytes]:
@@ -143,22 +169,30 @@ def iter_mbox(raw: bytes) -> Iterator[bytes]:
     line or another 'From ' line, starts a message; '>From ' lines are unescaped. Linear, and
     only one message is copied at a time."""
     start = 0
-    for match in _FROM_LINE.finditer(raw):
+    # a body line 'From the factory...' after a blank line is no separator: when the file has real
+    # separator lines (sender, date and time, headers next), only those split it
+    lines = _SEPARATOR if _SEPARATOR.search(raw) else _FROM_LINE
+    for match in lines.finditer(raw):
         at = match.start()
         if at != start and raw[raw.rfind(b"\n", 0, at - 1) + 1 : at].strip():
             continue  # a 'From ' inside a message
         if raw[start:at].strip():
-            yield _ESCAPED_FROM.sub(b"From ", raw[start:at])
+            yield _ESCAPED_FROM.sub(rb"\1", raw[start:at])
         end = raw.find(b"\n", at)
         start = len(raw) if end < 0 else end + 1
     if raw[start:].strip():
-        yield _ESCAPED_FROM.sub(b"From ", raw[start:])
+        yield _ESCAPED_FROM.sub(rb"\1", raw[start:])
 
 
 def parse_item(item: Item, seller: frozenset[str] = frozenset()) -> Message:
     """Parse one item; any failure becomes a ParseError with the item's label."""
     try:
-        return item.parse(seller)
+        message = item.parse(seller)
+        if item.kind != "text" and item.raw is not None:
+            from triage.identity import content_digest
+
+            message.content_digest = content_digest(item.raw, message)
+        return message
     except (InputError, ParseError) as exc:
         raise type(exc)(f"{item.label}: {str(exc).removeprefix(item.label + ': ')}") from None
     except (RecursionError, MemoryError) as exc:

@@ -465,7 +465,7 @@ class _Structure:
                     where.append(line)
                 value = b" ".join(self.raw[a:b].strip() for a, b in where).split(b":", 1)[1]
                 boundary = _BOUNDARY.search(value)
-                found = (boundary.group(1) or boundary.group(2)).rstrip() if boundary else None
+                found = (boundary.group(1) or boundary.group(2) or b"").rstrip() or None if boundary else None  # boundary=""
                 return value.split(b";", 1)[0].strip().lower(), found, where
         return b"", None, []
 

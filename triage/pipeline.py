@@ -48,6 +48,20 @@ class Result:
 class Batch:
     results: list[Result] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    read: int = 0  # items taken from the inputs (messages, files, errors)
+    interrupted: bool = False  # Ctrl-C: what was stored before it is kept and counted
+
+    def summary(self) -> str:
+        """'read 200: stored 150, updated 40, skipped 10' (and what an interruption left)."""
+        stored = sum(1 for r in self.results if r.id is not None and r.created)
+        updated = sum(1 for r in self.results if r.id is not None and not r.created)
+        unsaved = len(self.results) - stored - updated
+        text = f"read {self.read}: stored {stored}, updated {updated}, skipped {len(self.errors)}"
+        if unsaved:
+            text += f", not stored {unsaved}"
+        if self.interrupted:
+            text += "; interrupted: the rest was not read (running it again is safe: stored ones are updated)"
+        return text
 
 
 def read_inquiry(item: Item, profile: Profile, today: date | None = None) -> Inquiry:
@@ -189,6 +203,7 @@ def store_row(inquiry: Inquiry) -> dict:
         "persona": persona.type if persona else None,
         "verdict": judgment.verdict if judgment else None,
         "body": inquiry.message.body or inquiry.message.new_text,
+        "content_digest": inquiry.message.content_digest or None,
         "record": {k: v for k, v in record.items() if k != "id"},
         **{k: scores.get(k) for k in ("money", "authority", "need", "authenticity")},
     }
@@ -199,16 +214,20 @@ def triage_items(source: Iterable[Item], profile: Profile, options: Options, sto
     """Triage every item; store each chunk as it is done so a killed batch keeps what it finished."""
     batch = Batch()
     pending: list[Inquiry] = []
-    for item in source:
-        try:
-            pending.append(read_inquiry(item, profile))
-        except TriageError as exc:
-            batch.errors.append(str(exc))
-        if len(pending) >= chunk:
+    try:
+        for item in source:
+            batch.read += 1
+            try:
+                pending.append(read_inquiry(item, profile))
+            except TriageError as exc:
+                batch.errors.append(str(exc))
+            if len(pending) >= chunk:
+                _finish(pending, profile, options, store, batch, progress)
+                pending = []
+        if pending:
             _finish(pending, profile, options, store, batch, progress)
-            pending = []
-    if pending:
-        _finish(pending, profile, options, store, batch, progress)
+    except KeyboardInterrupt:  # the chunks committed so far stay stored; the caller says how many
+        batch.interrupted = True
     return batch
 
 
@@ -218,12 +237,25 @@ def _finish(inquiries: list[Inquiry], profile: Profile, options: Options, store,
         batch.results += [Result(i) for i in inquiries]
         return
     with store.transaction():  # the chunk's rows, threads and plans in one commit
-        saved = store.save_many(store_row(i) for i in inquiries)
+        saved = [store.save(_identified_row(store, i)) for i in inquiries]  # one by one: a row sees those before it
         for inquiry, s in zip(inquiries, saved):
             inquiry.id = s.id
             batch.results.append(Result(inquiry, s.id, s.created))
             _link_thread(store, inquiry)
         _save_plans(store, batch.results[-len(inquiries):])
+
+
+def _identified_row(store, inquiry: Inquiry) -> dict:
+    """The row to store. A different message under a Message-ID already stored gets its own row and a
+    parse note saying so (triage.identity); the same message again keeps its row."""
+    row = store_row(inquiry)
+    first = store.identify(row)
+    if first is None:
+        return row
+    from triage.identity import reused_note
+
+    inquiry.message.notes.append(reused_note(first["id"], first["sender_email"]))
+    return {**store_row(inquiry), "dedupe_key": row["dedupe_key"]}
 
 
 def _link_thread(store, inquiry: Inquiry) -> None:

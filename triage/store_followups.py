@@ -98,9 +98,17 @@ def ensure_plan(store: Store, ident: int, *, today: date) -> list[dict[str, Any]
 
 
 def mark_done(store: Store, ident: int, *, today: date) -> dict[str, Any] | None:
-    """The current step was sent today. Returns that step (None: a reply without a plan)."""
+    """The current step was sent today. Returns that step (None: a reply without a plan).
+
+    Safe to repeat: when a step was already recorded as sent today and the next one is not due yet,
+    nothing changes and that step is returned with ``repeat`` set (``done`` twice advances once)."""
     ensure_plan(store, ident, today=today)
     step = next_step(store, ident)
+    earlier = store.conn.execute(
+        "SELECT id, step, due, purpose FROM followups WHERE inquiry_id = ? AND status = 'done' AND done_at = ? "
+        "ORDER BY step DESC LIMIT 1", (ident, today.isoformat())).fetchone()
+    if earlier is not None and (step is None or date.fromisoformat(step["due"]) > today):
+        return {"id": earlier[0], "step": earlier[1], "due": earlier[2], "purpose": earlier[3], "repeat": True}
     with store.transaction() as conn:
         if step is not None:
             conn.execute(
@@ -147,6 +155,26 @@ def stop(store: Store, ident: int, status: str, *, reason: str | None = None, to
         detail = " ".join(x for x in (reason, f"on {today}" if today else None) if x)
         store.add_event(ident, status, detail=detail or None)
     return cur.rowcount
+
+
+def snapshot(store: Store, ident: int) -> dict[str, Any]:
+    """The inquiry's status and follow-up steps as they are, for :func:`undo`."""
+    status, reason = store.conn.execute("SELECT status, status_reason FROM inquiries WHERE id = ?", (ident,)).fetchone()
+    steps = store.conn.execute("SELECT id, step, due, purpose, status, done_at FROM followups WHERE inquiry_id = ?",
+                               (ident,)).fetchall()
+    return {"id": ident, "status": status, "reason": reason, "steps": steps}
+
+
+def undo(store: Store, taken: dict[str, Any], what: str) -> None:
+    """Put the inquiry back as :func:`snapshot` found it (its steps and status), with an event saying so."""
+    ident = taken["id"]
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM followups WHERE inquiry_id = ?", (ident,))
+        conn.executemany("INSERT INTO followups (id, inquiry_id, step, due, purpose, status, done_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", [(r[0], ident, *r[1:]) for r in taken["steps"]])
+        conn.execute("UPDATE inquiries SET status = ?, status_reason = ? WHERE id = ?",
+                     (taken["status"], taken["reason"], ident))
+        store.add_event(ident, "undone", detail=what)
 
 
 def _shift_pending(conn: Any, ident: int, days: int) -> None:
