@@ -21,6 +21,7 @@ def no_dns(host, port, **kw):
 
 @pytest.fixture
 def proxied(httpserver, monkeypatch):
+    httpserver.clear()
     names = {h: ("127.0.0.1", httpserver.port) for h in ("acme-gmbh.de", "www.acme-gmbh.de")}
     with ForwardProxy(names) as proxy:
         for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
