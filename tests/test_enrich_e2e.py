@@ -10,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import INQUIRIES, needs_shared
+from sites.dns_server import LocalDns
+from sites.proxy import ForwardProxy
 from triage.cli import main
 
 SITES = Path(__file__).parent / "sites" / "samples"
@@ -22,16 +24,22 @@ pytestmark = needs_shared(INQUIRIES)
 
 @pytest.fixture
 def sites(httpserver, monkeypatch):
+    """The companies' sites on a local server, reached as a user in a company network reaches them:
+    through a forward proxy (HTTP_PROXY/HTTPS_PROXY) and the nameserver named in TRIAGE_NAMESERVER."""
+    httpserver.clear()
     for host, page in CASES.values():
         for name in (host, "www." + host):
             httpserver.expect_request("/", headers={"Host": name}).respond_with_data(
                 (SITES / page).read_bytes(), content_type="text/html; charset=utf-8")
     httpserver.expect_request("/").respond_with_data("not found", status=404)
-    address = f"127.0.0.1:{httpserver.port}"
-    mapping = ",".join(f"{n}={address}" for host, _ in CASES.values() for n in (host, "www." + host))
-    monkeypatch.setenv("TRIAGE_TEST_SITES", mapping)
-    monkeypatch.setenv("TRIAGE_TEST_DNS", ";".join(f"{host}=mail.{host}" for host, _ in CASES.values()))
-    return httpserver
+    names = {n: ("127.0.0.1", httpserver.port) for host, _ in CASES.values() for n in (host, "www." + host)}
+    with ForwardProxy(names) as proxy, LocalDns({host: f"mail.{host}" for host, _ in CASES.values()}) as dns:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+            monkeypatch.setenv(name, proxy.url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("TRIAGE_NAMESERVER", f"127.0.0.1:{dns.port}")
+        yield httpserver
 
 
 def test_background_in_json_and_report(sites):

@@ -93,8 +93,7 @@ def inquiry(paths, as_json, offline, refresh, no_store, workers, lang):
 
         click.echo(labels(lang)["demo"].format(name=profile.company["name"]), err=True)
     source = _sources(paths)
-    options = Options(offline=offline, refresh=refresh, workers=workers, fetcher=_test_fetcher(),
-                      resolver=_test_resolver())
+    options = Options(offline=offline, refresh=refresh, workers=workers)
     store = None if no_store else _store()
     try:
         with _progress(len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")) as progress:
@@ -139,39 +138,6 @@ def _paste() -> str:
     if not text.strip():
         raise click.ClickException("nothing was pasted")
     return text
-
-
-def _test_fetcher():
-    """TRIAGE_TEST_SITES='host=127.0.0.1:PORT,...' routes those hosts to a local server (tests only)."""
-    spec = os.environ.get("TRIAGE_TEST_SITES")
-    if not spec:
-        return None
-    from triage.enrich import Fetcher
-
-    mapping = dict(pair.split("=", 1) for pair in spec.split(",") if "=" in pair)
-    return Fetcher(allow_private=set(mapping), resolve=mapping, schemes=("http",))
-
-
-def _test_resolver():
-    """TRIAGE_TEST_DNS='domain=mx.host;...' answers MX look-ups from that table, nothing else (tests only)."""
-    spec = os.environ.get("TRIAGE_TEST_DNS")
-    if spec is None:
-        return None
-    table = dict(pair.split("=", 1) for pair in spec.split(";") if "=" in pair)
-    return _TableResolver(table)
-
-
-class _TableResolver:
-    def __init__(self, table: dict[str, str]):
-        self.table = table
-
-    def resolve(self, name, rdtype, lifetime=None):
-        import dns.resolver
-
-        host = self.table.get(str(name).rstrip("."))
-        if host is None:
-            raise dns.resolver.NXDOMAIN()
-        return [type("MX", (), {"preference": 10, "exchange": host + "."})()]
 
 
 class _Bar:

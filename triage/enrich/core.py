@@ -190,9 +190,66 @@ def enrich_many(inquiries: list, *, workers: int = 8, progress=None, **kwargs) -
         from triage.enrich.fetch import Fetcher
 
         kwargs["fetcher"] = Fetcher()  # one for all: its sessions are per thread
-    found = _lookup_all(plans, workers, progress, kwargs)
     offline = kwargs.get("offline", False)
-    return [assemble(inq, p[0], found.get(p[1], {}), p[3], offline) for inq, p in zip(inquiries, plans)]
+    cache = kwargs.get("cache")
+    if cache is not None and not offline:
+        kwargs["cache"] = _Deferred(cache)  # nothing is stored until the network is known to work
+    found = _lookup_all(plans, workers, progress, kwargs)
+    unavailable = not offline and lookups_unavailable(found, kwargs.get("resolver"))
+    if unavailable:
+        found = {d: _unavailable(r) for d, r in found.items()}
+    elif isinstance(kwargs.get("cache"), _Deferred):
+        kwargs["cache"].flush()
+    results = [assemble(inq, p[0], found.get(p[1], {}), p[3], offline) for inq, p in zip(inquiries, plans)]
+    if unavailable:
+        for result in results:
+            result["lookups_unavailable"] = True
+            result["notes"].append(UNAVAILABLE)
+    return results
+
+
+# --- a broken network is not a bad domain ------------------------------------------------
+
+UNAVAILABLE = "lookups unavailable: DNS fails for well-known domains too (no network, captive portal or broken resolver)"
+BATCH_ALL_FAIL = 5  # this many fresh lookups, every one failing in DNS, is a broken network by itself
+
+
+def lookups_unavailable(found: dict[str, dict], resolver=None) -> bool:
+    """True when every fresh lookup failed in DNS and the network is to blame: well-known domains
+    (``[probe] domains`` in domains.toml) fail too, or the batch is large and every lookup failed."""
+    from triage.enrich.data import load, words
+    from triage.enrich.mx import lookup_mx
+
+    fresh = [r for r in found.values() if r.get("cache_age_days") is None and not r.get("not_looked_up")]
+    if not fresh or not all(any(e.startswith("dns:") for e in r.get("errors", [])) for r in fresh):
+        return False
+    if len(fresh) >= BATCH_ALL_FAIL:
+        return True
+    probes = words(load("domains"), "probe", "domains")
+    return all(lookup_mx(domain, resolver)[0] in (None, {"records": [], "has_mx": False}) for domain in probes)
+
+
+def _unavailable(result: dict) -> dict:
+    """A lookup made while the network was down: no facts, as with --offline."""
+    return {"mx": None, "site": None, "errors": [], "cache_age_days": result.get("cache_age_days")} \
+        if result.get("cache_age_days") is None else result
+
+
+class _Deferred:
+    """A cache whose puts wait for :meth:`flush` (they are dropped when lookups were unavailable)."""
+
+    def __init__(self, cache):
+        self.cache, self.puts = cache, {}
+
+    def get(self, domain):
+        return self.cache.get(domain)
+
+    def put(self, domain, data):
+        self.puts[domain] = data
+
+    def flush(self):
+        for domain, data in self.puts.items():
+            self.cache.put(domain, data)
 
 
 def _lookup_all(plans: list, workers: int, progress, kwargs: dict) -> dict[str, dict]:

@@ -54,7 +54,7 @@ def words(data: dict, *keys: str, path: str = "") -> list[str]:
 _REQUIRED = {
     "free_mail": [("groups",)],
     "brands": [],
-    "domains": [("cctld", "generic"), ("mail_services", "domains")],
+    "domains": [("cctld", "generic"), ("mail_services", "domains"), ("probe", "domains")],
     "site": [("pages", "about"), ("pages", "contact"), ("pages", "products"), ("same_trade", "places"),
              ("same_trade", "manufacturer_words"), ("products", "words"), ("parked", "phrases"),
              ("placeholder", "phrases"), ("ecommerce", "phrases"), ("ecommerce", "hosts"),

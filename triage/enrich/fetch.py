@@ -15,8 +15,11 @@ Rules, each enforced for the first request and for every redirect hop:
 
 Proxies and CA bundles come from the environment as usual for requests
 (``HTTPS_PROXY``, ``HTTP_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``):
-``trust_env`` stays on. Through a proxy the proxy connects by name; the
-addresses are still checked here first.
+``trust_env`` stays on. When a proxy applies to a URL (``NO_PROXY`` honoured)
+the name is **not** resolved here: the proxy resolves it (a company network
+may have no outside DNS at all). A literal non-public address is still refused,
+and every redirect target is checked again by name (and, without a proxy, by
+address).
 
 For tests only: ``resolve`` maps a host to ``"ip"`` or ``"ip:port"`` instead of
 asking DNS, and ``allow_private`` (True, or a set of host names) lets those
@@ -129,23 +132,36 @@ class Fetcher:
         if not host:
             raise FetchError(f"refused: no host in {url[:80]}")
         default = 443 if parts.scheme == "https" else 80
-        ip, port = self._address(host, parts.port or default)
         host_header = host if (parts.port or default) == default else f"{host}:{parts.port}"
         if self._proxied(url):
+            self._check_literal(host)  # the proxy resolves the name: no lookup here
             return url, host_header
+        ip, port = self._address(host, parts.port or default)
         netloc = f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
         return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), host_header
 
     def _address(self, host: str, port: int) -> tuple[str, int]:
         """The checked address to connect to; FetchError if any address is not public."""
         addresses = self._lookup(host, port)
-        allowed = self.allow_private is True or (
-            not isinstance(self.allow_private, bool) and host in self.allow_private
-        )
+        allowed = self._allowed(host)
         bad = [ip for ip, _ in addresses if not is_public(ip)]
         if bad and not allowed:
             raise FetchError(f"refused: {host} resolves to non-public address {bad[0]}")
         return addresses[0]
+
+    def _allowed(self, host: str) -> bool:
+        return self.allow_private is True or (not isinstance(self.allow_private, bool) and host in self.allow_private)
+
+    def _check_literal(self, host: str) -> None:
+        """Through a proxy: a literal address (or a test mapping) must still be public."""
+        literal = self.resolve.get(host)
+        literal = _split_address(literal, 0)[0] if literal else host.strip("[]")
+        try:
+            ipaddress.ip_address(literal)
+        except ValueError:
+            return
+        if not is_public(literal) and not self._allowed(host):
+            raise FetchError(f"refused: {host} is the non-public address {literal}")
 
     def _lookup(self, host: str, port: int) -> list[tuple[str, int]]:
         if host in self.resolve:
@@ -194,14 +210,16 @@ class Fetcher:
 
         chunks, size = [], 0
         try:
-            for chunk in response.iter_content(chunk_size=16384):
+            # read1: at most one socket read per call, so a site trickling bytes meets the deadline
+            # within one read timeout (iter_content would wait for a whole chunk).
+            while chunk := response.raw.read1(16384, decode_content=True):
                 chunks.append(chunk)
                 size += len(chunk)
                 if size >= self.max_bytes:
                     return b"".join(chunks)[: self.max_bytes], True
                 if self.clock() > deadline:
                     raise FetchError("timeout (time budget spent)")
-        except requests.RequestException as exc:
+        except (requests.RequestException, OSError, urllib3_errors()) as exc:
             raise FetchError(_reason(exc)) from exc
         return b"".join(chunks), False
 
@@ -221,6 +239,12 @@ def _check_response(response) -> None:
     length = response.headers.get("content-length", "")
     if length.isdigit() and int(length) > 50_000_000:
         raise FetchError(f"refused: {int(length) // 1_000_000} MB response")
+
+
+def urllib3_errors():
+    import urllib3.exceptions
+
+    return urllib3.exceptions.HTTPError
 
 
 def _split_address(value: str, port: int) -> tuple[str, int]:
@@ -249,6 +273,8 @@ def _reason(exc: Exception) -> str:
     ):
         if isinstance(exc, kind):
             return reason
+    if isinstance(exc, TimeoutError) or "Timeout" in type(exc).__name__:
+        return "timeout"
     return f"request failed ({type(exc).__name__})"
 
 

@@ -11,9 +11,21 @@ LIFETIME = 2.0
 
 
 def default_resolver():
+    """The system's resolver, or the nameserver named in ``TRIAGE_NAMESERVER`` (``host`` or
+    ``host:port``): a company network whose own DNS server answers for outside names."""
+    import os
+
     import dns.resolver
 
-    return dns.resolver.Resolver()
+    named = os.environ.get("TRIAGE_NAMESERVER", "").strip()
+    if not named:
+        return dns.resolver.Resolver()
+    resolver = dns.resolver.Resolver(configure=False)
+    host, _, port = named.rpartition(":") if named.count(":") == 1 else (named, "", "")
+    resolver.nameservers = [host]
+    if port:
+        resolver.port = int(port)
+    return resolver
 
 
 def lookup_mx(domain: str, resolver=None, lifetime: float = LIFETIME) -> tuple[dict | None, list[str]]:
