@@ -28,7 +28,8 @@ def to_contract(inquiry: Inquiry) -> dict[str, Any]:
         "company": {"name": inquiry.company_name, "country": inquiry.country, "country_source": inquiry.country_source,
                     "website": inquiry.website or _site_from_domain(inquiry)},
         "request": {
-            "products": [{"sku": p.sku, "name": p.name, "score": round(p.score, 1)} for p in inquiry.products],
+            "products": [{"sku": p.sku, "name": p.name, "score": round(p.score, 1), "text": p.text}
+                         for p in inquiry.products],
             "quantity": {"value": _number(inquiry.quantity.value), "unit": inquiry.quantity.unit} if inquiry.quantity else None,
             "deadline": _iso(inquiry.deadline),
             "incoterm": inquiry.incoterm,
@@ -52,9 +53,16 @@ def to_contract(inquiry: Inquiry) -> dict[str, Any]:
         "persona": {"type": persona.type, "confidence": round(persona.confidence, 2), "evidence": persona.evidence}
         if persona else None,
         "draft": {"subject": draft.subject, "body": draft.body} if draft else None,
+        "thread": _thread(m),
         "followups": [{"step": f.step, "due": _iso(f.due), "purpose": f.purpose} for f in inquiry.followups]
         if inquiry.followups else None,
     }
+
+
+def _thread(m) -> dict[str, Any]:
+    """Where the message sits in a conversation: the draft answers the right address and honours the history."""
+    return {"reply_to": list(m.reply_to), "in_reply_to": m.in_reply_to, "references": list(m.references),
+            "quoted": m.quoted or None}
 
 
 def _number(value: float) -> int | float:

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-import weakref
-from dataclasses import asdict, is_dataclass
+import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,24 +32,6 @@ from triage.paths import shipped, user_dir
 NO_DRAFT = {"phishing", "scam", "spam", "not_inquiry"}
 WEAK = 50  # a MAN score below this is a gap worth a question
 
-# Certification a market expects, to raise it when the buyer did not name one.
-MARKET_CERTS = {
-    "US": "UL", "CA": "cUL", "GB": "UKCA", "AU": "SAA", "NZ": "SAA", "SA": "SASO", "IN": "BIS",
-    **{c: "CE" for c in "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()},
-}
-# Words that show what the buyer asked about (topics the reply must answer).
-TOPIC_WORDS = {
-    "price": ["price", "pricing", "quote", "quotation", "cost", "precio", "cotiza", "priced"],
-    "lead_time": ["lead time", "delivery", "production time", "how soon", "entrega", "plazo"],
-    "payment": ["payment", "t/t", "l/c", "letter of credit", "pago", "deposit"],
-    "samples": ["sample", "muestra"],
-    "moq": ["moq", "minimum order", "minimum quantity", "mínimo", "minimo"],
-    "catalogue": ["catalog", "catálogo", "catalogo", "brochure", "price list"],
-    "oem": ["private label", "oem", "our brand", "our logo", "own brand", "marca propia", "nuestra marca", "empaque"],
-    "company": ["your company", "your factory", "since when", "about you", "su empresa", "fábrica", "fabrica"],
-    "references": ["customers in", "references", "other customers", "clientes en", "referencias"],
-    "call": ["call", "video", "meeting", "llamada", "videollamada", "zoom", "teams"],
-}
 # Signals whose evidence says something about the buyer's size, usable as the hook.
 HOOK_SIGNALS = ("branches", "staff", "employees", "offices", "stores", "founded", "years")
 GAP_ORDER = ("quantity", "authority", "destination", "timeline", "certification", "volume")
@@ -60,8 +41,8 @@ GAP_ORDER = ("quantity", "authority", "destination", "timeline", "certification"
 
 
 def environment(user: Path | None = None, shipped_dir: Path | None = None) -> Any:
-    """A Jinja environment: the user's templates, then the shipped ones, ``default:`` = shipped."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
+    """A plain Jinja environment: the user's templates, then the shipped ones, ``default:`` = shipped."""
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 
     shipped_dir = shipped_dir or shipped("templates")
     user = user if user is not None else user_dir() / "templates"
@@ -69,60 +50,19 @@ def environment(user: Path | None = None, shipped_dir: Path | None = None) -> An
     if user.is_dir():
         loaders.append(FileSystemLoader(str(user)))
     loaders.append(FileSystemLoader(str(shipped_dir)))
-    env = _environment_class()(
-        loader=ChoiceLoader(loaders),
-        undefined=StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(num=fmt_num, usd=fmt_usd, day=fmt_day, and_list=and_list, days=fmt_days)
+    env = Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=False,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(num=fmt_num, usd=fmt_usd, day=fmt_day, and_list=and_list, days=fmt_days, fill=fill)
     return env
 
 
-@functools.cache
-def _environment_class() -> type:
-    """jinja2's Environment, with ``a.b`` on a plain dict (every value of the draft context) looked up
-    as the key directly, and each template's globals in a plain dict.
-
-    Environment.getattr tries ``getattr(obj, "b")`` first and ``obj["b"]`` when that raises; for an
-    object of type exactly dict, the attribute exists only if ``b`` is in dir(dict) (a dict has no
-    instance attributes), so any other name goes straight to the key: the same value or the same
-    Undefined, without raising and catching an AttributeError (~60 lookups a draft).
-    """
-    from jinja2 import Environment
-
-    dict_attributes = frozenset(dir(dict))
-
-    class DraftEnvironment(Environment):
-        def getattr(self, obj: Any, attribute: str) -> Any:
-            if type(obj) is dict and attribute not in dict_attributes:
-                try:
-                    return obj[attribute]
-                except (TypeError, LookupError, AttributeError):
-                    return self.undefined(obj=obj, name=attribute)
-            return super().getattr(obj, attribute)
-
-        def make_globals(self, d: Any) -> dict[str, Any]:
-            """A template's globals over the environment's as one dict, not Jinja's ChainMap of the
-            two, which each render reads key by key in Python (the new context copies it, the import
-            of the macros compares its keys with the context's): ~9 us a draft. The same names and
-            values, since the environment's globals are never changed once it is made."""
-            return {**self.globals, **(d or {})}
-
-    return DraftEnvironment
-
-
 def default_environment() -> Any:
-    """The environment for the current user directory (cached; templates reload when changed)."""
+    """The environment for the current user directory (one per directory; templates reload when changed)."""
     return _cached_environment(user_dir())
 
 
 @functools.lru_cache(maxsize=8)
 def _cached_environment(home: Path) -> Any:
-    """One environment per user directory (looked up by the directory itself, without building the
-    templates path on every draft)."""
     return environment(home / "templates")
 
 
@@ -148,34 +88,59 @@ def followup_names(purpose: str, persona: str | None) -> list[str]:
     return names + ["followup"]
 
 
+def languages(env: Any = None) -> list[str]:
+    """The languages drafts are written in: those with a ``<lang>/phrases.toml``."""
+    env = env or default_environment()
+    return sorted({n.split("/")[0] for n in env.list_templates(filter_func=lambda n: n.endswith("/phrases.toml"))
+                   if not n.startswith("default:")})
+
+
+def check_language(lang: str | None, env: Any = None) -> str | None:
+    """``lang`` if drafts can be written in it (None passes); otherwise a TemplateError naming the choices."""
+    if lang is None:
+        return None
+    known = languages(env)
+    if lang.lower() not in known:
+        raise TemplateError(f"no drafts in {lang!r}: choose one of {', '.join(known)}")
+    return lang.lower()
+
+
 def select(env: Any, names: list[str], lang: str | None) -> tuple[Any, str, list[str]]:
-    """(template, language used, notes): the buyer's language if it has one, else English.
+    """(template, language used, notes): the buyer's language if it has phrases, else English.
 
-    Which name wins is looked up once per environment (a miss costs a file lookup in every template
-    directory); the template itself is still reloaded when its file changes.
+    For each language, ``<lang>/<name>.j2`` (a template written for that language) before the
+    shared ``<name>.j2`` that words itself from ``<lang>/phrases.toml``.
     """
-    wanted = (lang or "en").lower()
-    chosen = _CHOSEN.setdefault(env, {})
-    key = (tuple(names), wanted)
-    if key not in chosen:
-        chosen[key] = _choose(env, names, wanted)
-    name, code = chosen[key]
-    notes = [] if code == wanted else [f"no {wanted!r} template for this reply: drafted in English"]
-    return env.get_template(name), code, notes
-
-
-_CHOSEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # environment -> {(names, lang): (name, lang)}
-
-
-def _choose(env: Any, names: list[str], wanted: str) -> tuple[str, str]:
     from jinja2 import TemplatesNotFound
 
+    wanted = (lang or "en").lower()
+    known = languages(env)
     for code in dict.fromkeys([wanted, "en"]):
+        if code not in known:
+            continue
+        candidates = [f"{code}/{n}.j2" for n in names] + [f"{n}.j2" for n in names]
         try:
-            return env.select_template([f"{code}/{n}.j2" for n in names]).name, code
+            template = env.select_template(candidates)
         except TemplatesNotFound:
             continue
+        notes = [] if code == wanted else [f"no drafts in {wanted!r} yet: drafted in English; translate before sending"]
+        return template, code, notes
     raise TemplateError(f"no template found among: {', '.join(n + '.j2' for n in names)}")
+
+
+def phrases(env: Any, lang: str) -> dict[str, Any]:
+    """The language's phrases: the shipped ``<lang>/phrases.toml`` with the user's keys over it."""
+    from jinja2 import TemplateNotFound
+
+    from triage.datafiles import merge
+
+    shipped_text = env.loader.get_source(env, f"default:{lang}/phrases.toml")[0]
+    table = tomllib.loads(shipped_text)
+    try:
+        text = env.loader.get_source(env, f"{lang}/phrases.toml")[0]
+    except TemplateNotFound:
+        return table
+    return table if text == shipped_text else merge(table, tomllib.loads(text), extend_lists=False)
 
 
 def render(template: Any, context: dict[str, Any]) -> str:
@@ -185,70 +150,72 @@ def render(template: Any, context: dict[str, Any]) -> str:
         text = template.render(**context)
     except JinjaError as exc:
         raise TemplateError(f"template {template.name}: {exc}") from None
+    except (KeyError, IndexError, ValueError) as exc:
+        raise TemplateError(f"template {template.name}: a phrase needs {exc}") from None
     return tidy(text)
 
 
-_BULLET = re.compile(r"[ \t]*- ")
-_GAP_BEFORE_BULLET = re.compile(r"\n\n+(?=[ \t]*- )")  # a line's end, blank lines, a bullet line
+_BULLET = re.compile(r"(?m)^([ \t]*(?:-|\d+\.) .*)\n\n+(?=[ \t]*(?:-|\d+\.) )")
 _DOUBLE_STOP = re.compile(r"(?<![.])\.\.(?![.])")
-_BLANK_LINES = re.compile(r"\n\n\n+")  # \n{3,}, written so that re looks for "\n\n" first
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def tidy(text: str) -> str:
     """Trailing spaces off, no blank line inside a list, at most one blank line, no doubled full stop."""
     text = "\n".join(line.rstrip() for line in text.splitlines())
-    text = _GAP_BEFORE_BULLET.sub(functools.partial(_list_gap, text), text)
-    if ".." in text:  # what every match holds (the pattern is tried at every position)
-        text = _DOUBLE_STOP.sub(".", text)
+    text = _BULLET.sub(r"\1\n", text)
+    text = _DOUBLE_STOP.sub(".", text)
     return _BLANK_LINES.sub("\n\n", text).strip() + "\n"
-
-
-def _list_gap(text: str, gap: re.Match) -> str:
-    r"""The blank lines between two bullet lines go, others stay: the same as
-    ``(?m)^([ \t]*- .*)\n\n+(?=[ \t]*- )`` -> ``\1\n`` (tried at every line start), with the gap
-    found first (re skips ahead to its newlines) and then the line before it checked."""
-    line_start = text.rfind("\n", 0, gap.start()) + 1
-    return "\n" if _BULLET.match(text, line_start) else gap.group()
 
 
 # -- the stage -----------------------------------------------------------------------
 
+FILL = re.compile(r"<<to fill: ([^<>]+)>>")
+
 
 def draft_reply(inquiry: Inquiry | dict[str, Any], profile: Any, *, lang: str | None = None,
-                env: Any = None, today: date | None = None) -> Draft | None:
+                env: Any = None, today: date | None = None, salesperson: str | None = None) -> Draft | None:
     """The reply draft, or None for phishing, scam, spam and not_inquiry."""
     if isinstance(inquiry, Inquiry) and inquiry.judgment and inquiry.judgment.category in NO_DRAFT:
         return None  # before building the record: most mail that gets no draft is spam
-    record = as_record(inquiry)
+    record, text = record_and_text(inquiry)
     if record.get("category") in NO_DRAFT:
         return None
     env = env or default_environment()
-    names = reply_names(record.get("category"), record.get("tier"), _persona_type(record))
-    return _draft(env, names, record, profile, lang, today)
+    thread = thread_facts(record, text)
+    kind = "closing" if thread["closing"] and record.get("category") == "genuine" else record.get("category")
+    if kind != "closing" and _chat(record) and record.get("category") == "genuine":
+        kind = "chat"
+    names = reply_names(kind, record.get("tier"), _persona_type(record))
+    return _draft(env, names, record, text, profile, lang, today, thread=thread, salesperson=salesperson)
 
 
 def draft_followup(record_or_inquiry: Inquiry | dict[str, Any], step: int, profile: Any, *,
-                   lang: str | None = None, env: Any = None, today: date | None = None) -> Draft:
+                   lang: str | None = None, env: Any = None, today: date | None = None,
+                   salesperson: str | None = None) -> Draft:
     """The text of follow-up step ``step`` (step 0 is the reply itself)."""
-    record = as_record(record_or_inquiry)
+    record, text = record_and_text(record_or_inquiry)
     if record.get("category") in NO_DRAFT:
         raise TemplateError(f"a {record.get('category')} message gets no follow-up")
     if step == 0:
-        return draft_reply(record, profile, lang=lang, env=env, today=today)  # type: ignore[return-value]
+        return draft_reply(record_or_inquiry, profile, lang=lang, env=env, today=today,  # type: ignore[return-value]
+                           salesperson=salesperson)
     planned = _planned_step(record, step)
     env = env or default_environment()
     names = followup_names(planned["purpose"], _persona_type(record))
-    return _draft(env, names, record, profile, lang, today, step=planned)
+    return _draft(env, names, record, text, profile, lang, today, step=planned, salesperson=salesperson)
 
 
-def _draft(env: Any, names: list[str], record: dict[str, Any], profile: Any, lang: str | None,
-           today: date | None, step: dict[str, Any] | None = None) -> Draft:
+def _draft(env: Any, names: list[str], record: dict[str, Any], text: str, profile: Any, lang: str | None,
+           today: date | None, step: dict[str, Any] | None = None, thread: dict[str, Any] | None = None,
+           salesperson: str | None = None) -> Draft:
     template, used, notes = select(env, names, lang or record.get("language"))
-    context = build_context(record, profile, lang=used, today=today, step=step)
+    context = build_context(record, profile, lang=used, today=today, step=step, text=text, thread=thread,
+                            salesperson=salesperson)
+    context["t"] = phrases(env, used)
     body = render(template, context)
     notes += context["notes"]
-    if "[" in body:
-        notes.append("fill in the [bracketed] parts before sending")
+    notes += [f"to fill: {item}" for item in dict.fromkeys(FILL.findall(body))]
     return Draft(subject=reply_subject(record, profile), body=body, template=template.name, language=used,
                  notes=notes)
 
@@ -268,7 +235,7 @@ def _planned_step(record: dict[str, Any], step: int) -> dict[str, Any]:
 
 def warning(inquiry: Inquiry | dict[str, Any]) -> list[str]:
     """For phishing and scam: the verdict, the reasons (the judgment's hits) and what not to do."""
-    record = as_record(inquiry)
+    record, _ = record_and_text(inquiry)
     category = record.get("category")
     if category not in ("phishing", "scam"):
         return []
@@ -311,50 +278,14 @@ def _dont(category: str, record: dict[str, Any]) -> list[str]:
 # -- the record the templates read -----------------------------------------------------
 
 
-def as_record(obj: Inquiry | dict[str, Any]) -> dict[str, Any]:
-    """The JSON-contract view of an Inquiry (a stored record passes through)."""
+def record_and_text(obj: Inquiry | dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """(the JSON contract record, the message text): a stored record passes through with its body."""
     if isinstance(obj, dict):
-        return obj
+        return obj, str(obj.get("body") or "")
+    from triage.contract import to_contract
+
     m = obj.message
-    judgment, persona = obj.judgment, obj.persona
-    return {
-        "id": obj.id,
-        "body": m.body or m.new_text or m.text,
-        "source": {"kind": m.kind, "path": m.path, "message_id": m.message_id,
-                   "date": m.date.isoformat() if m.date else None, "subject": m.subject or None},
-        "message": {"from_email": m.from_email, "reply_to": list(m.reply_to), "references": list(m.references)},
-        "sender": {"name": obj.sender_name or m.from_name, "email": obj.sender_email or m.from_email,
-                   "domain": obj.sender_domain},
-        "contact": {"name": obj.contact_name, "title": obj.contact_title, "phones": obj.phones,
-                    "website": obj.website},
-        "company": {"name": obj.company_name, "country": obj.country, "website": obj.website},
-        "request": _request(obj),
-        "language": obj.language,
-        "attachments": [{"name": a.name, "type": a.type, "size": a.size} for a in m.attachments],
-        "enrichment": obj.enrichment or {},
-        "scores": dict(judgment.scores) if judgment else {},
-        "category": judgment.category if judgment else None,
-        "tier": judgment.tier if judgment else None,
-        "signals": [{"name": h.name, "group": h.group, "weight": h.weight, "description": h.description,
-                     "evidence": h.evidence} for h in judgment.signals] if judgment else [],
-        "persona": {"type": persona.type, "confidence": persona.confidence, "evidence": persona.evidence}
-        if persona else None,
-        "followups": [{"step": f.step, "due": f.due.isoformat(), "purpose": f.purpose} for f in obj.followups],
-    }
-
-
-def _request(obj: Inquiry) -> dict[str, Any]:
-    return {
-        "products": [{"sku": p.sku, "name": p.name, "score": p.score, "text": p.text} for p in obj.products],
-        "quantity": asdict(obj.quantity) if is_dataclass(obj.quantity) else None,
-        "deadline": obj.deadline.isoformat() if obj.deadline else None,
-        "incoterm": obj.incoterm,
-        "destination": obj.destination,
-        "certifications": list(obj.certifications),
-        "sample_requested": obj.sample_requested,
-        "payment_terms": obj.payment_terms,
-        "questions": list(obj.questions),
-    }
+    return to_contract(obj), m.text or m.body or m.new_text
 
 
 def _persona_type(record: dict[str, Any]) -> str | None:
@@ -362,72 +293,181 @@ def _persona_type(record: dict[str, Any]) -> str | None:
     return persona.get("type") if isinstance(persona, dict) else persona
 
 
+def _chat(record: dict[str, Any]) -> bool:
+    source = record.get("source") or {}
+    return source.get("platform") in CHAT_PLATFORMS or source.get("kind") == "chat"
+
+
+CHAT_PLATFORMS = {"whatsapp", "wechat", "chat", "telegram", "line", "skype", "linkedin"}
+
+
+def thread_facts(record: dict[str, Any], text: str) -> dict[str, Any]:
+    """What the thread already settled: the buyer closing, samples they have, prices offered before."""
+    from triage.answers import said
+
+    thread = record.get("thread") or {}
+    quoted = str(thread.get("quoted") or "")
+    new = str(thread.get("new_text") or "") or (text[: len(text) - len(quoted)] if quoted and quoted in text else text)
+    in_thread = bool(quoted.strip() or thread.get("in_reply_to"))
+    return {
+        "in_thread": in_thread,
+        "closing": said(new, "closing") if in_thread or said(new, "closing") in ("proforma invoice", "send the pi") else None,
+        "samples_done": said(text, "samples_done"),
+        "quoted": quoted,
+    }
+
+
+def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Prices our side offered (or the buyer's side agreed) in the quoted history, per SKU:
+    a USD figure on a line that names the product (or on any line when one product is asked),
+    with the incoterm on that line (FOB when none is named). The last figure per term wins."""
+    from triage.quote import PRICE
+
+    out: dict[str, dict[str, Any]] = {}
+    for line in (quoted or "").splitlines():
+        prices = list(PRICE.finditer(line))
+        if not prices:
+            continue
+        skus = [p["sku"] for p in products if p["sku"].lower() in line.lower()
+                or (p.get("asked") and p["asked"].lower() in line.lower())]
+        if not skus and len(products) == 1:
+            skus = [products[0]["sku"]]
+        for match in prices:
+            term = _term_near(line, match.start())
+            for sku in skus:
+                value = float(match.group(1) or match.group(2))
+                if term == "FOB" or sku not in out or out[sku].get("term") != "FOB":
+                    out[sku] = {"price": value, "term": term}
+    return out
+
+
+_TERM = re.compile(r"\b(FOB|CIF|CFR|CNF|DAP|DDP|EXW|FCA)\b", re.I)
+
+
+def _term_near(line: str, at: int) -> str:
+    after = _TERM.search(line, at)
+    before = [m for m in _TERM.finditer(line, 0, at)]
+    if after and after.start() - at < 20:
+        return after.group(1).upper()
+    return before[-1].group(1).upper() if before else "FOB"
+
+
 def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", today: date | None = None,
-                  step: dict[str, Any] | None = None) -> dict[str, Any]:
+                  step: dict[str, Any] | None = None, text: str = "", thread: dict[str, Any] | None = None,
+                  salesperson: str | None = None) -> dict[str, Any]:
     """The plain values every template receives (see templates/README.md)."""
+    from triage.answers import answer_questions, certificate_answers, market_mark
+    from triage.quote import build_quote
+
     request = record.get("request") or {}
-    buyer = _buyer(record)
-    products = [_product_view(p, profile, request) for p in request.get("products") or [] if p.get("sku")]
-    products = [p for p in products if p]
-    notes: list[str] = []
-    if products:
-        notes.append("prices are indicative breaks from the profile (never the floor price); check before sending")
-    certs = _certs(request, products, profile, buyer["country"])
-    topics = _topics(record)
+    thread = thread or thread_facts(record, text)
     today = today or date.today()
+    buyer = _buyer(record)
+    competitor = record.get("category") == "competitor"
+    products = [p for p in (_product_view(m, profile) for m in request.get("products") or [] if m.get("sku")) if p]
+    earlier = earlier_prices(thread["quoted"], products)
+    quote = build_quote(request, products, profile, text=_new_text(text, thread), country=buyer["country"],
+                        earlier=earlier, today=today, moq_only=competitor)
+    asked = [str(c) for c in request.get("certifications") or []]
+    market = None if asked else market_mark(buyer["country"])
+    certs = certificate_answers(asked or ([market] if market else []), products, list(profile.certifications), text)
+    seller = _seller(profile, salesperson)
+    facts = {"terms": seller["terms"], "quote": quote, "certs": certs, "seller": seller,
+             "cert_names": [c["asked"] for c in certs] + _mark_names()}
+    questions = [] if competitor else answer_questions([str(q) for q in request.get("questions") or []], facts)
+    answered = {a["kind"] for q in questions for a in q["answers"]}
+    notes = _notes(record, quote, certs, thread, profile)
     return {
         "lang": lang,
         "today": today,
         "valid_until": today + timedelta(days=14),
         "buyer": buyer,
         "products": products,
-        "other_products": [p.get("name") or p.get("text") for p in request.get("products") or [] if not p.get("sku")],
+        "quote": quote,
+        "other_products": [p.get("name") for p in request.get("products") or [] if not p.get("sku") and p.get("name")],
         "quantity": _quantity(request.get("quantity")),
-        "deadline": _date(request.get("deadline")),
         "incoterm": request.get("incoterm"),
         "destination": request.get("destination"),
-        "payment_terms": request.get("payment_terms"),
-        "sample_requested": bool(request.get("sample_requested")),
-        "questions": [str(q) for q in request.get("questions") or []],
-        "topics": topics,
+        "sample_requested": bool(request.get("sample_requested")) and not thread["samples_done"],
+        "samples_done": bool(thread["samples_done"]),
+        "questions": questions,
+        "answered": sorted(answered),
+        "certs_answered": sorted({c["asked"] for q in questions for a in q["answers"] for c in a.get("certs", [])}),
         "certs": certs,
-        "hook": hook(record, lang),
-        "gaps": gaps(record, certs),
+        "market": market,
+        "hook": None if thread["in_thread"] else hook(record),
+        "gaps": [] if thread["in_thread"] else gaps(record, certs, market),
+        "thread": {"in_thread": thread["in_thread"], "closing": bool(thread["closing"]),
+                   "earlier": bool(earlier)},
         "category": record.get("category") or "genuine",
         "tier": record.get("tier") or "",
         "persona": _persona_type(record) or "",
-        "seller": _seller(profile),
+        "seller": seller,
         "subject": _subject(record),
         "step": step or {},
-        "order_by": _order_by(request, profile),
         "notes": notes,
     }
 
 
+def _new_text(text: str, thread: dict[str, Any]) -> str:
+    quoted = thread.get("quoted") or ""
+    return text.replace(quoted, "") if quoted else text
+
+
+def _mark_names() -> list[str]:
+    from triage.answers import data
+
+    marks = data("certificates.toml").get("marks", {})
+    return sorted({s for m in marks.values() for s in m.get("satisfies", [])} | set(marks))
+
+
+def _notes(record: dict[str, Any], quote: dict[str, Any], certs: list[dict[str, Any]], thread: dict[str, Any],
+           profile: Any) -> list[str]:
+    notes = []
+    if quote["lines"]:
+        notes.append("prices are the profile's breaks at the buyer's quantity (never the floor); check before sending")
+    platform = (record.get("source") or {}).get("platform")
+    if platform and platform not in CHAT_PLATFORMS and platform not in ("website-form", "platform"):
+        notes.append(f"a {platform} lead: answer on {platform} (its message centre), not to the relay address")
+    for line in quote["lines"]:
+        if line["changed_from"] is not None:
+            notes.append(f"{line['sku']}: kept the price offered in the thread (USD {line['price']:.2f}) instead of "
+                         f"USD {line['changed_from']:.2f}; explain any change to the buyer")
+    notes += [f"{c['asked']}: {c['note']}" for c in certs if c["note"]]
+    if thread["closing"]:
+        notes.append(f"the buyer is closing (\"{thread['closing']}\"): attach the proforma invoice")
+    return notes
+
+
 def _buyer(record: dict[str, Any]) -> dict[str, Any]:
+    from triage.names import person
+
     contact, sender, company = (record.get(k) or {} for k in ("contact", "sender", "company"))
-    name = (contact.get("name") or sender.get("name") or "").strip()
-    parts = name.split()
+    name = person(contact.get("name") or sender.get("name") or "")
     return {
-        "name": name,
-        "first_name": parts[0] if parts else "",
-        "last_name": parts[-1] if len(parts) > 1 else "",
+        **name,
         "title": contact.get("title") or "",
-        "company": company.get("name") or "",
+        "company": company_name(company.get("name"), contact.get("title")),
         "country": (company.get("country") or "").upper(),
         "website": company.get("website") or contact.get("website") or "",
         "email": sender.get("email") or "",
     }
 
 
-def _product_view(match: dict[str, Any], profile: Any, request: dict[str, Any]) -> dict[str, Any] | None:
+def company_name(value: Any, title: Any = None) -> str:
+    """The company's name if it passes as one: not a job title, a page label or a sentence."""
+    from triage.names import looks_like_company
+
+    text = str(value or "").strip()
+    return text if text and text != (title or "") and looks_like_company(text) else ""
+
+
+def _product_view(match: dict[str, Any], profile: Any) -> dict[str, Any] | None:
+    from triage.quote import price_breaks
+
     product = profile.product(match["sku"])
     if product is None:
         return None
-    breaks = price_breaks(product)
-    quantity = _quantity(request.get("quantity"))
-    single = len([p for p in request.get("products") or [] if p.get("sku")]) == 1
-    quote = _quote_at(breaks, quantity["value"]) if quantity and single else None
     return {
         "sku": product.sku,
         "name": product.name,
@@ -435,24 +475,9 @@ def _product_view(match: dict[str, Any], profile: Any, request: dict[str, Any]) 
         "moq": product.moq,
         "unit": product.unit,
         "certifications": list(product.certifications),
-        "breaks": breaks,
-        "quote": quote,
+        "breaks": price_breaks(product),
+        "aliases": list(product.aliases),
     }
-
-
-def price_breaks(product: Any) -> list[dict[str, Any]]:
-    """Prices at MOQ, 3x and 10x MOQ: the top of the range down to a quarter above the floor."""
-    if product.price_min is None or not product.moq:
-        return []
-    low, high = product.price_min, product.price_max or product.price_min
-    span = high - low
-    steps = ((1, high), (3, low + span * 0.55), (10, low + span * 0.25))
-    return [{"qty": product.moq * k, "price": round(price, 2)} for k, price in steps]
-
-
-def _quote_at(breaks: list[dict[str, Any]], quantity: float) -> dict[str, Any] | None:
-    eligible = [b for b in breaks if b["qty"] <= quantity]
-    return {"qty": quantity, "price": eligible[-1]["price"]} if eligible else None
 
 
 def _quantity(raw: Any) -> dict[str, Any] | None:
@@ -462,39 +487,7 @@ def _quantity(raw: Any) -> dict[str, Any] | None:
     return {"value": int(value) if float(value).is_integer() else value, "unit": raw.get("unit") or "pcs"}
 
 
-def _certs(request: dict[str, Any], products: list[dict[str, Any]], profile: Any, country: str) -> dict[str, Any]:
-    """Certifications asked (or the market's), split into held on the product and not held."""
-    asked = [str(c) for c in request.get("certifications") or []]
-    market = MARKET_CERTS.get(country) if not asked else None
-    ok, missing = [], []
-    for cert in asked or ([market] if market else []):
-        skus = [p["sku"] for p in products if _has(p["certifications"], cert)]
-        if skus and len(skus) == len(products):
-            ok.append({"cert": cert, "skus": skus})
-        else:
-            lacking = [p for p in products if p["sku"] not in skus]
-            carried = list(dict.fromkeys(c for p in lacking for c in p["certifications"]))
-            missing.append({"cert": cert, "skus": [p["sku"] for p in lacking], "carried": carried,
-                            "company_holds": _has(profile.certifications, cert)})
-    return {"asked": asked, "market": market, "ok": ok, "missing": missing}
-
-
-def _has(held: list[str], cert: str) -> bool:
-    return cert.lower() in {h.lower() for h in held}
-
-
-def _topics(record: dict[str, Any]) -> list[str]:
-    request = record.get("request") or {}
-    text = " ".join([*(request.get("questions") or []), record.get("body") or ""]).lower()
-    found = [t for t, words in TOPIC_WORDS.items() if any(w in text for w in words)]
-    if request.get("sample_requested") and "samples" not in found:
-        found.append("samples")
-    if request.get("payment_terms") and "payment" not in found:
-        found.append("payment")
-    return found
-
-
-def gaps(record: dict[str, Any], certs: dict[str, Any]) -> list[str]:
+def gaps(record: dict[str, Any], certs: list[dict[str, Any]], market: str | None) -> list[str]:
     """What the reply should ask, from the MAN gaps: at most three, most important first."""
     request, scores = record.get("request") or {}, record.get("scores") or {}
     found = set()
@@ -506,7 +499,7 @@ def gaps(record: dict[str, Any], certs: dict[str, Any]) -> list[str]:
         found.add("destination")
     if not request.get("deadline") and (_weak(scores, "need") or "destination" not in found):
         found.add("timeline")
-    if not certs["asked"] and not certs["market"]:
+    if not certs and not market:
         found.add("certification")
     if _weak(scores, "money", 40):
         found.add("volume")
@@ -518,103 +511,61 @@ def _weak(scores: dict[str, Any], key: str, threshold: int = WEAK) -> bool:
     return value is not None and float(value) < threshold
 
 
-def hook(record: dict[str, Any], lang: str = "en") -> dict[str, str] | None:
-    """One thing learned about the buyer: from enrichment first, else from their own message."""
+_STATED = re.compile(r"^\d[\d,.]*\+?\s+[^\W\d]+(?:\s+[^\W\d]+){0,3}$")
+
+
+def hook(record: dict[str, Any]) -> dict[str, Any] | None:
+    """One fact learned about the buyer: from enrichment first, else a stated count from their message
+    ("14 branches"): a number right before the words, nothing else."""
     enrichment = record.get("enrichment") or {}
-    text = _enrichment_fact(enrichment, lang)
-    if text:
-        return {"text": text, "source": "site"}
+    site = enrichment.get("site")
+    if isinstance(site, dict) and not site.get("parked") and not site.get("placeholder"):
+        fact = {k: site.get(k) for k in ("business_type", "city", "branches", "staff", "founded")}
+        fact["branches"] = _count(fact["branches"])
+        fact["staff"] = _count(fact["staff"])
+        if any(fact.values()):
+            return {"source": "site", **fact}
     for hit in record.get("signals") or []:
-        name = str(hit.get("name") or "")
-        if name.startswith(HOOK_SIGNALS) and float(hit.get("weight") or 0) > 0 and hit.get("evidence"):
-            return {"text": str(hit["evidence"]).strip().strip('"'), "source": "message"}
+        if not _is_hook(hit):
+            continue
+        evidence = str(hit.get("evidence") or "").strip().strip('"')
+        if _STATED.match(evidence):
+            return {"source": "message", "text": evidence}
     return None
 
 
-def _enrichment_fact(enrichment: dict[str, Any], lang: str = "en") -> str | None:
-    for key in ("hook", "summary_text"):
-        value = enrichment.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    site = enrichment.get("site")
-    if not isinstance(site, dict) or site.get("parked") or site.get("placeholder"):
+def _is_hook(hit: dict[str, Any]) -> bool:
+    name = str(hit.get("name") or "")
+    return name.startswith(HOOK_SIGNALS) and float(hit.get("weight") or 0) > 0
+
+
+def _count(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
         return None
-    return site_fact(site, lang)
+    return number if number > 0 else None
 
 
-_TYPE_LABELS = {
-    "en": {"same_trade_factory": "a manufacturer", "ecommerce_seller": "an online seller",
-           "sourcing_agent": "a sourcing agent", "retailer": "a retail chain", "wholesaler": "a wholesaler",
-           "distributor": "a distributor", "importer": "an importer", "contractor": "a contractor",
-           "brand_owner": "a brand owner", None: "a company"},
-    "es": {"same_trade_factory": "un fabricante", "ecommerce_seller": "una tienda en línea",
-           "sourcing_agent": "un agente de compras", "retailer": "una cadena minorista", "wholesaler": "un mayorista",
-           "distributor": "un distribuidor", "importer": "un importador", "contractor": "un contratista",
-           "brand_owner": "una marca", None: "una empresa"},
-}
-_SITE_WORDS = {
-    "en": {"you": "you are", "in": "in", "with": "with", "branches": "branches", "staff": "about {} staff",
-           "since": "since", "selling": "selling", "and": "and"},
-    "es": {"you": "son", "in": "en", "with": "con", "branches": "sucursales", "staff": "unos {} empleados",
-           "since": "desde", "selling": "que vende", "and": "y"},
-}
+def _seller(profile: Any, salesperson: str | None = None) -> dict[str, Any]:
+    from triage.profile import salesperson as pick
 
-
-def site_fact(site: dict[str, Any], lang: str = "en") -> str | None:
-    """What the buyer's website says about them: 'you are a distributor in Houston with 14 branches'."""
-    words, labels = _SITE_WORDS.get(lang, _SITE_WORDS["en"]), _TYPE_LABELS.get(lang, _TYPE_LABELS["en"])
-    kind = site.get("business_type")
-    parts = [labels.get(kind) or str(kind).replace("_", " ")]
-    if site.get("city"):
-        parts.append(f"{words['in']} {site['city']}")
-    extras = [f"{site['branches']} {words['branches']}" if site.get("branches") else None,
-              words["staff"].format(site["staff"]) if site.get("staff") else None]
-    if any(extras):
-        parts.append(f"{words['with']} " + and_list([e for e in extras if e], words["and"]))
-    if site.get("founded"):
-        parts.append(f"{words['since']} {site['founded']}")
-    if site.get("products"):
-        parts.append(f"{words['selling']} {and_list(site['products'][:3], words['and'])}")
-    if len(parts) == 1:
-        description = site.get("description")
-        return description.strip() if isinstance(description, str) and description.strip() else None
-    return f"{words['you']} " + " ".join(parts)
-
-
-TERM_DEFAULTS = {
-    "port": "[port]", "incoterm_note": "[incoterms]", "payment": "[payment terms]", "lc": "",
-    "lead_time": "[lead time]", "lead_time_days": ["[lead time]"], "samples": "[sample terms]",
-    "sample_days": ["[sample days]"],
-}
-COMPANY_DEFAULTS = {"kind": "manufacturer", "city": "[city]", "founded": "[year]", "staff": "[staff]",
-                    "factories": "[factories]", "trade": "[what you make]"}
-
-
-def _seller(profile: Any) -> dict[str, Any]:
-    company = {**COMPANY_DEFAULTS, **profile.company}
-    terms = {**TERM_DEFAULTS, **profile.terms}
+    company = dict(profile.company)
+    person = pick(profile, salesperson)
     return {
         **company,
         "name": company.get("name", ""),
         "short_name": profile.name,
-        "salesperson": company.get("salesperson") or "",
-        "email": company.get("email") or "",
+        "salesperson": person.get("name", ""),
+        "signature": person.get("signature", ""),
+        "title": person.get("title", ""),
+        "email": person.get("email") or company.get("email") or "",
         "website": company.get("website") or "",
-        "markets": list(company.get("markets") or []),
-        "products": [p.name for p in profile.products],
-        "terms": terms,
+        "markets": [str(m) for m in company.get("markets") or []],
+        "references": [str(r) for r in company.get("references") or []],
+        "terms": dict(profile.terms),
         "held": list(profile.certifications),
-        "not_held": list(profile.not_held),
     }
-
-
-def _order_by(request: dict[str, Any], profile: Any) -> date | None:
-    """The last day to pay the deposit so that goods reach the buyer by their deadline (sea freight)."""
-    deadline = _date(request.get("deadline"))
-    days = (profile.terms.get("lead_time_days") or [35])[-1]
-    if deadline is None:
-        return None
-    return deadline - timedelta(days=int(days) + 30)
 
 
 def _subject(record: dict[str, Any]) -> str:
@@ -629,7 +580,7 @@ def reply_subject(record: dict[str, Any], profile: Any) -> str:
     return subject if _REPLY_PREFIX.match(subject) else f"Re: {subject}"
 
 
-_REPLY_PREFIX = re.compile(r"(?i)^(re|aw|sv|rv|res)\s*:")  # compiled once, not looked up in re's cache
+_REPLY_PREFIX = re.compile(r"(?i)^(re|aw|sv|rv|res|回复|答复)\s*[:：]")
 
 
 def _date(value: Any) -> date | None:
@@ -641,7 +592,7 @@ def _date(value: Any) -> date | None:
         return None
 
 
-# -- filters ---------------------------------------------------------------------------
+# -- filters (the language's number and date forms come from its phrases.toml) ------------
 
 
 def fmt_days(span: Any) -> str:
@@ -650,33 +601,35 @@ def fmt_days(span: Any) -> str:
     values = list(dict.fromkeys(str(v) for v in values if v not in (None, "")))
     return "-".join(values)
 
-_MONTHS = {
-    "en": "January February March April May June July August September October November December".split(),
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),
-}
-_DAYS = {
-    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),
-    "es": "lunes martes miércoles jueves viernes sábado domingo".split(),
-}
 
-
-def fmt_num(value: Any) -> str:
+def fmt_num(value: Any, t: dict[str, Any] | None = None) -> str:
+    """12000 -> '12,000' (or the language's thousands separator); 2.5 -> '2.50'."""
     number = float(value)
-    return f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
+    text = f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
+    return _localise(text, t)
 
 
-def fmt_usd(value: Any) -> str:
-    return f"USD {float(value):.2f}"
+def fmt_usd(value: Any, t: dict[str, Any] | None = None) -> str:
+    return "USD " + _localise(f"{float(value):,.2f}", t)
 
 
-def fmt_day(value: Any, lang: str = "en") -> str:
+def _localise(text: str, t: dict[str, Any] | None) -> str:
+    if not t:
+        return text
+    sep, dec = t.get("thousands", ","), t.get("decimal", ".")
+    return text.replace(",", "\0").replace(".", dec).replace("\0", sep)
+
+
+def fmt_day(value: Any, t: dict[str, Any] | None = None) -> str:
+    """A date in the language's form ('{weekday} {d} {month}' by default)."""
     day = _date(value)
     if day is None:
         return str(value)
-    months, days = _MONTHS.get(lang, _MONTHS["en"]), _DAYS.get(lang, _DAYS["en"])
-    if lang == "es":
-        return f"{days[day.weekday()]} {day.day} de {months[day.month - 1]}"
-    return f"{days[day.weekday()]} {day.day} {months[day.month - 1]}"
+    t = t or {}
+    months = t.get("months") or "January February March April May June July August September October November December".split()
+    days = t.get("weekdays") or "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+    form = t.get("date_form") or "{weekday} {d} {month}"
+    return form.format(weekday=days[day.weekday()], d=day.day, month=months[day.month - 1], m=day.month, y=day.year)
 
 
 def and_list(items: Any, word: str = "and") -> str:
@@ -684,6 +637,11 @@ def and_list(items: Any, word: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def fill(phrase: str, **values: Any) -> str:
+    """A phrase of phrases.toml with its {names} filled: ``t.moq_gap|fill(gap=..., moq=...)``."""
+    return str(phrase).format_map(values)
 
 
 # -- the reply as a mail message ---------------------------------------------------------

@@ -49,6 +49,8 @@ class Profile:
     demo: bool = False
     not_made: list[str] = field(default_factory=list)  # what buyers ask for that we do not make
     maker_places: list[str] = field(default_factory=list)  # where makers of our trade cluster
+    freight: dict[str, Any] = field(default_factory=dict)  # [freight]: insurance_rate, rules [{to, usd_per_40hq, transit_days}]
+    salespeople: list[dict[str, Any]] = field(default_factory=list)  # [[salespeople]]: name, title, email, signature
 
     def product(self, sku: str) -> Product | None:
         return next((p for p in self.products if p.sku == sku), None)
@@ -111,7 +113,46 @@ def parse_profile(data: dict[str, Any], path: Path, *, demo: bool = False) -> Pr
         demo=demo,
         not_made=[str(w) for w in _table(data, "catalogue", path).get("not_made", [])],
         maker_places=[str(w).lower() for w in _table(data, "catalogue", path).get("maker_places", [])],
+        freight=_freight(_table(data, "freight", path), path),
+        salespeople=_salespeople(data.get("salespeople", []), company, path),
     )
+
+
+def _freight(freight: dict[str, Any], path: Path) -> dict[str, Any]:
+    for n, rule in enumerate(freight.get("rules", [])):
+        if not isinstance(rule, dict) or not isinstance(rule.get("to"), list):
+            raise ProfileError(f"{path}: freight.rules[{n}] needs `to` = [ports or country codes]")
+        if not isinstance(rule.get("usd_per_40hq"), (int, float)) or isinstance(rule.get("usd_per_40hq"), bool):
+            raise ProfileError(f"{path}: freight.rules[{n}].usd_per_40hq must be a number")
+    rate = freight.get("insurance_rate", 0)
+    if not isinstance(rate, (int, float)) or not 0 <= rate < 0.1:
+        raise ProfileError(f"{path}: freight.insurance_rate must be a fraction such as 0.003")
+    return freight
+
+
+def _salespeople(raw: Any, company: dict[str, Any], path: Path) -> list[dict[str, Any]]:
+    """[[salespeople]] (name, title, email, signature); a profile with none has [company] salesperson."""
+    if not isinstance(raw, list) or not all(isinstance(p, dict) and p.get("name") for p in raw):
+        raise ProfileError(f"{path}: every [[salespeople]] entry needs a name")
+    people = [{k: str(v) for k, v in p.items()} for p in raw]
+    if not people and company.get("salesperson"):
+        people = [{"name": str(company["salesperson"])}]
+    return people
+
+
+def salesperson(profile: Profile, name: str | None = None) -> dict[str, str]:
+    """The salesperson who signs: ``name`` (case-insensitive, first name enough), else the profile's
+    default (``[company] salesperson``), else the first one listed."""
+    people = profile.salespeople
+    if name:
+        wanted = name.strip().lower()
+        found = [p for p in people if p["name"].lower() == wanted or p["name"].lower().split()[0] == wanted]
+        if not found:
+            names = ", ".join(p["name"] for p in people) or "none"
+            raise ProfileError(f"no salesperson {name!r} in the profile (have: {names})")
+        return found[0]
+    default = str(profile.company.get("salesperson") or "").lower()
+    return next((p for p in people if p["name"].lower() == default), people[0] if people else {"name": profile.name})
 
 
 _RANGES = ("lead_time_days", "sample_days")  # [min, max] days; one number means both
