@@ -114,3 +114,23 @@ def test_a_trickling_site_is_cut_at_the_budget(trickle, monkeypatch):
         fetcher.get("http://slow.de/")
     spent = time.monotonic() - start
     assert spent < 1.6, spent  # the read timeout (4 s) would have let it run 60 s
+
+
+def test_a_batch_of_trickling_sites_is_bounded_by_the_batch_budget(trickle, monkeypatch):
+    from sites.helpers import FakeResolver, inquiry
+    from triage.enrich import enrich_many
+    from triage.enrich.core import BATCH_SPENT
+
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    hosts = [f"slow{n}.de" for n in range(8)]
+    fetcher = Fetcher(resolve={h: f"127.0.0.1:{trickle}" for h in hosts}, allow_private=set(hosts),
+                      schemes=("http",), budget=1.0, read_timeout=4.0)
+    start = time.monotonic()
+    results = enrich_many([inquiry(f"buyer@{h}") for h in hosts], workers=2, fetcher=fetcher,
+                          resolver=FakeResolver(), batch_budget=1.5)
+    spent = time.monotonic() - start
+    assert spent < 2.8, spent  # 8 sites x 1 s on 2 workers would be 4 s
+    skipped = [r for r in results if BATCH_SPENT in r["errors"]]
+    assert 2 <= len(skipped) <= 6
+    assert all(r["site"] is None for r in results)

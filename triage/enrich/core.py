@@ -12,6 +12,7 @@ or a fake) and ``now``.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime
@@ -20,6 +21,10 @@ from triage.enrich.cache import TTL, age, utcnow, worth_caching
 from triage.enrich.domains import (
     brand_in_display_name, brand_of, cctld_country, host_of, is_disposable, is_free_mail, lookalike, registrable,
 )
+
+
+BATCH_BUDGET = 120.0  # seconds for all the fresh lookups of one batch
+BATCH_SPENT = "lookup failed: batch time budget spent (timeout), not looked up"
 
 
 def analyse_domains(inquiry) -> dict:
@@ -108,38 +113,46 @@ def _plan_website(website: str | None) -> tuple[str | None, str | None, str | No
 
 
 def lookup(domain: str, site_host: str | None, *, cache=None, fetcher=None, resolver=None,
-           offline: bool = False, refresh: bool = False, now: datetime | None = None) -> dict:
-    """``{"mx", "site", "errors", "cache_age_days"}`` for a company domain, from the cache if fresh."""
+           offline: bool = False, refresh: bool = False, now: datetime | None = None,
+           batch_deadline: float | None = None) -> dict:
+    """``{"mx", "site", "errors", "cache_age_days"}`` for a company domain, from the cache if fresh.
+
+    ``batch_deadline`` (on ``time.monotonic``): past it no fresh lookup starts, and a site is read
+    no later than it."""
     now = now or utcnow()
     cached = cache.get(domain) if cache is not None and not refresh else None
     if cached and (offline or age(cached[1], now) <= TTL):
         return cached[0] | {"cache_age_days": round(age(cached[1], now).total_seconds() / 86400, 2)}
     if offline:
         return {"mx": None, "site": None, "errors": [], "cache_age_days": None, "not_looked_up": True}
-    data = _fresh(domain, site_host, fetcher, resolver)
+    if batch_deadline is not None and time.monotonic() >= batch_deadline:
+        return {"mx": None, "site": None, "errors": [BATCH_SPENT], "cache_age_days": None}
+    data = _fresh(domain, site_host, fetcher, resolver, batch_deadline)
     if cache is not None and worth_caching(data):
         cache.put(domain, data)
     return data | {"cache_age_days": None}
 
 
-def _fresh(domain: str, site_host: str | None, fetcher, resolver) -> dict:
+def _fresh(domain: str, site_host: str | None, fetcher, resolver, batch_deadline: float | None = None) -> dict:
     from triage.enrich.mx import lookup_mx
 
     try:
         mx, errors = lookup_mx(domain, resolver)
-        site, site_errors = _site(site_host, fetcher) if site_host else (None, [])
+        site, site_errors = _site(site_host, fetcher, batch_deadline) if site_host else (None, [])
     except Exception as exc:  # noqa: BLE001 - the stage never raises on a lookup
         return {"mx": None, "site": None, "errors": [f"lookup failed: {type(exc).__name__}: {exc}"[:200]]}
     return {"mx": mx, "site": site, "errors": errors + site_errors}
 
 
-def _site(host: str, fetcher) -> tuple[dict | None, list[str]]:
+def _site(host: str, fetcher, batch_deadline: float | None = None) -> tuple[dict | None, list[str]]:
     from triage.enrich.facts import read_site
     from triage.enrich.fetch import Fetcher
     from triage.enrich.site import crawl
 
     fetcher = fetcher or Fetcher()
-    deadline, errors = fetcher.deadline(), []
+    deadline, errors = fetcher.deadline(), []  # one budget for the domain: every scheme, every page
+    if batch_deadline is not None and fetcher.clock is time.monotonic:
+        deadline = min(deadline, batch_deadline)
     for scheme in fetcher.schemes:
         url = f"{scheme}://{host}/"
         docs, errors = crawl(fetcher, url, deadline)
@@ -177,11 +190,16 @@ def assemble(inquiry, domains: dict, found: dict, reason: str | None, offline: b
     }
 
 
-def enrich_many(inquiries: list, *, workers: int = 8, progress=None, **kwargs) -> list[dict]:
+def enrich_many(inquiries: list, *, workers: int = 8, progress=None, batch_budget: float | None = BATCH_BUDGET,
+                **kwargs) -> list[dict]:
     """:func:`enrich` for many inquiries, each company domain looked up once, ``workers`` at a time.
 
     ``progress(done, total)`` is called as inquiries complete (total = number of inquiries).
+    ``batch_budget`` seconds bound the whole batch: lookups not started by then are skipped (and not
+    cached), so a few slow sites cannot stall hundreds of inquiries.
     """
+    if batch_budget is not None and not kwargs.get("offline"):
+        kwargs["batch_deadline"] = time.monotonic() + batch_budget
     plans = []
     for inquiry in inquiries:
         domains = analyse_domains(inquiry)
@@ -270,6 +288,7 @@ def _lookups(jobs: dict, workers: int, kwargs: dict):
     """(domain, result) as each lookup completes: in this thread offline (only the cache is read, threads
     would cost more than they save), else ``workers`` at a time."""
     if kwargs.get("offline"):
+        kwargs.pop("batch_deadline", None)
         for domain, hint in jobs.items():
             yield domain, lookup(domain, hint, **kwargs)
         return
