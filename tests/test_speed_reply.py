@@ -89,42 +89,11 @@ def test_sentences_are_those_of_the_plain_split():
         assert persona._sentences(text) == _plain_sentences(text), text
 
 
-def test_draft_environment_looks_up_dict_keys_as_jinja_does():
-    from jinja2 import Environment, StrictUndefined
-
-    fast = drafting.environment()
-    plain = Environment(undefined=StrictUndefined)
-    fast.undefined = plain.undefined = StrictUndefined
-
-    class Sub(dict):
-        extra = "attribute"
-
-    for obj in ({"a": 1, "items": 2, "keys": 3}, Sub(a=1, extra=2), {1: "x"}, "text", [1, 2]):
-        for name in ("a", "items", "keys", "extra", "upper", "__class__", "missing", "get"):
-            want, got = plain.getattr(obj, name), fast.getattr(obj, name)
-            assert type(got) is type(want) and (isinstance(want, StrictUndefined) or got == want), (obj, name)
-
-
 def _plain_tidy(text: str) -> str:
     text = "\n".join(line.rstrip() for line in text.splitlines())
     text = re.sub(r"(?m)^([ \t]*- .*)\n\n+(?=[ \t]*- )", r"\1\n", text)
     text = re.sub(r"(?<![.])\.\.(?![.])", ".", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
-def test_tidy_is_the_plain_tidy():
-    pieces = ["- a", "  - b", "\t- c", "-x", "text", "", "", "  ", "end..", "...", ". .", "- ", "\r\n", "\n", " -- d"]
-    texts = TEXTS + random_texts(7, 3000, words=pieces, word_share=1, parts=(0, 25), joiners=("\n",))
-    for text in texts:
-        assert drafting.tidy(text) == _plain_tidy(text), text
-
-
-# ------------------------------------------------------------------ words, languages, evidence, drafts
-
-def test_words_are_the_distinct_regex_words():
-    for text in LANGUAGE_TEXTS:
-        low = text.lower()
-        assert persona._words(low) == set(persona._WORD.findall(low)), text
 
 
 def _plain_detect_language(text: str) -> str | None:
@@ -212,30 +181,3 @@ def test_evidence_keeps_the_lines_the_plain_code_keeps():
         final, limit = rng.choice(persona.STYLES), rng.randint(0, 8)
         assert persona._evidence(reading, by_sentence, by_text, final, limit) == _plain_evidence(
             reading, by_sentence, by_text, final, limit)
-
-
-def test_drafts_from_the_draft_environment_are_those_of_a_plain_jinja_environment():
-    """Its templates' globals in one dict and its dict look-up give the drafts Jinja's own give."""
-    from collections import ChainMap
-
-    from jinja2 import Environment
-    from test_draft import CASES, PERSONAS, TODAY, inquiry
-
-    from triage.profile import load_profile
-
-    fast = drafting.environment()
-    plain = Environment(loader=fast.loader, undefined=fast.undefined, autoescape=False, trim_blocks=True,
-                        lstrip_blocks=True, keep_trailing_newline=True)
-    plain.filters = dict(fast.filters)
-    profile = load_profile(shipped("playbooks") / "profile.demo.toml")
-    for lang in ("en", "es", "de"):
-        for tier in "ABCD":
-            for persona_type in PERSONAS:
-                for case, kw in CASES.items():
-                    kw = {k: v for k, v in kw.items() if k != "destination"}
-                    item = inquiry(**dict(kw, tier=tier, persona=persona_type, lang=lang))
-                    want = drafting.draft_reply(item, profile, env=plain, today=TODAY)
-                    assert drafting.draft_reply(item, profile, env=fast, today=TODAY) == want, (lang, tier, case)
-    template = fast.get_template("en/reply-genuine.j2")
-    assert template.globals == dict(ChainMap({}, plain.globals))
-    assert fast.from_string("{{ x }} {{ range(2)|list }}", globals={"x": 1}).render() == "1 [0, 1]"

@@ -49,15 +49,16 @@ def parse_duration(text: str) -> int:
 @click.command("draft")
 @click.argument("ident", type=int, metavar="ID")
 @click.option("--step", type=int, default=None, help="Draft follow-up step N instead of the reply.")
-@click.option("--lang", default=None, help="Language of the draft (default: the buyer's).")
+@click.option("--lang", default=None, help="Language of the draft (default: the buyer's): en, es, pt, fr, de, ru, ar, zh.")
 @click.option("--eml", "eml_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the draft as a threaded reply message (.eml) to this file.")
+              help="Also write the draft as a threaded reply message (.eml, marked X-Unsent) to this file.")
+@click.option("--as", "who", default=None, metavar="NAME", help="Sign as this salesperson of the profile (default: the profile's).")
 @click.option("--to-mailbox", is_flag=True,
               help="Also put the reply in the mail account's Drafts folder (threaded, flagged \\Draft; never sent).")
 @db_option
 @_errors
-def draft_command(ident: int, step: int | None, lang: str | None, eml_path: Path | None, db_path: Path | None,
-                  to_mailbox: bool = False):
+def draft_command(ident: int, step: int | None, lang: str | None, eml_path: Path | None, who: str | None,
+                  db_path: Path | None, to_mailbox: bool = False):
     """Print the reply draft for inquiry ID (or follow-up step N's text).
 
     Phishing and scam get a warning instead of a draft; spam and ordinary mail get nothing.
@@ -68,14 +69,15 @@ def draft_command(ident: int, step: int | None, lang: str | None, eml_path: Path
     with _store(db_path) as store:
         record = stored_record(store, ident)
     profile = load_profile()
+    lang = drafting.check_language(lang)
     warning = drafting.warning(record)
     if warning:
         from triage.report import safe
 
         click.echo(safe("\n".join(warning)))
         return
-    result = (drafting.draft_reply(record, profile, lang=lang) if step is None
-              else drafting.draft_followup(record, step, profile, lang=lang))
+    result = (drafting.draft_reply(record, profile, lang=lang, salesperson=who) if step is None
+              else drafting.draft_followup(record, step, profile, lang=lang, salesperson=who))
     if result is None:
         click.echo(f"No draft: inquiry {ident} is {record.get('category')}, not a buyer to answer.")
         return
@@ -85,7 +87,7 @@ def draft_command(ident: int, step: int | None, lang: str | None, eml_path: Path
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     if eml_path:
-        message = drafting.reply_message(record, result, profile, headers=drafting.original_headers(record))
+        message = drafting.reply_message(record, result, profile, headers=drafting.original_headers(record), who=who)
         eml_path.write_bytes(bytes(message))
         click.echo(f"wrote {eml_path}", err=True)
     if to_mailbox:

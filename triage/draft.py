@@ -28,6 +28,7 @@ from typing import Any
 from triage.errors import TemplateError
 from triage.model import Draft, Inquiry
 from triage.paths import shipped, user_dir
+from triage.profile import salesperson as salesperson_of
 
 NO_DRAFT = {"phishing", "scam", "spam", "not_inquiry"}
 WEAK = 50  # a MAN score below this is a gap worth a question
@@ -213,6 +214,7 @@ def _draft(env: Any, names: list[str], record: dict[str, Any], text: str, profil
     context = build_context(record, profile, lang=used, today=today, step=step, text=text, thread=thread,
                             salesperson=salesperson)
     context["t"] = phrases(env, used)
+    context["quote"]["place"] = context["quote"]["place"] or context["t"].get("your_port", "")
     body = render(template, context)
     notes += context["notes"]
     notes += [f"to fill: {item}" for item in dict.fromkeys(FILL.findall(body))]
@@ -429,11 +431,14 @@ def _notes(record: dict[str, Any], quote: dict[str, Any], certs: list[dict[str, 
     platform = (record.get("source") or {}).get("platform")
     if platform and platform not in CHAT_PLATFORMS and platform not in ("website-form", "platform"):
         notes.append(f"a {platform} lead: answer on {platform} (its message centre), not to the relay address")
+    if not reply_address(record):
+        notes.append("no address reaches the buyer (no-reply or platform relay): answer on the platform")
     for line in quote["lines"]:
         if line["changed_from"] is not None:
             notes.append(f"{line['sku']}: kept the price offered in the thread (USD {line['price']:.2f}) instead of "
                          f"USD {line['changed_from']:.2f}; explain any change to the buyer")
-    notes += [f"{c['asked']}: {c['note']}" for c in certs if c["note"]]
+    notes += [f"{c['asked']}: {c['note']}" for c in certs
+              if c["note"] and (c["missing"] or c["report"] or any(not ok["same"] for ok in c["ok"]))]
     if thread["closing"]:
         notes.append(f"the buyer is closing (\"{thread['closing']}\"): attach the proforma invoice")
     return notes
@@ -647,7 +652,8 @@ def fill(phrase: str, **values: Any) -> str:
 # -- the reply as a mail message ---------------------------------------------------------
 
 
-def reply_message(record: dict[str, Any], draft: Draft, profile: Any, *, headers: Any = None) -> Any:
+def reply_message(record: dict[str, Any], draft: Draft, profile: Any, *, headers: Any = None,
+                  who: str | None = None) -> Any:
     """An EmailMessage that threads under the buyer's message (In-Reply-To, References).
 
     ``headers`` are the original message's headers (an email.message.Message) when
@@ -662,14 +668,17 @@ def reply_message(record: dict[str, Any], draft: Draft, profile: Any, *, headers
     original = _original_ids(record, headers)
     msg = EmailMessage(policy=SMTP.clone(max_line_length=998))
     sender = profile.company.get("email") or ""
-    msg["From"] = formataddr((profile.company.get("salesperson") or profile.name, sender)) if sender else profile.name
+    person = salesperson_of(profile, who)
+    sender = person.get("email") or sender
+    msg["From"] = formataddr((person.get("name") or profile.name, sender)) if sender else profile.name
     try:  # a damaged stored header or address: the record's own sender, else a clear error
-        msg["To"] = reply_address(record, headers)
+        msg["To"] = reply_address(record, headers) or ""
     except (ValueError, TypeError, IndexError, email.errors.HeaderParseError):
         fallback = (record.get("sender") or {}).get("email") or ""
         if "@" not in fallback or any(c.isspace() or ord(c) < 32 for c in fallback):
             raise TemplateError(f"no usable address to reply to ({fallback[:80]!r})") from None
         msg["To"] = fallback
+    msg["X-Unsent"] = "1"  # Outlook and Thunderbird open the file as a draft to edit and send
     msg["Subject"] = draft.subject
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=(sender.split("@")[-1] or None) if sender else None)
@@ -681,19 +690,30 @@ def reply_message(record: dict[str, Any], draft: Draft, profile: Any, *, headers
 
 
 def reply_address(record: dict[str, Any], headers: Any = None) -> str:
-    """Reply-To when it is trustworthy (same domain as From, or a genuine mail with no reply-to
-    signal against it), else From."""
+    """The buyer's address: Reply-To when it is the buyer's (same domain as From, or a genuine mail with
+    no reply-to signal against it), else From; never a no-reply or platform relay address ("" then:
+    answer on the platform)."""
     from email.utils import getaddresses
 
     sender = (record.get("sender") or {}).get("email") or ""
     if headers is not None and headers.get("From"):
         sender = next((a for _, a in getaddresses([str(headers["From"])]) if a), sender)
-    reply_to = list((record.get("message") or {}).get("reply_to") or [])
+    reply_to = list((record.get("thread") or record.get("message") or {}).get("reply_to") or [])
     if headers is not None and headers.get("Reply-To"):
         reply_to = [a for _, a in getaddresses([str(headers["Reply-To"])]) if a]
-    if reply_to and _trust_reply_to(record, sender, reply_to[0]):
-        return reply_to[0]
-    return sender
+    candidates = ([reply_to[0]] if reply_to and _trust_reply_to(record, sender, reply_to[0]) else []) + [sender]
+    return next((a for a in candidates if a and not relay_address(a)), "")
+
+
+def relay_address(address: str) -> bool:
+    """A no-reply mailbox or a platform's relay: a reply there never reaches the buyer."""
+    from triage.answers import data
+
+    table = data("thread.toml").get("addresses", {})
+    local, _, domain = address.lower().rpartition("@")
+    if any(word in local for word in table.get("no_reply", [])):
+        return True
+    return any(domain == d or domain.endswith("." + d) for d in table.get("platform_domains", []))
 
 
 def _trust_reply_to(record: dict[str, Any], sender: str, reply_to: str) -> bool:

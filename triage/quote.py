@@ -129,7 +129,7 @@ def _freight(term: str, place: str, country: str, lines: list[dict[str, Any]], p
     """Freight and insurance per piece for the shipment, from the profile's rules (None on FOB-like terms)."""
     if term not in FREIGHT_TERMS:
         return None
-    where = place or country or "your port"
+    where = place or country or "the buyer's port"
     rule = _rule(profile.freight, place, country)
     qty = sum(ln["qty"] or ln["moq"] or 0 for ln in lines)
     value = sum((ln["qty"] or ln["moq"] or 0) * (ln["fob"] or 0) for ln in lines)

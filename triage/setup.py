@@ -42,6 +42,7 @@ def write_profile(*, catalogue: Path | None = None, force: bool = False,
     if path.exists() and not force:
         raise ProfileError(f"{path} exists; use --force to overwrite it")
     data = tomllib.loads(demo_profile_path().read_text(encoding="utf-8"))
+    data.pop("freight", None)  # the demo's freight rates are not yours: drafts mark freight "to fill" until you add [freight]
     if ask:  # the demo's facts that are not asked would be stated as yours: drop them
         for table, keys in DEMO_ONLY.items():
             for key in keys:
@@ -72,6 +73,9 @@ def write_profile(*, catalogue: Path | None = None, force: bool = False,
     data["company"]["domains"] = _own_domains(data["company"])
     text = dump_toml(data)
     parse_profile(tomllib.loads(text), path)  # what we write must load
+    if path.exists():  # --force: the old profile is kept beside the new one
+        backup = path.with_name(f"{path.name}.bak")
+        backup.write_bytes(path.read_bytes())
     path.write_text(text, encoding="utf-8")
     return path
 
