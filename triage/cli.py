@@ -269,6 +269,8 @@ def _export(store, ics, fmt, output, filters) -> None:
 
 @main.command(name="eval")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--expect", type=click.Choice(["genuine", "not-genuine"]),
+              help="DIRECTORY is unlabelled: report the share of its mail judged as expected, and the misses with -v.")
 @click.option("-v", "--verbose", is_flag=True, help="List every miss.")
 @click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Fail (exit 1) if a figure falls below this JSON baseline.")
@@ -276,10 +278,15 @@ def _export(store, ics, fmt, output, filters) -> None:
 @click.option("--profile", "profile_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Seller profile the labels were written for (default: the shipped demo seller's).")
 @errors
-def eval_(directory, verbose, baseline, as_json, profile_file):
+def eval_(directory, expect, verbose, baseline, as_json, profile_file):
     """Measure extraction, category, tier and persona against a labelled directory (offline)."""
-    from triage.evaluate import check_baseline, evaluate, render
+    from triage.evaluate import check_baseline, evaluate, evaluate_expect, render, render_expect
     from triage.profile import demo_profile_path, load_profile
+
+    if expect:
+        found = evaluate_expect(directory, expect, profile=load_profile(profile_file or demo_profile_path()))
+        click.echo(json.dumps(found.figures(), indent=2) if as_json else render_expect(found, verbose=verbose))
+        return
 
     report = evaluate(directory, profile=load_profile(profile_file or demo_profile_path()))
     click.echo(json.dumps(report.figures(), indent=2) if as_json else render(report, verbose=verbose))

@@ -227,3 +227,83 @@ def check_baseline(report: Report, baseline: dict[str, float]) -> list[str]:
             failures.append(f"{key}: {value if value is None else round(value, 3)} below the baseline {floor}")
     return failures
 
+
+
+EXPECTATIONS = ("genuine", "not-genuine")
+
+
+@dataclass
+class ExpectReport:
+    """`triage eval --expect`: an unlabelled directory whose every message should be (not) genuine."""
+
+    expect: str
+    n: int = 0
+    met: int = 0
+    tiers: Counter = field(default_factory=Counter)
+    categories: Counter = field(default_factory=Counter)
+    misses: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def share(self) -> float | None:
+        return self.met / self.n if self.n else None
+
+    def figures(self) -> dict[str, Any]:
+        return {"expect": self.expect, "messages": self.n, "met": self.met, "share": self.share,
+                "tiers": dict(self.tiers), "categories": dict(self.categories), "skipped": len(self.skipped)}
+
+
+def evaluate_expect(directory: Path, expect: str, *, profile, progress=None) -> ExpectReport:
+    """Judge every message file under `directory` (offline) and count those meeting `expect`.
+
+    "not-genuine" is met when the category is not genuine and the tier is neither A nor B;
+    "genuine" when the category is genuine and the tier is not D.
+    """
+    from triage.inputs import items
+    from triage.pipeline import Options, judge_all, read_inquiry
+
+    if expect not in EXPECTATIONS:
+        raise InputError(f"--expect must be one of {', '.join(EXPECTATIONS)}, not {expect!r}")
+    report = ExpectReport(expect)
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.name not in ("labels.json", "README.md")
+                   and not p.name.startswith(("LICENSE", ".")))
+    inquiries, names = [], []
+    for path in files:
+        for item in items([str(path)]):
+            try:
+                inquiries.append(read_inquiry(item, profile))
+                names.append(str(path.relative_to(directory)))
+            except Exception as exc:  # noqa: BLE001 - an unreadable file is listed, not judged
+                report.skipped.append(f"{path.relative_to(directory)}: {exc}")
+    judge_all(inquiries, profile, Options(offline=True), store=None, progress=progress)
+    from triage.contract import to_contract
+
+    for name, inquiry in zip(names, inquiries):
+        record = to_contract(inquiry)
+        category, tier = record["category"], record["tier"]
+        if category is None:
+            report.skipped.append(f"{name}: not judged")
+            continue
+        report.n += 1
+        report.tiers[tier] += 1
+        report.categories[category] += 1
+        genuine = category == "genuine"
+        met = (not genuine and tier not in ("A", "B")) if expect == "not-genuine" else (genuine and tier != "D")
+        if met:
+            report.met += 1
+        else:
+            report.misses.append(f"{name}: {category}/{tier}")
+    return report
+
+
+def render_expect(report: ExpectReport, *, verbose: bool = False) -> str:
+    lines = [f"{report.n} messages, expected {report.expect}: {_pct(report.share)}  ({report.met}/{report.n})"]
+    lines.append("tiers: " + "  ".join(f"{t}={report.tiers.get(t, 0)}" for t in TIERS))
+    lines.append("categories: " + "  ".join(f"{c}={report.categories.get(c, 0)}" for c in CATEGORIES))
+    if report.skipped:
+        lines.append(f"skipped: {len(report.skipped)}")
+    if verbose:
+        lines += ["skipped: " + s for s in report.skipped]
+        lines.append("misses:")
+        lines += ["  " + m for m in report.misses]
+    return "\n".join(lines)
