@@ -434,7 +434,7 @@ def _notes(record: dict[str, Any], quote: dict[str, Any], certs: list[dict[str, 
     if not reply_address(record):
         notes.append("no address reaches the buyer (no-reply or platform relay): answer on the platform")
     for line in quote["lines"]:
-        if line["changed_from"] is not None:
+        if line["changed_from"] is not None and line["price"] is not None:
             notes.append(f"{line['sku']}: kept the price offered in the thread (USD {line['price']:.2f}) instead of "
                          f"USD {line['changed_from']:.2f}; explain any change to the buyer")
     notes += [f"{c['asked']}: {c['note']}" for c in certs
@@ -615,6 +615,8 @@ def fmt_num(value: Any, t: dict[str, Any] | None = None) -> str:
 
 
 def fmt_usd(value: Any, t: dict[str, Any] | None = None) -> str:
+    if value is None:  # a profile price that is no single figure (a range, or none): the salesperson's
+        return "<<to fill: price>>"
     return "USD " + _localise(f"{float(value):,.2f}", t)
 
 
