@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 
 from conftest import CORPORA, INQUIRIES, needs_shared
-from triage.history import History, build_history
+from triage.judge.history import History, build_history
 from triage.model import Hit
 from triage.profile import demo_profile_path, load_profile
-from triage.score import choose_category, choose_tier, decide, judge, load_signals
-from triage.signals import example_inquiry
+from triage.judge import judge, load_signals
+from triage.judge.decide import choose_category, choose_tier, decide
+from triage.judge.examples import example_inquiry
 
 TIERS = "ABCD"
 

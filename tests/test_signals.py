@@ -10,7 +10,9 @@ from click.testing import CliRunner
 
 from triage.errors import DataFileError
 from triage.profile import demo_profile_path, load_profile
-from triage.signals import example_inquiry, load_signals, pattern_gate, pattern_lead, run_examples
+from triage.judge import load_signals
+from triage.judge.examples import example_inquiry, run_examples
+from triage.matching import pattern_gate, pattern_lead
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +113,7 @@ def test_invalid_user_file_is_rejected_naming_file_and_signal(triage_home, text,
 
 
 def test_invalid_shipped_file_names_file_and_signal(tmp_path):
-    from triage.signals import shipped_dir
+    from triage.judge.signals import shipped_dir
 
     for path in shipped_dir().glob("*.toml"):
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
@@ -127,7 +129,7 @@ def test_invalid_shipped_file_names_file_and_signal(tmp_path):
     (r"\b((accept|agree)\w* (your )?price)\b", "we agreed your price"),
 ])
 def test_gates_never_hide_a_match(pattern, text):
-    from triage.signals import _gated, _index
+    from triage.matching import gated as _gated, word_index_of as _index
 
     rx = re.compile(pattern)
     long_text = ("filler words here " * 40) + text
@@ -179,7 +181,7 @@ def test_whole_word_gates_and_leads():
     rx = re.compile(r"\b(i (can|will) sign|we are)\b")
     assert pattern_gate(rx) == frozenset({"sign", "we "})  # "we " only lets the word "we" pass, not "west"
     assert pattern_lead(rx) == frozenset({"i ", "we "})
-    from triage.signals import _gated, _index
+    from triage.matching import gated as _gated, word_index_of as _index
 
     for t in ("i will sign it", "in it we are", "items: i can sign; we aren't"):
         want = [m.group(0) for m in rx.finditer(t)]
@@ -189,7 +191,8 @@ def test_whole_word_gates_and_leads():
 def test_planned_evaluation_matches_the_plain_path(demo):
     """evaluate() decides gates and leads from per-word bit masks; every signal's own examples
     give the same evidence as running the signal alone without them."""
-    from triage.signals import Facts, _run_simple
+    from triage.judge.engine import run_simple as _run_simple
+    from triage.judge.facts import Facts
 
     sset = load_signals()
     cases = [c for s in sset.signals for c in (*s.examples, *s.counter_examples) if isinstance(c, str)]
@@ -209,7 +212,7 @@ def test_plain_phone_region_agrees_with_phonenumbers():
 
     import phonenumbers
 
-    from triage.signals import _plain_region
+    from triage.judge.checks.origin import _plain_region
 
     rnd = random.Random(7)
     codes = list(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
@@ -227,7 +230,7 @@ def test_plain_phone_region_agrees_with_phonenumbers():
 
 def test_list_suffix_tuple_agrees_with_per_member_test():
     """_run_list's one ``endswith`` with a tuple finds what the per-member loop found."""
-    from triage.signals import _dotted_suffixes
+    from triage.judge.engine import _dotted_suffixes
 
     members = frozenset({"gmail.com", "mail.ru", "qq", "yahoo.co.uk", "co"})
     for value in ("gmail.com", "x.gmail.com", "xgmail.com", "a.mail.ru", "qq", "b.qq", "mail.yahoo.co.uk",
@@ -238,7 +241,7 @@ def test_list_suffix_tuple_agrees_with_per_member_test():
 
 def test_protected_set_is_built_as_per_message(demo):
     """The held protected set has the members (and the iteration order) the per-message set had."""
-    from triage.signals import _profile_domain_tuple, _protected
+    from triage.judge.facts import profile_domain_tuple as _profile_domain_tuple, protected_set as _protected
 
     listed = load_signals().lists["protected_domains"]
     held = _protected(listed, _profile_domain_tuple(demo))
@@ -250,7 +253,7 @@ def test_protected_set_is_built_as_per_message(demo):
 def test_phishing_affixes_follow_triage_home(tmp_path, monkeypatch):
     """The lookalike check's affixes are those of the enrich data for the current $TRIAGE_HOME."""
     from triage.enrich.domains import phishing_affixes
-    from triage.signals import _phishing_affixes
+    from triage.judge.checks.sender import _phishing_affixes
 
     monkeypatch.setenv("TRIAGE_HOME", str(tmp_path))
     assert _phishing_affixes(str(tmp_path)) == phishing_affixes()

@@ -1,4 +1,4 @@
-"""The speed-ups of the judge stage (triage/signals.py) find exactly what the plain code finds."""
+"""The speed-ups of the judge stage (triage/judge/, triage/matching.py) find exactly what the plain code finds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,21 @@ import sys
 import pytest
 from randomtext import random_texts
 
-from triage import signals as SG
+from types import SimpleNamespace
+
+from triage import matching
+from triage.judge import engine, facts
+from triage.judge.checks import company, origin
+
+SG = SimpleNamespace(
+    _gate_of=matching.gate_of, pattern_gate=matching.pattern_gate, pattern_lead=matching.pattern_lead,
+    _FieldPlan=matching.FieldPlan, _gated=matching.gated, _Index=matching.WordIndex, _lower_pattern=matching.lower_pattern,
+    _phone_key=origin._phone_key, _ASCII_FOLDS=origin._ASCII_FOLDS, _CN_PLACES=origin._CN_PLACES,
+    _cn_address=origin._cn_address, _CN_ADDRESS=origin._CN_ADDRESS, _CJK=origin._CJK, _KANA=origin._KANA,
+    _chinese_text=origin._chinese_text, Facts=facts.Facts, _search=facts.search_field,
+    _all_text_follows_text=facts._all_text_follows_text, _values=facts.values_of, FIELDS=facts.FIELDS,
+    _run_simple=engine.run_simple, _hit=engine.hit_of, _BRANCH_WORDS=company._BRANCH_WORDS,
+    _STAFF_WORDS=company._STAFF_WORDS, _YEAR_WORDS=company._YEAR_WORDS)
 
 
 def _texts(seed: int, alphabet: str, words: list[str], count: int = 400) -> list[str]:
@@ -105,7 +119,7 @@ _PATTERN_WORDS = ["units", "pcs", "pieces", "a year", "per year", "the first yea
 
 @pytest.mark.parametrize("name", sorted(_WAS))
 def test_rewritten_pattern_matches_what_it_did(name):
-    from triage.signals import load_shipped
+    from triage.judge.signals import load_shipped
 
     sig = load_shipped().indexed(name)
     was = re.compile(SG._lower_pattern(_WAS[name]), re.MULTILINE)
@@ -151,7 +165,8 @@ def test_evaluate_fires_what_the_plain_evaluation_fires():
     from datetime import date
 
     from triage.profile import demo_profile_path, load_profile
-    from triage.signals import example_inquiry, load_shipped
+    from triage.judge.examples import example_inquiry
+    from triage.judge.signals import load_shipped
 
     profile = load_profile(demo_profile_path())
     sset = load_shipped()

@@ -2,7 +2,7 @@
 
 The package is a pipeline, one module per stage:
 
-    parse (parse.py, extract.py) -> enrich (enrich/) -> score (score.py)
+    parse (parse.py, extract.py) -> enrich (enrich/) -> judge (judge/)
     -> persona (persona.py) -> draft (draft.py, followup.py) -> store (store.py)
 
 The command line (cli.py) is a thin shell over ``pipeline.py``.

@@ -12,7 +12,7 @@ COMMANDS: list[click.Command] = []
 
 def _load():
     from triage.errors import TriageError
-    from triage.signals import load_signals
+    from triage.judge import load_signals
 
     try:
         return load_signals()
@@ -58,7 +58,7 @@ def _short(path: str) -> str:
 def signals_test(verbose: bool) -> None:
     """Run every signal's examples (must fire) and counter-examples (must not); exit 1 on a failure."""
     from triage.profile import load_profile
-    from triage.signals import run_examples
+    from triage.judge.examples import run_examples
 
     sset = _load()
     count, failures = run_examples(sset, load_profile(_demo_profile_path()))

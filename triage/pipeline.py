@@ -117,12 +117,13 @@ class _Stages:
         return cls(signals=_signals(os.environ.get("TRIAGE_HOME", "")))
 
     def run(self, inquiry: Inquiry, profile: Profile, options: Options, store, recent=None) -> None:
-        from triage import draft, followup, persona, score
+        from triage import draft, followup, persona
+        from triage.judge import judge
 
         history = _history(inquiry, store, recent)
-        inquiry.judgment = score.judge(inquiry, profile, signals=self.signals, history=history, today=options.today)
+        inquiry.judgment = judge(inquiry, profile, signals=self.signals, history=history, today=options.today)
         if recent is not None:
-            from triage.history import seen_inquiry
+            from triage.judge.history import seen_inquiry
 
             recent.add(seen_inquiry(inquiry, dedupe_key(inquiry)))
         genuine = inquiry.judgment.category == "genuine"
@@ -138,7 +139,7 @@ class _Stages:
 @lru_cache(maxsize=4)
 def _signals(home: str):
     """The signal set, loaded and validated once per process (and per TRIAGE_HOME)."""
-    from triage.score import load_signals
+    from triage.judge import load_signals
 
     return load_signals()
 
@@ -154,7 +155,7 @@ def _recent(store):
     """The window of latest inquiries history compares with: the store's, then each one judged in this batch."""
     if store is None:
         return None
-    from triage.history import Recent
+    from triage.judge.history import Recent
 
     return Recent(store.recent_history())
 
@@ -163,7 +164,7 @@ def _history(inquiry: Inquiry, store, recent=None):
     """What the store (and this batch so far) knows of the inquiry's sender and text; None without a store."""
     if store is None:
         return None
-    from triage.history import build_history, candidates
+    from triage.judge.history import build_history, candidates
 
     free_mail = ((inquiry.enrichment or {}).get("domain") or {}).get("free_mail")
     same_sender = store.sender_history(inquiry.sender_email, None if free_mail else inquiry.sender_domain)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.errors import NotFound, StoreError
-from triage.history import COMPARED_CHARS, RECENT
+from triage.judge.history import COMPARED_CHARS, RECENT
 from triage.paths import database_path, shipped
 
 BUSY_TIMEOUT_MS = 10_000
@@ -30,7 +30,7 @@ _COLUMNS = (
     "sender_email sender_domain contact_name company_name country subject products language "
     "category tier persona money authority need authenticity verdict body record content_digest"
 ).split()
-# What history compares: texts on their beginning only (see triage.history).
+# What history compares: texts on their beginning only (see triage.judge.history).
 _HISTORY_KEYS = "id, dedupe_key, sender_email, sender_domain, company_name, message_id, subject"
 _HISTORY_COLUMNS = f"{_HISTORY_KEYS}, substr(body, 1, {COMPARED_CHARS})"
 _UPDATABLE = [c for c in _COLUMNS if c not in ("dedupe_key", "triaged_at")]

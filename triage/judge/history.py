@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .model import Inquiry
+from triage.model import Inquiry
 
 SIMILAR_SCORE = 90.0  # rapidfuzz ratio at or above which two texts count as the same
 MIN_TEXT = 80  # shorter texts ("pls quote") are too common to compare

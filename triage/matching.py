@@ -1,0 +1,421 @@
+"""Regex analysis for the judge: which words a pattern needs, and a per-word index of a text.
+
+Moved here from the judge's signals module as it was (its gates, leads and the per-word bit plan);
+see the functions for what each derives.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache, reduce
+from itertools import accumulate, compress, repeat
+from operator import or_
+from typing import Any, Iterable, Iterator
+
+
+class WordIndex:
+    """A text's words and where each starts, for the gates and leads of the regexes run over it.
+
+    Whether a word opens a gate or starts a lead is memoised per word across messages
+    (:class:`FieldPlan`, :class:`_PrefixTest`), so a text costs one split and a dict
+    lookup per word instead of every prefix of every word and ``str.find`` loops.
+    """
+
+    __slots__ = ("text", "words", "starts", "_unique", "_scan")
+
+    def __init__(self, text: str):
+        self.text = text
+        # non-word, word, non-word, word, ..., non-word; in ASCII text \w is [a-zA-Z0-9_] (a faster scan)
+        parts = (_ASCII_WORD_SPLIT if text.isascii() else _WORD_SPLIT).split(text)
+        self.words = parts[1::2]
+        self.starts = list(accumulate(map(len, parts)))[0::2]  # where each word begins
+        self._unique: set[str] | None = None
+        self._scan: tuple | None = None
+
+    @property
+    def unique(self) -> set[str]:
+        if self._unique is None:
+            self._unique = set(self.words)
+        return self._unique
+
+    def has_any(self, prefixes: frozenset[str]) -> bool:
+        """Some word starts with one of the prefixes."""
+        return any(map(_prefix_test(prefixes).__getitem__, self.unique))
+
+    def lead_starts(self, prefixes: frozenset[str]) -> list[int]:
+        """Where the words that start with one of the prefixes begin, in order."""
+        return list(compress(self.starts, map(_prefix_test(prefixes).__getitem__, self.words)))
+
+
+
+_MEMO_MAX = 100_000  # words per memo before it starts over (real mail keeps bringing new words)
+
+
+
+class _PrefixTest(dict):
+    """word -> is it one of the whole words or does it start with one of the prefixes?
+    Memoised across messages."""
+
+    def __init__(self, prefixes: frozenset[str]):
+        super().__init__()
+        self.words = {p[:-1] for p in prefixes if p.endswith(" ")}
+        self.prefixes = tuple(p for p in prefixes if not p.endswith(" "))
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= _MEMO_MAX:
+            self.clear()
+        hit = self[word] = word in self.words or word.startswith(self.prefixes)
+        return hit
+
+
+
+@lru_cache(maxsize=256)
+def _prefix_test(prefixes: frozenset[str]) -> _PrefixTest:
+    return _PrefixTest(prefixes)
+
+
+
+class FieldPlan:
+    """The gates and leads of every regex run over one indexed field, as per-word bit masks.
+
+    Each regex owns a bit. Per distinct word (memoised across messages) the plan knows
+    which regexes' gates the word opens and which regexes' leads it starts, so
+    :meth:`scan` decides every gate of a text with one OR over its distinct words and
+    collects every lead position in one pass over its words. The signal set's patterns
+    get their bits when it is indexed; a check's regex gets one on its first search.
+    """
+
+    MAX_SLOTS = 512  # regexes beyond this use the per-regex path
+
+    def __init__(self) -> None:
+        self.slots: dict[re.Pattern, int] = {}
+        self._ids: dict[int, tuple[re.Pattern, int]] = {}  # id(rx) -> (rx, its bit), for slot
+        self.open = 0  # bits of the regexes without a gate
+        self.unled = 0  # bits of the regexes without a lead
+        self.bits: list[int] = []  # per slot, its bit
+        self.version = 0
+        self._stems: dict[str, list[int]] = {}  # every prefix of a gate or lead prefix -> [gate bits, lead bits]
+        self._whole: dict[str, list[int]] = {}  # gate or lead whole words -> [gate bits, lead bits]
+        self._gates = _WordBits(self, 0)
+        self._leads = _WordBits(self, 1)
+
+    def slot(self, rx: re.Pattern, gate: frozenset[str] | None, lead: frozenset[str] | None) -> int | None:
+        """The bit of rx, given one on first use."""
+        known = self._ids.get(id(rx))  # (by id: see gate_of; a regex with no bit asks slots again)
+        if known is not None:
+            return known[1]
+        found = self.slots.get(rx)
+        if found is None and len(self.slots) < self.MAX_SLOTS:
+            found = self.slots[rx] = len(self.slots)
+            self.bits.append(1 << found)
+            if gate is None:
+                self.open |= 1 << found
+            if lead is None:
+                self.unled |= 1 << found
+            for kind, prefixes in ((0, gate), (1, lead)):
+                for p in prefixes or ():
+                    if p.endswith(" "):
+                        self._whole.setdefault(p[:-1], [0, 0])[kind] |= 1 << found
+                        continue
+                    for k in range(1, len(p) + 1):
+                        self._stems.setdefault(p[:k], [0, 0])
+                    self._stems[p][kind] |= 1 << found
+            self._gates.clear()
+            self._leads.clear()
+            self.version += 1
+        if found is not None:
+            self._ids[id(rx)] = (rx, found)
+        return found
+
+    def learn(self, word: str) -> None:
+        """Memoise which gates the word opens and which leads it starts."""
+        if len(self._gates) >= _MEMO_MAX:
+            self._gates.clear()
+            self._leads.clear()
+        gates, leads = self._whole.get(word, (0, 0))
+        stems = self._stems
+        for k in range(1, min(len(word), _PREFIX_MAX) + 1):
+            bits = stems.get(word[:k])
+            if bits is None:
+                break  # no gate or lead word starts like this
+            gates |= bits[0]
+            leads |= bits[1]
+        self._gates[word] = gates
+        self._leads[word] = tuple(i for i in range(leads.bit_length()) if leads >> i & 1)
+
+    def scan(self, index: WordIndex) -> tuple[int, list[list[int]]]:
+        """(bits of the regexes whose gate the text opens, per regex its lead positions)."""
+        found = index._scan
+        if found is None or found[0] is not self or found[1] != self.version:
+            # over every word, repeats included (OR is idempotent): cheaper than building the set;
+            # the words that open no gate (most) dropped by filter first, OR-ing 0 changing nothing
+            gates = reduce(or_, filter(None, map(self._gates.__getitem__, index.words)), self.open)
+            leads = list(map(self._leads.__getitem__, index.words))
+            starts: list[list[int]] = [[] for _ in range(len(self.slots))]
+            for pos, slots in compress(zip(index.starts, leads), leads):
+                for i in slots:
+                    starts[i].append(pos)
+            found = index._scan = (self, self.version, gates, starts)
+        return found[2], found[3]
+
+
+
+class _WordBits(dict):
+    """word -> gate bits (kind 0) or lead slots (kind 1) of a :class:`FieldPlan`, learnt on first sight."""
+
+    def __init__(self, plan: FieldPlan, kind: int):
+        super().__init__()
+        self.plan = plan
+        self.kind = kind
+
+    def __missing__(self, word: str) -> int:
+        self.plan.learn(word)
+        return (self.plan._gates, self.plan._leads)[self.kind][word]
+
+
+
+def word_index_of(text: str) -> WordIndex:
+    return WordIndex(text)
+
+
+
+def lower_pattern(pattern: str) -> str:
+    """Lower-case a regex's letters, leaving escapes (\\D, \\S, \\W, \\B...) alone."""
+    return re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), pattern)
+
+
+
+WORD = re.compile(r"\w+")
+
+
+
+_WORD_SPLIT = re.compile(r"(\w+)")
+
+
+
+_ASCII_WORD_SPLIT = re.compile(r"(\w+)", re.ASCII)
+
+
+
+def pattern_gate(rx: re.Pattern) -> frozenset[str] | None:
+    """Word prefixes one of which must occur in any text the regex matches, or None.
+
+    Derived from the regex itself: in each alternative, the most selective literal
+    word it requires (one that starts a word). The engine skips a regex in O(1)
+    when none of its gate words occurs, so most regexes never scan a mail.
+    An entry ending in a space is a whole word (the regex has a non-word character
+    or ``\\b`` right after it): "i " lets only the word "i" pass, not "in" or "items".
+    """
+    from re import _constants as C, _parser
+
+    try:
+        conds = _required(list(_parser.parse(rx.pattern, rx.flags)), False, C)
+    except Exception:  # pragma: no cover - exotic syntax: no gate
+        return None
+    best = _best(conds)
+    return frozenset(best) if best else None
+
+
+
+_PREFIX_MAX = 6
+
+
+
+def pattern_lead(rx: re.Pattern) -> frozenset[str] | None:
+    """Word prefixes every match starts with (after a word boundary), or None.
+    As in :func:`pattern_gate`, an entry ending in a space is a whole word."""
+    from re import _constants as C, _parser
+
+    try:
+        leads = _leads(list(_parser.parse(rx.pattern, rx.flags)), False, C)
+    except Exception:  # pragma: no cover
+        return None
+    if not leads:
+        return None
+    words = set()
+    for lead in leads:
+        m = WORD.match(lead)
+        if not m:
+            return None
+        words.add(m.group(0) + " " if m.end() < len(lead) else m.group(0)[:_PREFIX_MAX])
+    return frozenset(words)
+
+
+
+def _leads(seq: list, bounded: bool, C: Any) -> set[str] | None:
+    prefixes = {""}
+    for op, arg in seq:
+        if op is C.AT and arg is C.AT_BOUNDARY and prefixes == {""}:
+            bounded = True
+        elif op is C.LITERAL:
+            if not bounded:
+                return None
+            prefixes = {p + chr(arg) for p in prefixes}
+            if len(prefixes) > 400:
+                return None
+        elif op is C.IN and bounded and prefixes == {""} and arg == [(C.CATEGORY, C.CATEGORY_DIGIT)]:
+            return set("0123456789")
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and arg[0] >= 1 and prefixes == {""}:
+            return _leads(list(arg[2]), bounded, C)
+        elif op in (C.SUBPATTERN, C.BRANCH):
+            branches = [arg[3]] if op is C.SUBPATTERN else arg[1]
+            found: set[str] = set()
+            for branch in branches:
+                sub = _leads(list(branch), bounded, C)
+                if sub is None or "" in sub:
+                    return None if prefixes == {""} else prefixes
+                found |= sub
+            out = {p + t for p in prefixes for t in found}
+            return out if len(out) <= 400 else None
+        else:
+            break
+    return None if prefixes == {""} else prefixes
+
+
+
+def _best(conds: list[set[str]]) -> set[str] | None:
+    conds = [c for c in conds if c and len(c) <= 300]
+    if not conds:
+        return None
+    return max(conds, key=lambda c: (min(_selectivity(w) for w in c), -len(c)))
+
+
+
+def _selectivity(word: str) -> int:
+    """Longer words are rarer; a whole word ("i ") is rarer than the same prefix."""
+    return len(word) + 1 if word.endswith(" ") else len(word)
+
+
+
+def _lead_literals(branches: list, C: Any) -> set[str] | None:
+    """The word characters each branch starts with ("" if none), recursing into groups."""
+    out: set[str] = set()
+    for branch in branches:
+        lead = ""
+        for op, arg in branch:
+            if op is C.LITERAL and (chr(arg).isalnum() or chr(arg) == "_"):
+                lead += chr(arg)
+                continue
+            if not lead and op in (C.BRANCH, C.SUBPATTERN):
+                sub = _lead_literals(arg[1] if op is C.BRANCH else [arg[3]], C)
+                if sub:
+                    out |= sub
+                    lead = None
+            break
+        if lead is None:
+            continue
+        if not lead:
+            return None
+        out.add(lead)
+    return out or None
+
+
+
+def _required(seq: list, bounded: bool, C: Any) -> list[set[str]]:
+    """Sets of word prefixes, each of which the sequence needs one member of."""
+    conds: list[set[str]] = []
+    run, run_ok = "", False
+
+    def flush(whole: bool = False) -> None:
+        if run and run_ok:
+            conds.append({run + " " if whole else run[:_PREFIX_MAX]})
+
+    for op, arg in seq:
+        if op is C.LITERAL:
+            ch = chr(arg)
+            if ch.isalnum() or ch == "_":
+                if not run:
+                    run_ok = bounded
+                run += ch
+            else:
+                flush(whole=True)  # a non-word character ends the word here
+                run, bounded = "", True
+            continue
+        if run and run_ok and op in (C.BRANCH, C.SUBPATTERN):
+            tails = _lead_literals(arg[1] if op is C.BRANCH else [arg[3]], C)
+            if tails:
+                conds.append({(run + t)[:_PREFIX_MAX] for t in tails})
+        flush(whole=op is C.AT and arg is C.AT_BOUNDARY)
+        if run:
+            bounded = False
+        run = ""
+        if op is C.AT and arg is C.AT_BOUNDARY:
+            bounded = True
+            continue
+        if op is C.SUBPATTERN:
+            conds.extend(_required(list(arg[3]), bounded, C))
+        elif op is C.BRANCH:
+            per = [_best(_required(list(b), bounded, C)) for b in arg[1]]
+            if all(per):
+                conds.append(set().union(*per))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            conds.extend(_required(list(arg[2]), bounded, C))
+        bounded = False
+    flush()
+    return conds
+
+
+
+def planned(rx: re.Pattern, slot: int, lead: frozenset[str] | None, text: str,
+             scan: tuple[int, list[list[int]]]) -> Iterable[re.Match]:
+    """Like :func:`gated`, with the gate and lead positions from a :meth:`FieldPlan.scan`."""
+    gates, starts = scan
+    if not gates >> slot & 1:
+        return ()
+    return rx.finditer(text) if lead is None else at_starts(rx, text, starts[slot])
+
+
+
+def gated(rx: re.Pattern, gate: frozenset[str] | None, text: str, index: WordIndex | None,
+           lead: frozenset[str] | None = None) -> Iterable[re.Match]:
+    """All matches of rx in text. Skips the scan when no gate word occurs; with a
+    lead, tries the regex only where a word starting with a lead prefix begins."""
+    if index is None:
+        if gate is not None and not any(map(text.__contains__, gate)):
+            return iter(())
+        return rx.finditer(text)
+    if gate is not None and not index.has_any(gate):
+        return iter(())
+    if lead is None:
+        return rx.finditer(text)
+    return at_starts(rx, text, index.lead_starts(lead))
+
+
+
+def at_starts(rx: re.Pattern, text: str, starts: list[int]) -> Iterable[re.Match]:
+    """The matches finditer would give, trying rx only at the given positions (ascending)."""
+    return non_overlapping(tried(rx, text, starts))
+
+
+
+def tried(rx: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """rx matched at each position, by ``map`` (no Python loop per position: most fail)."""
+    return filter(None, map(rx.match, repeat(text), starts))
+
+
+
+def non_overlapping(matches: Iterable[re.Match]) -> Iterable[re.Match]:
+    """Drop a match that starts inside the previous one: finditer would never try there."""
+    end = -1
+    for m in matches:
+        if m.start() >= end:
+            end = m.end()
+            yield m
+
+
+
+_GATES_OF: dict[int, tuple[re.Pattern, frozenset[str] | None, frozenset[str] | None]] = {}
+
+
+
+def gate_of(rx: re.Pattern) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """pattern_gate and pattern_lead of rx, memoised by id: hashing a compiled regex hashes its
+    whole code (~0.7 µs for the big ones), and every check asks again per message. The entry
+    holds rx itself, so no other regex can have its id while it is there."""
+    found = _GATES_OF.get(id(rx))
+    if found is None:
+        if len(_GATES_OF) >= 512:
+            _GATES_OF.clear()
+        found = _GATES_OF[id(rx)] = (rx, pattern_gate(rx), pattern_lead(rx))
+    return found[1], found[2]
+
