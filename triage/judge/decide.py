@@ -13,7 +13,8 @@ from triage.model import Hit, Judgment
 _DECISION_DEFAULTS: dict[str, Any] = {
     "scores": {"base": {"money": 30, "authority": 30, "need": 20, "authenticity": 75}, "strong": 60},
     "category": {"order": list(CATEGORY_GROUPS), "sure": 60, "likely": 30, "doubt": 50,
-                 "impostor_below": -1, "impostor_default": "scam"},
+                 "impostor_below": -1, "impostor_default": "scam",
+                 "genuine_needs": [], "without_evidence": "not_inquiry"},
     "tier": {"A": 3, "B": 2, "unserviceable": [], "doubtful_below": 40, "doubtful_tier": "C"},
 }
 
@@ -54,6 +55,11 @@ def _validate_decision(path: Path, d: dict[str, Any]) -> None:
             d["category"][key] = {c: val.get(c, 1000) for c in CATEGORY_GROUPS}
     if sorted(d["category"]["order"]) != sorted(CATEGORY_GROUPS):
         raise DataFileError(f"{path}: [category] order must list each of {', '.join(CATEGORY_GROUPS)}")
+    needs = d["category"]["genuine_needs"]
+    if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
+        raise DataFileError(f"{path}: [category] genuine_needs must be a list of signal names")
+    if d["category"]["without_evidence"] not in CATEGORY_GROUPS:
+        raise DataFileError(f"{path}: [category] without_evidence must be one of {', '.join(CATEGORY_GROUPS)}")
     if d["tier"]["doubtful_tier"] not in ("A", "B", "C", "D"):
         raise DataFileError(f"{path}: [tier] doubtful_tier must be A, B, C or D")
 
@@ -68,7 +74,7 @@ def decide(hits: list[Hit], decision: dict[str, Any]) -> Judgment:
     """Combine hits into a Judgment, following decision.toml (no verdict yet)."""
     scores = group_scores(hits, decision)
     evidence = category_evidence(hits)
-    category = choose_category(evidence, scores["authenticity"], decision)
+    category = choose_category(evidence, scores["authenticity"], decision, {h.name for h in hits})
     tier = choose_tier(category, hits, scores, decision)
     ordered = sorted(hits, key=lambda h: (-abs(h.weight), h.name))
     return Judgment(scores=scores, category=category, tier=tier, signals=ordered)
@@ -94,7 +100,9 @@ def category_evidence(hits: list[Hit]) -> dict[str, float]:
 
 
 
-def choose_category(evidence: dict[str, float], authenticity: int, decision: dict[str, Any]) -> str:
+def choose_category(evidence: dict[str, float], authenticity: int, decision: dict[str, Any],
+                    fired: set[str] = frozenset()) -> str:
+    """The category by the evidence, as decision.toml says; genuine only with an inquiry's evidence."""
     rules = decision["category"]
     doubtful = authenticity <= rules["doubt"]
     for cat in rules["order"]:
@@ -103,7 +111,15 @@ def choose_category(evidence: dict[str, float], authenticity: int, decision: dic
     if authenticity <= rules["impostor_below"]:
         fraud = {c: evidence[c] for c in ("phishing", "scam", "competitor", "spam") if evidence[c] > 0}
         return max(fraud, key=fraud.get) if fraud else rules["impostor_default"]
+    if rules["genuine_needs"] and fired.isdisjoint(rules["genuine_needs"]):
+        return _without_evidence(evidence, rules)
     return "genuine"
+
+
+def _without_evidence(evidence: dict[str, float], rules: dict[str, Any]) -> str:
+    """No ask to buy from us: the category whose likely evidence is largest, else the default."""
+    likely = {c: v for c, v in evidence.items() if v > 0 and v >= rules["likely"][c]}
+    return max(likely, key=lambda c: (likely[c], -rules["order"].index(c))) if likely else rules["without_evidence"]
 
 
 

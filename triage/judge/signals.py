@@ -337,7 +337,12 @@ def load_shipped(directory: Path | None = None) -> SignalSet:
     _check_references(signals)
     from triage.judge.decide import load_decision  # (decide reads the groups defined here)
 
-    return SignalSet(signals, lists, load_decision(directory / "decision.toml"))
+    decision = load_decision(directory / "decision.toml")
+    unknown = set(decision["category"]["genuine_needs"]) - set(names)
+    if unknown:
+        raise DataFileError(f"{directory / 'decision.toml'}: [category] genuine_needs names unknown signal(s) "
+                            f"{', '.join(sorted(unknown))}")
+    return SignalSet(signals, lists, decision)
 
 
 
