@@ -163,6 +163,7 @@ def browser():
     except WebDriverException as exc:
         pytest.skip(f"chromium could not be started here: {str(exc).splitlines()[0]}")
     driver.set_page_load_timeout(30)
+    driver.implicitly_wait(15)  # an element of the page a click loads may come after find_element asks
     yield driver
     driver.quit()
 
