@@ -238,3 +238,10 @@ def test_a_company_named_like_a_brand_is_no_lookalike():
     assert lookalike("target-lighting.com") is None and lookalike("swiftelec.co.uk") is None
     assert lookalike("docusign-notify.net")["of"] == "docusign.net"
     assert lookalike("rnaersk-line.com")["of"] == "maersk.com"
+
+
+def test_a_sender_failing_authentication_is_capped_like_a_doubtful_one(sset):
+    strong = {"money": 80, "authority": 80, "need": 80, "authenticity": 80}
+    assert choose_tier("genuine", [], strong, sset.decision) == "A"
+    failed = [hit("auth_failure", "authenticity", -10)]
+    assert choose_tier("genuine", failed, strong, sset.decision) == sset.decision["tier"]["doubtful_tier"]

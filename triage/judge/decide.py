@@ -15,7 +15,7 @@ _DECISION_DEFAULTS: dict[str, Any] = {
     "category": {"order": list(CATEGORY_GROUPS), "sure": 60, "likely": 30, "doubt": 50,
                  "impostor_below": -1, "impostor_default": "scam",
                  "genuine_needs": [], "without_evidence": "not_inquiry"},
-    "tier": {"A": 3, "B": 2, "unserviceable": [], "doubtful_below": 40, "doubtful_tier": "C"},
+    "tier": {"A": 3, "B": 2, "unserviceable": [], "unverified": [], "doubtful_below": 40, "doubtful_tier": "C"},
 }
 
 
@@ -137,7 +137,8 @@ def choose_tier(category: str, hits: list[Hit], scores: dict[str, int], decision
         return "D"
     strong = len(strong_groups(scores, decision))
     tier = "A" if strong >= rules["A"] else "B" if strong >= rules["B"] else "C"
-    if scores["authenticity"] < rules["doubtful_below"] and tier < rules["doubtful_tier"]:
+    doubtful = scores["authenticity"] < rules["doubtful_below"] or bool(fired & set(rules["unverified"]))
+    if doubtful and tier < rules["doubtful_tier"]:
         tier = rules["doubtful_tier"]
     return tier
 
