@@ -115,9 +115,8 @@ def select(env: Any, names: list[str], lang: str | None) -> tuple[Any, str, list
     from jinja2 import TemplatesNotFound
 
     wanted = (lang or "en").lower()
-    known = languages(env)
     for code in dict.fromkeys([wanted, "en"]):
-        if code not in known:
+        if not _has_phrases(env, code):
             continue
         candidates = [f"{code}/{n}.j2" for n in names] + [f"{n}.j2" for n in names]
         try:
@@ -129,18 +128,37 @@ def select(env: Any, names: list[str], lang: str | None) -> tuple[Any, str, list
     raise TemplateError(f"no template found among: {', '.join(n + '.j2' for n in names)}")
 
 
-def phrases(env: Any, lang: str) -> dict[str, Any]:
-    """The language's phrases: the shipped ``<lang>/phrases.toml`` with the user's keys over it."""
+def _has_phrases(env: Any, lang: str) -> bool:
     from jinja2 import TemplateNotFound
 
-    from triage.datafiles import merge
+    try:
+        env.loader.get_source(env, f"{lang}/phrases.toml")
+    except TemplateNotFound:
+        return False
+    return True
+
+
+def phrases(env: Any, lang: str) -> dict[str, Any]:
+    """The language's phrases: the shipped ``<lang>/phrases.toml`` with the user's keys over it.
+
+    Read each time (a user's edit shows in the next draft); parsed once per distinct text. The
+    table returned is shared between drafts: read it, do not change it.
+    """
+    from jinja2 import TemplateNotFound
 
     shipped_text = env.loader.get_source(env, f"default:{lang}/phrases.toml")[0]
-    table = tomllib.loads(shipped_text)
     try:
         text = env.loader.get_source(env, f"{lang}/phrases.toml")[0]
     except TemplateNotFound:
-        return table
+        text = shipped_text
+    return _phrase_table(shipped_text, text)
+
+
+@functools.lru_cache(maxsize=32)
+def _phrase_table(shipped_text: str, text: str) -> dict[str, Any]:
+    from triage.datafiles import merge
+
+    table = tomllib.loads(shipped_text)
     return table if text == shipped_text else merge(table, tomllib.loads(text), extend_lists=False)
 
 
