@@ -20,7 +20,12 @@ triage touches them. When they are missing, every pattern simply runs plain.
 
 ``TRIAGE_PLAIN_RE=1`` in the environment (read once, at import) turns every fast path off: each
 regex then runs plain ``re`` over the whole text, with no analysis at all. The results must not
-change; ``tests/test_plain_matching.py`` runs the whole pipeline both ways and compares them.
+change; ``tests/test_plain_matching.py`` runs the whole pipeline both ways and compares them. (A
+word list's trie is the pattern itself, not a fast path: a trie and a plain alternation of the same
+words may choose different matches, so plain mode keeps it.)
+
+About 700 lines, over the ~600 a module aims at: each fast path kept here wins more than a tenth of
+the whole offline pipeline, and the reasoning that makes it exact sits beside its code.
 """
 
 from __future__ import annotations
