@@ -163,7 +163,10 @@ def test_mark_command_errors_are_one_clear_line(store):
     assert missing.exit_code != 0 and "no inquiry with id 999" in missing.output
     unknown = cli("mark", 1, "fraud", "--db", store.path)
     assert unknown.exit_code != 0 and "'fraud' is not one of" in unknown.output
-    assert "Traceback" not in missing.output + unknown.output
+    not_a_number = cli("mark", "abc", "scam", "--db", store.path)
+    assert not_a_number.exit_code != 0 and "'abc' is no inquiry ID" in not_a_number.output
+    for failed in (missing, unknown, not_a_number):
+        assert len(failed.output.strip().splitlines()) == 1 and "Traceback" not in failed.output
     helped = cli("mark", "--help")
     assert helped.exit_code == 0 and "genuine" in helped.output and "not_inquiry" in helped.output
 
@@ -206,3 +209,14 @@ def test_scoring_a_message_takes_well_under_a_millisecond(demo, store):
             model.verdict(inquiry_tokens(inquiry), 5)
     per_message = (time.perf_counter() - start) / (rounds * len(inquiries))
     assert per_message < 0.001, f"{per_message * 1e6:.0f} us a message"
+
+
+def test_marking_in_the_browser_is_a_mark_too(demo, store):
+    from triage import store_web
+
+    (result,) = triage(mails("wave", "train")[:1], demo, store).values()
+    store_web.mark(store, result.id, "phishing")
+    assert mark_counts(store) == {"phishing": 1}
+    assert store.get(result.id)["user_mark"] == {"category": "phishing", "judged": "genuine",
+                                                 "judged_tier": store.get(result.id)["user_mark"]["judged_tier"]}
+    assert result.id not in {i["id"] for i in _queue(store, OFFLINE.today)}

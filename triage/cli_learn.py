@@ -19,11 +19,11 @@ MIN_MARKS = 5  # what the shipped learned signals ask of each category compared 
 
 
 @click.command("mark")
-@click.argument("ident", type=int, metavar="ID")
-@click.argument("category", type=click.Choice(CATEGORIES), metavar="CATEGORY")
+@click.argument("ident", metavar="ID")
+@click.argument("category", metavar="CATEGORY")
 @db_option
 @errors
-def mark_command(ident: int, category: str, db_path: Path | None):
+def mark_command(ident: str, category: str, db_path: Path | None):
     """Record your verdict on inquiry ID: spam, phishing, scam, competitor, not_inquiry or genuine.
 
     \b
@@ -40,8 +40,13 @@ def mark_command(ident: int, category: str, db_path: Path | None):
     """
     from triage.store_marks import mark, mark_counts
 
+    # checked here rather than by click's types, so that a mistake is one line, not a usage block
+    if not ident.isdigit():
+        raise click.ClickException(f"{ident!r} is no inquiry ID: give the number `triage list` shows")
+    if category not in CATEGORIES:
+        raise click.ClickException(f"{category!r} is not one of {', '.join(CATEGORIES)}")
     with open_store(db_path) as store:
-        done = mark(store, ident, category)
+        done = mark(store, int(ident), category)
         counts = mark_counts(store)
     judged = f"{done.judged} {done.judged_tier or ''}".strip() if done.judged else "nothing"
     again = f", replacing your earlier {done.previous}" if done.previous and done.previous != category else ""
