@@ -67,10 +67,13 @@ _SPACED = f"[^\\W{CJK}]"
 # A number not glued to a word or another number: '(?<![\w.,])(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)',
 # written with the first digit ahead of the look-behinds (which then span that digit): the same
 # matches, tried in the same order, but a pattern that opens with a digit lets the regex engine
-# skip ahead to the digits of the text instead of trying every position. A '.' or ',' before the number
-# hides it only after a digit ('12,000' is not read as '000'; '12W，2000只' folds to '12w,2000只').
-# The scale words: 'k', 'mil', '万' (ten thousand) ...
-_NUMBER_START = rf"(\d(?<!\d[.,]\d)(?<!{_SPACED}\d)(?:\d{{0,2}}(?:[.,\s]\d{{3}})+|\d*(?:[.,]\d+)?))"
+# skip ahead to the digits of the text instead of trying every position. The scale words: 'k', 'mil',
+# '万' (ten thousand) ...
+_DIGITS = r"(?:\d{0,2}(?:[.,\s]\d{3})+|\d*(?:[.,]\d+)?))"
+_NUMBER_START = rf"(\d(?<![.,]\d)(?<!{_SPACED}\d){_DIGITS}"
+# A quantity's number: a '.' or ',' before it hides it only after a digit ('12,000' is not read as '000'),
+# since a full-width comma folds to ',': '12W，2000只' is '12w,2000只' there.
+_QUANTITY_START = rf"(\d(?<!\d[.,]\d)(?<!{_SPACED}\d){_DIGITS}"
 _SCALES = {fold(w): n for w, n in {"k": 1e3, "mil": 1e3, "thousand": 1e3, "million": 1e6, "mio": 1e6, "mio.": 1e6,
                                    "lakh": 1e5, "万": 1e4, "萬": 1e4, "千": 1e3, "만": 1e4, "천": 1e3}.items()}
 # (as the folded text writes them: Korean '만' is its two jamo there)
@@ -102,7 +105,7 @@ def _quantity_pattern() -> re.Pattern:
     """A number and a unit word. The unit may be glued to the number ('3000pcs', '3000个', '100шт'):
     _mentions drops the glued units of [quantity] not_glued ('21st', '50db')."""
     units = tuple(lexicon().units)
-    number = (_NUMBER_START + _SCALE + r"(?!\d)").replace("{", "{{").replace("}", "}}")
+    number = (_QUANTITY_START + _SCALE + r"(?!\d)").replace("{", "{{").replace("}", "}}")
     template = number + r"\s*(?:x\s*)?(?:-\s*)?({})" + f"(?!{_SPACED})"
     return pattern("quantity", units, template)
 
@@ -683,9 +686,13 @@ def certifications(text: str, field: str | None = None, *, words: WordPlaces | N
     canonical, regex, optional, documents = _compiled("certifications", _certification_words)
     whole = (field or "") + "\n" + text
     folded = fold_lines([field or "", text])  # the text's own fold, read by the other stages too
+    cjk = _compiled("cjk-words", _cjk_words)[1] if _HAS_CJK.search(folded) else None
     if len(folded) != len(whole):  # accents changed the length: positions differ, fold per sentence
-        return _certifications_by_sentence(whole, canonical, regex.regex, optional, documents)
-    matches = _word_matches(regex, folded, words, "certifications", 1) if not field else regex.finditer(folded)
+        return _certifications_by_sentence(whole, canonical, cjk or regex.regex, optional, documents)
+    if cjk is not None:
+        matches = cjk.finditer(folded)
+    else:
+        matches = _word_matches(regex, folded, words, "certifications", 1) if not field else regex.finditer(folded)
     found = [canonical[m.group(0).lower()] for m in matches
              if _certification_word(whole, m) and not optional.search(_sentence_at(folded, m.start()))]
     return [c for c in dict.fromkeys(found) if c not in documents]
@@ -696,8 +703,7 @@ def _certification_words(lex: Lexicon) -> tuple[dict[str, str], FoldedPattern, r
     optional = pattern("cert-optional", tuple(lex.words("certifications", "optional")), "(?:{})")
     documents = frozenset(lex.data["certifications"].get("documents", []))
     # the look-behind behind each word's first letter (word_start_pattern): the same matches, ~10% faster
-    return (canonical, folded_pattern(word_start_pattern("certs", tuple(canonical), f"(?:{_SPACED}|-)",
-                                                                f"(?!{_SPACED})")), optional,
+    return (canonical, folded_pattern(word_start_pattern("certs", tuple(canonical), r"[\w-]", r"(?!\w)")), optional,
             documents)
 
 
@@ -741,16 +747,31 @@ def _sentences(text: str) -> list[str]:
 
 def sample_requested(text: str, *, words: WordPlaces | None = None) -> bool:
     """``words``: scan_words(text), when the caller has it."""
-    regex = _compiled("samples", _sample_words)
     folded = fold(text)
+    if _HAS_CJK.search(folded):
+        return _compiled("cjk-words", _cjk_words)[0].search(folded) is not None
+    regex = _compiled("samples", _sample_words)
     return any(True for _ in _word_matches(regex, folded, words, "samples"))
 
 
 def _sample_words(lex: Lexicon) -> FoldedPattern:
     words = tuple(lex.words("sample", "words"))
-    # '(?<!\w)(?:words)(?!\w)' with _SPACED boundaries ('寄两个样品'), the look-behind behind each word's
-    # first letter (word_start_pattern): the same matches, ~25% faster
-    return folded_pattern(word_start_pattern("samples", words, _SPACED, f"(?!{_SPACED})"), words)
+    # '(?<!\w)(?:words)(?!\w)', the look-behind behind each word's first letter (word_start_pattern):
+    # the same matches, ~25% faster
+    return folded_pattern(word_start_pattern("samples", words, r"\w", r"(?!\w)"), words)
+
+
+# The sample and certification patterns with _SPACED boundaries ('寄两个样品', 'CE和SASO认证'), tried only on
+# a text that holds CJK characters: on any other text they find what the '\w' ones find, and those keep
+# the one scan of scan_words (whose places are whole runs of '\w').
+_HAS_CJK = re.compile(f"[{CJK}]")
+
+
+def _cjk_words(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
+    samples = tuple(lex.words("sample", "words"))
+    return (word_start_pattern("samples-cjk", samples, _SPACED, f"(?!{_SPACED})"),
+            word_start_pattern("certs-cjk", tuple(_canonical_certifications(lex)), f"(?:{_SPACED}|-)",
+                               f"(?!{_SPACED})"))
 
 
 def payment_terms(text: str, *, words: WordPlaces | None = None) -> str | None:
