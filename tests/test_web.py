@@ -122,6 +122,17 @@ def test_chinese_interface(client):
     assert "今日待办" in client.get("/inquiry/1").get_data(as_text=True)  # the choice sticks
 
 
+def test_the_chinese_queue_and_inquiry_have_no_english_cells(client):
+    queue_cells = re.findall(r"<td>(.*?)</td>", client.get("/?lang=zh").get_data(as_text=True), re.S)
+    steps = [cell for cell in queue_cells if "收到" in cell or "首次回复" in cell]
+    assert len(steps) == 6, queue_cells  # three inquiries: last touch and next step each
+    assert not any(word in " ".join(steps) for word in ("received", "first reply", "step"))
+    page = client.get("/inquiry/1").get_data(as_text=True)
+    category, scores = re.findall(r"<p><strong>(?:类别|评分):</strong>(.*?)</p>", page)
+    assert "真实询盘" in category and "购买力" in scores and "真实性" in scores
+    assert not re.search(r"[a-z]{3,}", category + scores)  # the judge's verdict sentence stays English
+
+
 def test_charts_are_inline_svg(client):
     html = client.get("/charts").get_data(as_text=True)
     assert html.count("<svg") == 4 and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")

@@ -37,10 +37,19 @@ def _words(table: dict[str, Any], path: str) -> list[str]:
     return [w.lower() for w in words]
 
 
+@functools.lru_cache(maxsize=16)
+def _word_lists(name: str, home: Path, group: str | None = None) -> dict[str, list[str]]:
+    """Each ``[section]`` (or ``[group.section]``) of a draft data file: its words, checked and lowered once."""
+    table = _load(name, home)
+    sections = table.get(group, {}) if group else table
+    return {key: _words(value, f"{group}.{key}" if group else key)
+            for key, value in sections.items() if isinstance(value, dict) and "words" in value}
+
+
 def said(text: str, section: str) -> str | None:
     """The first phrase of thread.toml's [section] found in the text, or None."""
     folded = (text or "").lower()
-    return next((w for w in _words(data("thread.toml").get(section, {}), section) if w in folded), None)
+    return next((w for w in _word_lists("thread.toml", user_dir()).get(section, ()) if w in folded), None)
 
 
 # -- questions -----------------------------------------------------------------------------
@@ -49,10 +58,10 @@ def said(text: str, section: str) -> str | None:
 def topics_of(question: str) -> list[str]:
     """The topics a question is about, in topics.toml's order ([] for a mere greeting)."""
     folded = f" {question.lower()} "
-    table = data("topics.toml")
-    if any(w in folded for w in _words(table.get("greetings", {"words": []}), "greetings")):
+    if any(w in folded for w in _word_lists("topics.toml", user_dir()).get("greetings", ())):
         return []
-    return [name for name, t in table.get("topics", {}).items() if any(w in folded for w in _words(t, name))]
+    return [name for name, words in _word_lists("topics.toml", user_dir(), "topics").items()
+            if any(w in folded for w in words)]
 
 
 def answer_questions(questions: list[str], facts: dict[str, Any]) -> list[dict[str, Any]]:
@@ -72,7 +81,7 @@ def answer_questions(questions: list[str], facts: dict[str, Any]) -> list[dict[s
 
 def _greeting(question: str) -> bool:
     folded = question.lower()
-    return any(w in folded for w in _words(data("topics.toml").get("greetings", {"words": []}), "greetings"))
+    return any(w in folded for w in _word_lists("topics.toml", user_dir()).get("greetings", ()))
 
 
 _LABEL = re.compile(r"^\s*(?:[a-z]\)|\d+[.)]|[-*•])\s*", re.I)

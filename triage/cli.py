@@ -19,6 +19,7 @@ from triage import __version__
 from triage.cli_common import errors
 from triage.cli_admin import COMMANDS as ADMIN_COMMANDS
 from triage.cli_followup import COMMANDS as FOLLOWUP_COMMANDS
+from triage.cli_learn import COMMANDS as LEARN_COMMANDS
 from triage.cli_mailbox import COMMANDS as MAILBOX_COMMANDS
 from triage.cli_web import COMMANDS as WEB_COMMANDS
 from triage.cli_signals import COMMANDS as SIGNAL_COMMANDS
@@ -321,7 +322,7 @@ def _guarded(command: click.Command) -> click.Command:
     return command
 
 
-for _command in SIGNAL_COMMANDS + FOLLOWUP_COMMANDS + ADMIN_COMMANDS:
+for _command in SIGNAL_COMMANDS + FOLLOWUP_COMMANDS + ADMIN_COMMANDS + LEARN_COMMANDS:
     main.add_command(_guarded(_command))
 
 for _command in MAILBOX_COMMANDS + WEB_COMMANDS:

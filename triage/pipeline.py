@@ -81,13 +81,16 @@ def read_path(path: Path | str, profile: Profile) -> list[Inquiry]:
 
 
 def judge_all(inquiries: list[Inquiry], profile: Profile, options: Options, store=None,
-              progress: Callable[[int, int], None] | None = None) -> None:
-    """Enrich, judge, read the writer and draft, in place."""
+              progress: Callable[[int, int], None] | None = None, learned=None) -> None:
+    """Enrich, judge, read the writer and draft, in place (``learned``: the user's token model,
+    read from the store here unless the batch read it already)."""
     enrich_all(inquiries, options, store, progress)
     stages = _Stages.load(profile)
     recent = _recent(store)
+    if learned is None:
+        learned = _learned(store)
     for inquiry in inquiries:
-        stages.run(inquiry, profile, options, store, recent)
+        stages.run(inquiry, profile, options, store, recent, learned)
 
 
 def enrich_all(inquiries: list[Inquiry], options: Options, store=None, progress=None) -> None:
@@ -116,12 +119,13 @@ class _Stages:
     def load(cls, profile: Profile) -> _Stages:
         return cls(signals=_signals(os.environ.get("TRIAGE_HOME", "")))
 
-    def run(self, inquiry: Inquiry, profile: Profile, options: Options, store, recent=None) -> None:
+    def run(self, inquiry: Inquiry, profile: Profile, options: Options, store, recent=None, learned=None) -> None:
         from triage import draft, followup, persona
         from triage.judge import judge
 
         history = _history(inquiry, store, recent)
-        inquiry.judgment = judge(inquiry, profile, signals=self.signals, history=history, today=options.today)
+        inquiry.judgment = judge(inquiry, profile, signals=self.signals, history=history, today=options.today,
+                                 learned=learned or None)
         if recent is not None:
             from triage.judge.history import seen_inquiry
 
@@ -149,6 +153,15 @@ def _today() -> date:
     from datetime import datetime, timezone
 
     return datetime.now(timezone.utc).date()
+
+
+def _learned(store):
+    """The user's token model from the store's marks (False: none yet, so a batch asks once)."""
+    if store is None:
+        return False
+    from triage.store_marks import load_model
+
+    return load_model(store) or False
 
 
 def _recent(store):
@@ -205,9 +218,17 @@ def store_row(inquiry: Inquiry) -> dict:
         "verdict": judgment.verdict if judgment else None,
         "body": inquiry.message.body or inquiry.message.new_text,
         "content_digest": inquiry.message.content_digest or None,
-        "record": {k: v for k, v in record.items() if k != "id"},
+        "record": {k: v for k, v in record.items() if k != "id"} | _link_hosts(inquiry),
         **{k: scores.get(k) for k in ("money", "authority", "need", "authenticity")},
     }
+
+
+def _link_hosts(inquiry: Inquiry) -> dict:
+    """The hosts of the message's links, kept in the record for the user's token model (triage mark)."""
+    from triage.learning import link_hosts
+
+    hosts = link_hosts(link.href for link in inquiry.message.links)
+    return {"link_hosts": hosts} if hosts else {}
 
 
 def triage_items(source: Iterable[Item], profile: Profile, options: Options, store=None,
@@ -215,6 +236,7 @@ def triage_items(source: Iterable[Item], profile: Profile, options: Options, sto
     """Triage every item; store each chunk as it is done so a killed batch keeps what it finished."""
     batch = Batch()
     pending: list[Inquiry] = []
+    learned = _learned(store)  # the user's marks, read once a batch
     try:
         for item in source:
             batch.read += 1
@@ -223,17 +245,18 @@ def triage_items(source: Iterable[Item], profile: Profile, options: Options, sto
             except TriageError as exc:
                 batch.errors.append(str(exc))
             if len(pending) >= chunk:
-                _finish(pending, profile, options, store, batch, progress)
+                _finish(pending, profile, options, store, batch, progress, learned)
                 pending = []
         if pending:
-            _finish(pending, profile, options, store, batch, progress)
+            _finish(pending, profile, options, store, batch, progress, learned)
     except KeyboardInterrupt:  # the chunks committed so far stay stored; the caller says how many
         batch.interrupted = True
     return batch
 
 
-def _finish(inquiries: list[Inquiry], profile: Profile, options: Options, store, batch: Batch, progress) -> None:
-    judge_all(inquiries, profile, options, store, progress)
+def _finish(inquiries: list[Inquiry], profile: Profile, options: Options, store, batch: Batch, progress,
+            learned=None) -> None:
+    judge_all(inquiries, profile, options, store, progress, learned)
     if store is None:
         batch.results += [Result(i) for i in inquiries]
         return
@@ -243,6 +266,7 @@ def _finish(inquiries: list[Inquiry], profile: Profile, options: Options, store,
             inquiry.id = s.id
             batch.results.append(Result(inquiry, s.id, s.created))
             _link_thread(store, inquiry)
+        _keep_marks(store, [s.id for s, r in zip(saved, inquiries) if not s.created])
         _save_plans(store, batch.results[-len(inquiries):])
 
 
@@ -257,6 +281,14 @@ def _identified_row(store, inquiry: Inquiry) -> dict:
 
     inquiry.message.notes.append(reused_note(first["id"], first["sender_email"]))
     return {**store_row(inquiry), "dedupe_key": row["dedupe_key"]}
+
+
+def _keep_marks(store, ids: list[int]) -> None:
+    """Inquiries triaged again keep the user's verdict (triage mark)."""
+    if ids:
+        from triage.store_marks import keep_marks
+
+        keep_marks(store, ids)
 
 
 def _link_thread(store, inquiry: Inquiry) -> None:

@@ -19,7 +19,11 @@ from triage.model import ProductMatch
 from triage.profile import Product, Profile
 
 MIN_SCORE = 75  # a loose match below this is not reported
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)?")  # ('-' parts tokens as a space does: 'usb-c' -> 'usb', 'c')
+# ('-' parts tokens as a space does: 'usb-c' -> 'usb', 'c'). Chinese, Japanese and Korean write no space
+# between words: each of their characters is a token, so an alias '墙壁开关' is the phrase 墙 壁 开 关 and
+# matches inside '想询价USB充电插座和墙壁开关' as an English phrase does inside a sentence.
+_CJK = "\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(f"[a-z0-9]+(?:[.,/][0-9]+)?|[{_CJK}]")
 
 
 def tokens(text: str) -> list[str]:

@@ -14,14 +14,6 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 TIER_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
-PURPOSE_SHORT = {
-    "reply": "first reply",
-    "samples": "offer samples",
-    "certificate": "send certificate",
-    "case_study": "case study",
-    "price_break": "price break",
-    "season": "season reminder",
-}
 
 
 @dataclass(slots=True)
@@ -43,9 +35,12 @@ class Item:
     last_touch: str
 
 
-def build(rows: Iterable[dict[str, Any]], day: date) -> list[Item]:
-    """Items for ``day``, ordered."""
-    return order(_item(row, day) for row in rows)
+def build(rows: Iterable[dict[str, Any]], day: date, lang: str = "en") -> list[Item]:
+    """Items for ``day``, ordered; their cells worded in ``lang`` (``playbooks/labels.toml``)."""
+    from triage.report import labels
+
+    words = labels(lang)
+    return order(_item(row, day, words) for row in rows)
 
 
 def order(items: Iterable[Item]) -> list[Item]:
@@ -53,7 +48,7 @@ def order(items: Iterable[Item]) -> list[Item]:
     return sorted(items, key=lambda i: (TIER_ORDER.get(i.tier or "", 4), i.due or i.received or "", i.id))
 
 
-def _item(row: dict[str, Any], day: date) -> Item:
+def _item(row: dict[str, Any], day: date, words: dict[str, str]) -> Item:
     due = row.get("due") or (row.get("received") or day.isoformat())[:10]
     late = max((day - date.fromisoformat(due)).days, 0)
     step = row.get("step")
@@ -71,8 +66,8 @@ def _item(row: dict[str, Any], day: date) -> Item:
         days_late=late,
         step=step,
         purpose=row.get("purpose"),
-        next_step=_next_step(row),
-        last_touch=_last_touch(row),
+        next_step=_next_step(row, words),
+        last_touch=_last_touch(row, words),
     )
 
 
@@ -84,19 +79,23 @@ def buyer_label(row: dict[str, Any]) -> str:
     return company or person or row.get("sender_email") or "(unknown)"
 
 
-def _next_step(row: dict[str, Any]) -> str:
-    step, purpose = row.get("step"), row.get("purpose")
+def _next_step(row: dict[str, Any], words: dict[str, str]) -> str:
+    step = row.get("step")
     if step in (None, 0):
-        return "reply (competitor: safe reply)" if row.get("category") == "competitor" else "first reply"
-    return f"step {step}: {PURPOSE_SHORT.get(purpose, purpose)}"
+        return words["queue_safe_reply"] if row.get("category") == "competitor" else words["queue_first_reply"]
+    return words["queue_step"].format(step=step, purpose=purpose_label(row.get("purpose"), words))
 
 
-def _last_touch(row: dict[str, Any]) -> str:
+def purpose_label(purpose: str | None, words: dict[str, str]) -> str:
+    """A follow-up purpose in words (``purpose_<name>`` in labels.toml), else its name."""
+    return words.get(f"purpose_{purpose}", purpose or "follow-up")
+
+
+def _last_touch(row: dict[str, Any], words: dict[str, str]) -> str:
     if row.get("last_touch"):
-        step = row.get("last_step")
-        what = "reply" if step == 0 else f"step {step}"
-        return f"{what} sent {row['last_touch'][:10]}"
-    return f"received {(row.get('received') or '?')[:10]}"
+        step, day = row.get("last_step"), row["last_touch"][:10]
+        return words["queue_reply_sent"].format(date=day) if step == 0 else words["queue_step_sent"].format(step=step, date=day)
+    return words["queue_received"].format(date=(row.get("received") or "?")[:10])
 
 
 # -- showing ---------------------------------------------------------------------------
@@ -173,7 +172,9 @@ def followups_to_ics(rows: Iterable[dict[str, Any]], *, now: datetime | None = N
 def _vevent(row: dict[str, Any], stamp: str) -> list[str]:
     ident = row.get("inquiry_id", row.get("id"))
     due = date.fromisoformat(str(row["due"])[:10])
-    purpose = PURPOSE_SHORT.get(row.get("purpose"), row.get("purpose") or "follow-up")
+    from triage.report import labels
+
+    purpose = purpose_label(row.get("purpose"), labels("en"))
     summary = f"Follow up #{ident} {buyer_label(row)}: {purpose}"
     description = f"Inquiry {ident}, step {row.get('step')}: {purpose}\n{row.get('subject') or ''}".strip()
     return [

@@ -47,11 +47,11 @@ def line_quantities(products: list[dict[str, Any]], text: str, total: float | No
     there is one product line, else None (the split is unknown)."""
     from triage.request import quantity
 
-    lines = [ln for ln in (text or "").splitlines() if ln.strip()]
+    lines = [(ln, ln.lower()) for ln in (text or "").splitlines() if ln.strip()]
     found: list[float | None] = []
     for p in products:
         words = [w.lower() for w in (p.get("text"), p.get("name"), p.get("sku"), *p.get("aliases", ())) if w]
-        naming = [ln for ln in lines if any(w in ln.lower() for w in words)]
+        naming = [ln for ln, lowered in lines if any(w in lowered for w in words)]
         counted = [q for q in (quantity(ln) for ln in naming) if q and q.unit in ("pcs", "sets", "units")]
         found.append(counted[0].value if counted else None)
     if len(products) == 1 and found and found[0] is None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import chain
 from typing import Iterable
 
 from triage.lexicon import Lexicon, fold, fold_lines, lexicon
@@ -55,12 +56,28 @@ def _word_matches(regex: re.Pattern, folded: str, words: WordPlaces | None, name
 
 # -- numbers and quantities ---------------------------------------------------------
 
-# A number not glued to a word or another number: '(?<![\w.,])(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)',
-# written with the first digit ahead of the look-behind (which then spans that digit): the same
-# matches, tried in the same order, but a pattern that opens with a digit lets the regex engine
-# skip ahead to the digits of the text instead of trying every position.
-_NUMBER = r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:[.,\s]\d{3})+|\d*(?:[.,]\d+)?))\s*(k|mil|thousand|million|mio\.?|lakh)?(?![\w])"
+# Chinese, Japanese and Korean characters (Hangul also as the jamo it folds to) are word characters to
+# '\w' and '\b', but those scripts write no space between words: '约3000个', '报FOB宁波价格'. _SPACED is a
+# word character of a script that spaces its words, and the boundaries below are 'no _SPACED character
+# beside', so a number or a term next to CJK text is read as it is next to a space.
+CJK = "\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_SPACED = f"[^\\W{CJK}]"
 
+# A number not glued to a word or another number: '(?<![\w.,])(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)',
+# written with the first digit ahead of the look-behinds (which then span that digit): the same
+# matches, tried in the same order, but a pattern that opens with a digit lets the regex engine
+# skip ahead to the digits of the text instead of trying every position. The scale words: 'k', 'mil',
+# '万' (ten thousand) ...
+_DIGITS = r"(?:\d{0,2}(?:[.,\s]\d{3})+|\d*(?:[.,]\d+)?))"
+_NUMBER_START = rf"(\d(?<![.,]\d)(?<!{_SPACED}\d){_DIGITS}"
+# A quantity's number: a '.' or ',' before it hides it only after a digit ('12,000' is not read as '000'),
+# since a full-width comma folds to ',': '12W，2000只' is '12w,2000只' there.
+_QUANTITY_START = rf"(\d(?<!\d[.,]\d)(?<!{_SPACED}\d){_DIGITS}"
+_SCALES = {fold(w): n for w, n in {"k": 1e3, "mil": 1e3, "thousand": 1e3, "million": 1e6, "mio": 1e6, "mio.": 1e6,
+                                   "lakh": 1e5, "万": 1e4, "萬": 1e4, "千": 1e3, "만": 1e4, "천": 1e3}.items()}
+# (as the folded text writes them: Korean '만' is its two jamo there)
+_SCALE = r"\s*(" + "|".join(re.escape(w) for w in sorted(_SCALES, key=len, reverse=True)) + ")?"
+_NUMBER = _NUMBER_START + _SCALE + rf"(?!{_SPACED})"
 
 _NUMBER_ALONE = re.compile(_NUMBER, re.I)
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
@@ -80,13 +97,15 @@ def _value(digits: str, scale: str | None) -> float:
         value = float(digits.replace(".", "").replace(",", ""))
     else:
         value = float(digits.replace(",", "."))
-    factor = {"k": 1e3, "mil": 1e3, "thousand": 1e3, "million": 1e6, "mio": 1e6, "mio.": 1e6, "lakh": 1e5}
-    return value * factor.get((scale or "").lower(), 1)
+    return value * _SCALES.get((scale or "").lower(), 1)
 
 
 def _quantity_pattern() -> re.Pattern:
+    """A number and a unit word. The unit may be glued to the number ('3000pcs', '3000个', '100шт'):
+    _mentions drops the glued units of [quantity] not_glued ('21st', '50db')."""
     units = tuple(lexicon().units)
-    template = _NUMBER.replace("{", "{{").replace("}", "}}") + r"\s*(?:x\s*)?(?:-\s*)?({})(?![\w])"
+    number = (_QUANTITY_START + _SCALE + r"(?!\d)").replace("{", "{{").replace("}", "}}")
+    template = number + r"\s*(?:x\s*)?(?:-\s*)?({})" + f"(?!{_SPACED})"
     return pattern("quantity", units, template)
 
 
@@ -102,6 +121,8 @@ class _QuantityWords:
     ignore_after: re.Pattern
     revisions: tuple[re.Pattern, ...]
     per_period: tuple[str, ...]
+    not_glued: frozenset[str]
+    counts_other: tuple[str, ...]
 
     @classmethod
     def build(cls, lex: Lexicon) -> _QuantityWords:
@@ -110,11 +131,14 @@ class _QuantityWords:
             nouns=frozenset(lex.words("quantity", "noun_units")),
             noun_min=int(lex.data["quantity"].get("noun_units_min", 50)),
             regex=_quantity_pattern(),
-            ignore_before=pattern("qty-ignore", tuple(lex.words("quantity", "ignore_before")), r"(?<!\w)(?:{})(?!\w)"),
+            ignore_before=pattern("qty-ignore", tuple(lex.words("quantity", "ignore_before")),
+                                  f"(?<!{_SPACED})(?:{{}})(?!{_SPACED})"),
             ignore_after=pattern("qty-after", tuple(lex.words("quantity", "ignore_after")),
-                                 r"^[^.;:\n]{{0,15}}?(?<!\w)(?:{})(?!\w)"),
+                                 r"^[^.;:\n]{{0,15}}?" + f"(?<!{_SPACED})(?:{{}})(?!{_SPACED})"),
             revisions=tuple(re.compile(r + r"$") for r in lex.data["quantity"].get("revision", [])),
             per_period=tuple(w.lstrip("/") for w in lex.words("quantity", "per_period")),
+            not_glued=frozenset(fold(w) for w in lex.words("quantity", "not_glued")),
+            counts_other=tuple(fold(w) for w in lex.words("quantity", "ignore_right_after")),
         )
 
 
@@ -198,6 +222,8 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
     for match in words.regex.finditer(folded):
         if _ignored(folded, match.start(), match.end(), words):
             continue
+        if match.end(2 if match.group(2) else 1) == match.start(3) and match.group(3).lower() in words.not_glued:
+            continue  # '21st', '50db': no unit glued to the number
         value = _value(match.group(1), match.group(2))
         unit = units.get(match.group(3).lower(), "pcs")
         if unit == "pcs" and (value < 2 or not float(value).is_integer()):
@@ -221,14 +247,27 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
 
 
 _QTY_CUE = re.compile(r"(?:volumes?|quantity|quantities|qty|cantidad(?:es)?|quantidade|quantite|menge|mengen|quantita|ilosc)\s*(?::|of|de|:\s*approx\.?|about|around|approx\.?)\s*")
-_BARE = re.compile(r"(?<![\w.,$€£])(\d{1,3}(?:[.,]\d{3})+|\d{2,7})(?![\w.,%]|\s*(?:usd|eur|us\$|\$|v|w|a|mm|cm|m|k)\b)")
+# (a ',' or '.' after the number ends it unless a digit follows: '3000, FOB' and '数量约3000，' (a full-width
+# comma folds to ','); no _SPACED character after it, so '3000左右' is read)
+_BARE = re.compile(rf"(?<![\w.,$€£])(\d{{1,3}}(?:[.,]\d{{3}})+|\d{{2,7}})(?!{_SPACED}|%|[.,]\d|\s*(?:usd|eur|us\$|\$|v|w|a|mm|cm|m|k)\b)")
+
+
+def _cue_pattern(lex: Lexicon) -> re.Pattern:
+    """[quantity] cues and cue_links: '数量约3000', '수량: 3000' (a number written after them is the quantity)."""
+    cues, links = lex.words("quantity", "cues"), lex.words("quantity", "cue_links")
+    if not cues:
+        return re.compile("(?!)")
+    link = "|".join(map(re.escape, sorted((fold(w) for w in links), key=len, reverse=True))) or "(?!)"
+    cue = "|".join(map(re.escape, sorted((fold(w) for w in cues), key=len, reverse=True)))
+    return re.compile(rf"(?<!{_SPACED})(?:{cue})\s*(?:(?:{link})\s*){{0,2}}(?=\d)")
 _LINE_ITEM = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}[.)]|item\s*\d+\b)[^\n]*?[:=–—-]\s*(\d{1,3}(?:[.,]\d{3})+|\d{2,7})\s*(?:pcs|units|nos|pieces)?\s*$", re.M)
 
 
 def _cued_numbers(folded: str) -> list[tuple[int, Quantity]]:
     """'Volumes: 5,000 single / 3,000 twin' and '- 20A GFCI, white: 1,900': quantities written without a unit."""
     out = []
-    for cue in _QTY_CUE.finditer(folded):
+    cues = _compiled("qty-cues", _cue_pattern)
+    for cue in chain(_QTY_CUE.finditer(folded), cues.finditer(folded)):
         line_end = folded.find("\n", cue.end())
         line = folded[cue.end(): line_end if line_end >= 0 else None]
         for m in _BARE.finditer(line):
@@ -255,6 +294,8 @@ def _ignored(folded: str, start: int, end: int, words: _QuantityWords) -> bool:
         return True
     if any(r.search(folded[max(0, start - 60):start]) for r in words.revisions):
         return True
+    if words.counts_other and after.startswith(words.counts_other):
+        return True  # '3个月' (three months), '10个人': counted right after the unit, as CJK writes it
     monthly = after.lstrip(" /").startswith(words.per_period)
     return monthly and not _FOR_MONTHS.search(folded[end:end + 60])
 
@@ -597,7 +638,8 @@ def _iso_friday(year: int, week: int) -> date | None:
 # character before it (every term is three characters and opens with a letter, so that '\b' is 'no word
 # character before'): the same matches, but a pattern that opens with the terms lets the regex engine
 # skip ahead to their first letters instead of trying every position (~4x faster).
-_INCOTERM = re.compile(r"(EXW|FOB|FCA|FAS|CFR|CNF|C&F|CIF|CPT|CIP|DAP|DPU|DAT|DDP|DDU)(?<!\w...)\b")
+# (the boundaries are _SPACED ones: 'FOB宁波', '报CIF价')
+_INCOTERM = re.compile(rf"(EXW|FOB|FCA|FAS|CFR|CNF|C&F|CIF|CPT|CIP|DAP|DPU|DAT|DDP|DDU)(?<!{_SPACED}...)(?!{_SPACED})")
 
 
 def incoterm(text: str, field: str | None = None) -> str | None:
@@ -640,9 +682,13 @@ def certifications(text: str, field: str | None = None, *, words: WordPlaces | N
     canonical, regex, optional, documents = _compiled("certifications", _certification_words)
     whole = (field or "") + "\n" + text
     folded = fold_lines([field or "", text])  # the text's own fold, read by the other stages too
+    cjk = _compiled("cjk-words", _cjk_words)[1] if _HAS_CJK.search(folded) else None
     if len(folded) != len(whole):  # accents changed the length: positions differ, fold per sentence
-        return _certifications_by_sentence(whole, canonical, regex, optional, documents)
-    matches = _word_matches(regex, folded, words, "certifications", 1) if not field else regex.finditer(folded)
+        return _certifications_by_sentence(whole, canonical, cjk or regex, optional, documents)
+    if cjk is not None:
+        matches = cjk.finditer(folded)
+    else:
+        matches = _word_matches(regex, folded, words, "certifications", 1) if not field else regex.finditer(folded)
     found = [canonical[m.group(0).lower()] for m in matches
              if _certification_word(whole, m) and not optional.search(_sentence_at(folded, m.start()))]
     return [c for c in dict.fromkeys(found) if c not in documents]
@@ -695,13 +741,27 @@ def _sentences(text: str) -> list[str]:
 
 def sample_requested(text: str, *, words: WordPlaces | None = None) -> bool:
     """``words``: scan_words(text), when the caller has it."""
-    regex = _compiled("samples", _sample_words)
     folded = fold(text)
+    if _HAS_CJK.search(folded):
+        return _compiled("cjk-words", _cjk_words)[0].search(folded) is not None
+    regex = _compiled("samples", _sample_words)
     return any(True for _ in _word_matches(regex, folded, words, "samples"))
 
 
 def _sample_words(lex: Lexicon) -> re.Pattern:
     return pattern("samples", tuple(lex.words("sample", "words")), r"(?<!\w)(?:{})(?!\w)")
+
+
+# The sample and certification patterns with _SPACED boundaries ('寄两个样品', 'CE和SASO认证'), tried only on
+# a text that holds CJK characters: on any other text they find what the '\w' ones find, and those keep
+# the one scan of scan_words (whose places are whole runs of '\w').
+_HAS_CJK = re.compile(f"[{CJK}]")
+
+
+def _cjk_words(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
+    samples = tuple(lex.words("sample", "words"))
+    return (pattern("samples-cjk", samples, f"(?<!{_SPACED})(?:{{}})(?!{_SPACED})"),
+            pattern("certs-cjk", tuple(_canonical_certifications(lex)), f"(?<!{_SPACED}|-)(?:{{}})(?!{_SPACED})"))
 
 
 def payment_terms(text: str, *, words: WordPlaces | None = None) -> str | None:

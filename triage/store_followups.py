@@ -33,6 +33,7 @@ FROM (SELECT inquiry_id, MIN(step) AS step FROM followups
 JOIN followups f ON f.inquiry_id = n.inquiry_id AND f.step = n.step
 JOIN inquiries i ON i.id = n.inquiry_id
 WHERE i.status IN ('new', 'open')
+  AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.inquiry_id = i.id AND m.category <> 'genuine')
 """
 _NEW_SQL = f"""
 SELECT {_ITEM_COLUMNS}, NULL AS step, NULL AS due, NULL AS purpose
@@ -41,6 +42,7 @@ WHERE i.status = 'new'
   AND (i.category IS NULL OR i.category IN ('genuine', 'competitor'))
   AND (i.received IS NULL OR substr(i.received, 1, 10) <= :day)
   AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.inquiry_id = i.id)
+  AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.inquiry_id = i.id AND m.category <> 'genuine')
 """
 _LAST_TOUCH_SQL = """
 SELECT inquiry_id, MAX(done_at), MAX(step) FROM followups

@@ -14,16 +14,16 @@ MARKS = ("spam", "phishing", "not_inquiry")
 
 def mark(store: Store, ident: int, category: str) -> None:
     """Set the inquiry's category by hand (spam, phishing, not an inquiry); its follow-ups stop.
+    The verdict is the user's mark, as ``triage mark`` records it (triage.store_marks): the token
+    model learns from it too."""
+    from triage.store_marks import mark as record_mark
 
-    (``triage mark`` will own the learning side of this; here the store is changed directly.)
-    """
     if category not in MARKS:
         raise ValueError(f"category must be one of {', '.join(MARKS)}")
     store.row(ident)
     with store.transaction() as conn:
         conn.execute("UPDATE followups SET status = 'stopped' WHERE inquiry_id = ? AND status = 'pending'", (ident,))
-        conn.execute("UPDATE inquiries SET category = ?, tier = 'D' WHERE id = ?", (category, ident))
-        store.add_event(ident, "marked", detail=category)
+        record_mark(store, ident, category)
 
 
 def thread(store: Store, ident: int) -> list[dict[str, Any]]:

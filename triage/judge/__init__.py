@@ -13,6 +13,8 @@ Every judgment comes from named signals kept as data (``playbooks/signals/``). T
 - :mod:`.verdict`   the one-line verdict and the advice
 - :mod:`.history`   what triage already knows of the sender and the text (earlier inquiries)
 
+The user's token model (:mod:`triage.learning`, from ``triage mark``) comes in as ``learned``.
+
 Regex analysis the engine relies on lives in :mod:`triage.matching`.
 """
 
@@ -31,9 +33,10 @@ __all__ = ["judge", "load_signals", "build_history", "History", "SignalSet", "de
 
 
 def judge(inquiry: Inquiry, profile: Any, *, signals: SignalSet, history: History | None = None,
-          today: date | None = None) -> Judgment:
-    """Run the signals over one inquiry and decide scores, category, tier and verdict."""
-    hits = signals.evaluate(inquiry, profile, history, today)
+          today: date | None = None, learned: Any = None) -> Judgment:
+    """Run the signals over one inquiry and decide scores, category, tier and verdict
+    (``learned``: the user's token model, :class:`triage.learning.TokenModel`, read by the pipeline)."""
+    hits = signals.evaluate(inquiry, profile, history, today, learned)
     judgment = decide(hits, signals.decision)
     judgment.verdict, judgment.advice = explain(judgment, signals)
     return judgment

@@ -139,19 +139,31 @@ def run_examples(sset: SignalSet, profile: Any) -> tuple[int, list[ExampleFailur
                 count += 1
                 inq, hist = example_inquiry(case, sig)
                 today = date.fromisoformat(case["today"]) if isinstance(case, dict) and "today" in case else None
-                fired = _fires(sset, sig, inq, profile, hist, today)
+                learned = _example_learned(case.get("learned")) if isinstance(case, dict) else None
+                fired = _fires(sset, sig, inq, profile, hist, today, learned)
                 if fired != want:
                     failures.append(ExampleFailure(sig.name, sig.source, kind, case))
     return count, failures
 
 
 
-def _fires(sset: SignalSet, sig: Signal, inq: Inquiry, profile: Any, hist: Any, today: date | None) -> bool:
+def _fires(sset: SignalSet, sig: Signal, inq: Inquiry, profile: Any, hist: Any, today: date | None,
+           learned: Any = None) -> bool:
     if not sig.is_meta:
-        facts = Facts(inq, profile, hist, today, sset.lists)
+        facts = Facts(inq, profile, hist, today, sset.lists, learned=learned)
         return run_simple(sig, facts) is not None
     everything = SignalSet([dataclass_replace(s, enabled=True) for s in sset.signals], sset.lists, sset.decision)
-    return any(h.name == sig.name for h in everything.evaluate(inq, profile, hist, today))
+    return any(h.name == sig.name for h in everything.evaluate(inq, profile, hist, today, learned))
+
+
+def _example_learned(spec: Any) -> Any:
+    """An example's token model: ``learned = { marks = { scam = 5, ... }, tokens = { word = { scam = 5 } } }``,
+    the counts the store would hold after the user's marks."""
+    if not spec:
+        return None
+    from triage.learning import TokenModel
+
+    return TokenModel(dict(spec.get("marks", {})), {t: dict(c) for t, c in spec.get("tokens", {}).items()})
 
 
 

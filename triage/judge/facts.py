@@ -33,8 +33,10 @@ class Facts:
     """One inquiry seen through named fields, computed once and cached."""
 
     def __init__(self, inquiry: Inquiry, profile: Any, history: Any, today: date | None,
-                 lists: dict[str, frozenset[str]], plans: dict[str, FieldPlan] | None = None):
+                 lists: dict[str, frozenset[str]], plans: dict[str, FieldPlan] | None = None,
+                 learned: Any = None):
         self.inquiry = inquiry
+        self.learned = learned  # the user's token model (triage.learning.TokenModel), or None
         self.message = inquiry.message
         self.profile = profile
         self.history = history

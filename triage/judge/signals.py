@@ -138,9 +138,9 @@ class SignalSet:
         return next((s for s in self.signals if s.name == name), None)
 
     def evaluate(self, inquiry: Inquiry, profile: Any, history: Any = None,
-                 today: date | None = None) -> list[Hit]:
+                 today: date | None = None, learned: Any = None) -> list[Hit]:
         """Run every enabled signal over one inquiry; return the hits with evidence."""
-        facts = Facts(inquiry, profile, history, today, self.lists, self._plans)
+        facts = Facts(inquiry, profile, history, today, self.lists, self._plans, learned)
         live = facts.live(TEXT, self._plans[TEXT])
         fired: dict[str, Hit] = {}
         for sig, run, bit in self._runners:

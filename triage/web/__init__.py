@@ -24,8 +24,11 @@ ACTIONS = ("done", "snooze", "replied", "won", "lost", "spam", "phishing", "not_
 
 
 def labels(lang: str) -> dict[str, str]:
+    """The page's words: the report's labels (scores, styles, queue cells) under the browser's own."""
+    from triage.report import labels as report_labels
+
     data = tomllib.loads((shipped("playbooks") / "web.toml").read_text(encoding="utf-8"))
-    return {**data["en"], **data.get(lang, {})}
+    return {**report_labels(lang), **data["en"], **data.get(lang, {})}
 
 
 def create_app(db_path: Path | None = None, *, token: str | None = None, profile: Any = None,

@@ -71,13 +71,13 @@ def _profile():
 
 
 def _queue():
-    from flask import current_app
+    from flask import current_app, session
 
     from triage import queue, store_followups
 
     day = current_app.config["TODAY"]()
     with _store() as store:
-        items = queue.build(store_followups.due_items(store, day), day)
+        items = queue.build(store_followups.due_items(store, day), day, session.get("lang", "en"))
     tiers: dict[str, list[Any]] = {}
     for item in items:
         tiers.setdefault(item.tier or "?", []).append(item)
