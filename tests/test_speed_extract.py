@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import random
 import re
-import sys
 from datetime import date
 
 import pytest
 from randomtext import random_texts
 
 from triage import request
-from triage.lexicon import WordScan, aligned_lower, finditer_at, fold
+from triage.lexicon import fold
 
 # The patterns' texts: letters re treats specially (case partners, non-ASCII digits and spaces), the
 # words and signs the patterns look for, and plain text.
@@ -108,47 +107,6 @@ def _list_texts(seed: int) -> list[str]:
                         joiners=(" ", "", "\n", ", ", "."))
 
 
-def test_lower_case_keeps_a_character_a_word_character_or_not():
-    """What WordPlaces relies on: the run a match opens with is a whole run in the lowered text too."""
-    word = re.compile(r"\w")
-    for code in range(sys.maxunicode + 1):
-        ch = chr(code)
-        lowered = aligned_lower(ch)
-        if lowered is not None:
-            assert bool(word.match(ch)) == bool(word.match(lowered)), hex(code)
-
-
-def _lists():
-    days, weekdays = request._compiled("weekdays", request._weekday_words)
-    return {
-        "months": request._date_words().month_any,
-        "weekdays": weekdays,
-        "payment": request._compiled("payment", request._payment_words)[1],
-        "certifications": request._compiled("certifications", request._certification_words)[1],
-        "samples": request._compiled("samples", request._sample_words),
-    }
-
-
-@pytest.mark.parametrize("seed", [1, 2])
-def test_word_places_hold_every_match_of_each_list(seed):
-    lists = _lists()
-    matched = dict.fromkeys(lists, 0)
-    for text in _list_texts(seed):
-        for folded in (text, fold(text)):
-            words = request._compiled("word-scan", request._word_scan).read(folded)
-            for name, pattern in lists.items():
-                places = words.places(name)
-                assert places is not None or aligned_lower(folded) is None
-                if places is None:
-                    continue
-                for regex in (pattern.regex, pattern.on(folded)):
-                    expected = [(m.span(), m.groups()) for m in regex.finditer(folded)]
-                    assert [(m.span(), m.groups()) for m in finditer_at(regex, folded, places)] == expected, \
-                        (name, folded)
-                    matched[name] += len(expected)
-    assert min(matched.values()) > 100, matched  # the texts hold every list's words
-
-
 @pytest.mark.parametrize("seed", [3, 4])
 def test_request_functions_read_the_same_with_the_scan(seed):
     today = date(2026, 11, 23)
@@ -169,15 +127,6 @@ def test_a_scan_of_another_text_is_not_used():
     words = request.scan_words("payment by T/T")
     assert request.payment_terms("paypal please", words=words) == "PayPal"
     assert request.certifications("CE and UL", words=words) == ["CE", "UL"]
-
-
-def test_a_list_whose_word_opens_with_a_sign_is_searched_whole():
-    scan = WordScan({"signs": ["$5", "usd"], "words": ["net", "t/t"]})
-    places = scan.read("pay $5 net, t/t")
-    assert places.places("signs") is None
-    assert places.places("words") == [7, 12, 14]  # 'net', and both runs of 't/t'
-    assert [m.group() for m in finditer_at(re.compile(r"(?<![\w/])(?:net|t/t)(?![\w/])"), "pay $5 net, t/t",
-                                           places.places("words"))] == ["net", "t/t"]
 
 
 def test_destination_pattern_matches_where_the_plain_one_does():

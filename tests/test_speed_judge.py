@@ -1,4 +1,5 @@
-"""The speed-ups of the judge stage (triage/judge/, triage/matching.py) find exactly what the plain code finds."""
+"""The speed-ups of the judge stage that are not regex analysis find exactly what the plain code finds
+(the regex fast paths of triage/matching.py are compared with plain re by tests/test_plain_matching.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,7 @@ from triage.judge import engine, facts
 from triage.judge.checks import company, origin
 
 SG = SimpleNamespace(
-    _gate_of=matching.gate_of, pattern_gate=matching.pattern_gate, pattern_lead=matching.pattern_lead,
-    _FieldPlan=matching.FieldPlan, _gated=matching.gated, _Index=matching.WordIndex, _lower_pattern=matching.lower_pattern,
+    _lower_pattern=matching.lower_pattern,
     _phone_key=origin._phone_key, _ASCII_FOLDS=origin._ASCII_FOLDS, _CN_PLACES=origin._CN_PLACES,
     _cn_address=origin._cn_address, _CN_ADDRESS=origin._CN_ADDRESS, _CJK=origin._CJK, _KANA=origin._KANA,
     _chinese_text=origin._chinese_text, Facts=facts.Facts, _search=facts.search_field,
@@ -28,20 +28,6 @@ SG = SimpleNamespace(
 
 def _texts(seed: int, alphabet: str, words: list[str], count: int = 400) -> list[str]:
     return random_texts(seed, count, alphabet=alphabet, words=words, word_share=0.4, joiners=(" ", "\n", ", ", ""))
-
-
-def test_gate_of_and_slot_by_id_give_what_the_regex_gives():
-    rx = re.compile(r"\b(branches|stores|outlets)\b")
-    assert SG._gate_of(rx) == (SG.pattern_gate(rx), SG.pattern_lead(rx))
-    assert SG._gate_of(rx) == SG._gate_of(rx)
-    plan = SG._FieldPlan()
-    slot = plan.slot(rx, *SG._gate_of(rx))
-    other = plan.slot(re.compile(r"\bshops?\b"), None, None)
-    assert other != slot
-    assert plan.slot(rx, None, None) == slot == plan.slots[rx]
-    re.purge()
-    twin = re.compile(rx.pattern)  # an equal regex, another object
-    assert twin is not rx and plan.slot(twin, None, None) == slot
 
 
 # --------------------------------------------------------------------------- phones
@@ -124,81 +110,11 @@ def test_rewritten_pattern_matches_what_it_did(name):
     sig = load_shipped().indexed(name)
     was = re.compile(SG._lower_pattern(_WAS[name]), re.MULTILINE)
     assert sig.pattern.pattern != was.pattern
-    assert (sig.gate, sig.lead) == (SG.pattern_gate(was), SG.pattern_lead(was))
     for text in _texts(len(name), "0123456789,.+k \n-xu", _PATTERN_WORDS, count=3000):
         assert [m.span() for m in sig.pattern.finditer(text)] == [m.span() for m in was.finditer(text)], text
         for at in range(len(text) + 1):
             m, w = sig.pattern.match(text, at), was.match(text, at)
             assert (m and m.regs) == (w and w.regs), (text, at)  # every group too
-
-
-def test_possessive_repeat_leads_and_gates_like_the_greedy_one():
-    for new, old in ((r"\b\d++x", r"\b\d+x"), (r"\b(ab)++c", r"\b(ab)+c"), (r"\bfoo++ bar", r"\bfoo+ bar")):
-        assert SG.pattern_lead(re.compile(new)) == SG.pattern_lead(re.compile(old))
-        assert SG.pattern_gate(re.compile(new)) == SG.pattern_gate(re.compile(old))
-
-
-# ------------------------------------------------------------------ evaluate
-
-def _plain_evaluate(sset, inquiry, profile, history, today):
-    """evaluate as written plainly: every simple signal by _run_simple, then the combined ones."""
-    facts = SG.Facts(inquiry, profile, history, today, sset.lists, sset._plans)
-    fired = {}
-    for sig in sset._simple:
-        evidence = SG._run_simple(sig, facts)
-        if evidence is not None:
-            fired[sig.name] = SG._hit(sig, evidence)
-    for sig in sset._meta:
-        if sig.all_of and not all(n in fired for n in sig.all_of) or sig.any_of and not any(n in fired for n in sig.any_of):
-            continue
-        if any(n in fired for n in sig.none_of):
-            continue
-        own = SG._run_simple(sig, facts) if (sig.pattern or sig.in_list or sig.check) else ""
-        if own is None:
-            continue
-        parts = [fired[n].evidence for n in (*sig.all_of, *sig.any_of) if n in fired]
-        fired[sig.name] = SG._hit(sig, own or " + ".join(parts) or sig.name)
-    return list(fired.values())
-
-
-def test_evaluate_fires_what_the_plain_evaluation_fires():
-    from datetime import date
-
-    from triage.profile import demo_profile_path, load_profile
-    from triage.judge.examples import example_inquiry
-    from triage.judge.signals import load_shipped
-
-    profile = load_profile(demo_profile_path())
-    sset = load_shipped()
-    cases = [c for s in sset.signals for c in (*s.examples, *s.counter_examples) if isinstance(c, dict)]
-    rng = random.Random(3)
-    for _ in range(300):  # examples run together: more signals fire at once, combined ones too
-        merged = {}
-        for case in rng.sample(cases, 3):
-            merged.update(case)
-        cases.append(merged)
-    fired = 0
-    for case in cases:
-        inq, hist = example_inquiry(case)
-        today = date.fromisoformat(case["today"]) if "today" in case else None
-        got = sset.evaluate(inq, profile, hist, today)
-        assert got == _plain_evaluate(sset, inq, profile, hist, today), case
-        fired += sum(1 for h in got if sset.indexed(h.name).is_meta)
-    assert fired > 50
-
-
-def test_search_finds_what_the_gated_search_finds_also_for_a_regex_new_to_the_plan():
-    from triage.model import Inquiry, Message
-
-    words = ["14 branches", "stores", "staff", "250 employees", "since 1998", "years in business", "outlet", "ok"]
-    for i, text in enumerate(_texts(21, "abdefnorst 0123456789\n", words, count=200)):
-        plans = {"text": SG._FieldPlan()}
-        facts = SG.Facts(Inquiry(message=Message(kind="text", subject="hi", body=text, new_text=text)), None, None, None, {}, plans)
-        facts.live("text", plans["text"])  # scanned before the checks' regexes have bits
-        for rx in (SG._BRANCH_WORDS, SG._STAFF_WORDS, SG._YEAR_WORDS, re.compile(rf"\bo\w+|{i}")):
-            gate, lead = SG._gate_of(rx)
-            want = [m.span() for low in facts.lowered("text") for m in SG._gated(rx, gate, low, SG._Index(low), lead)]
-            assert [m.span() for m in SG._search(facts, "text", rx)] == want, text
 
 
 def test_lowered_all_text_is_all_text_lowered():

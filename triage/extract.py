@@ -12,8 +12,8 @@ from datetime import date, datetime, timezone
 from functools import cache, lru_cache
 
 from triage import products, request
-from triage.lexicon import (FoldedPattern, Lexicon, fold, fold_lines, folded_pattern, lexicon, openings, pattern,
-                            search_at_openings)
+from triage.lexicon import Lexicon, fold, fold_lines, lexicon
+from triage.matching import Matcher, pattern
 from triage.model import Inquiry, Message
 from triage.profile import Profile
 
@@ -218,13 +218,13 @@ def _intro_name(source: Message) -> str | None:
     return None
 
 
-_INTRO_OPENINGS = openings(_INTRO_NAME)
+_INTRO_MATCHER = Matcher(_INTRO_NAME)
 
 
 def _first_intro(text: str) -> re.Match | None:
     """``_INTRO_NAME.search(text)``, tried only where an introduction is written: the search
     itself tries its case-insensitive alternation at every position, which is slow."""
-    return search_at_openings(_INTRO_NAME, text, _INTRO_OPENINGS)
+    return _INTRO_MATCHER.search(text)
 
 
 def _platform_name(source: Message) -> str | None:
@@ -246,7 +246,7 @@ def _platform_name(source: Message) -> str | None:
 def _title_words(line: str, words: _WordPatterns | None = None) -> bool:
     """A job title's words in ``line``. ``words``: _word_patterns(), when a loop has it already."""
     folded = fold(line)
-    return bool((words or _word_patterns()).titles.on(folded).search(folded))
+    return bool((words or _word_patterns()).titles.search(folded))
 
 
 @dataclass(frozen=True)
@@ -254,21 +254,20 @@ class _WordPatterns:
     """The lexicon's title and company patterns, made once per lexicon (they are read for every
     signature line; rebuilding and hashing their word tuples cost more than the search)."""
 
-    titles: FoldedPattern
-    suffix: FoldedPattern
+    titles: re.Pattern
+    suffix: re.Pattern
     suffix_end: re.Pattern
-    company_word: FoldedPattern
+    company_word: re.Pattern
     departments: list[str]
 
     @classmethod
     def build(cls, lex: Lexicon) -> _WordPatterns:
         suffixes = tuple(lex.words("company", "suffixes"))
         return cls(
-            titles=folded_pattern(pattern("titles", tuple(lex.words("titles", "words")), r"(?<!\w)(?:{})(?!\w)")),
-            suffix=folded_pattern(pattern("company-suffix", suffixes, r"(?<![\w])(?:{})(?![\w])")),
+            titles=pattern("titles", tuple(lex.words("titles", "words")), r"(?<!\w)(?:{})(?!\w)"),
+            suffix=pattern("company-suffix", suffixes, r"(?<![\w])(?:{})(?![\w])"),
             suffix_end=pattern("company-suffix-end", suffixes, r"(?<![\w])(?:{})(?![\w])"),
-            company_word=folded_pattern(pattern("company-word", tuple(lex.words("company", "words")),
-                                                r"(?<![\w])(?:{})(?![\w])")),
+            company_word=pattern("company-word", tuple(lex.words("company", "words")), r"(?<![\w])(?:{})(?![\w])"),
             departments=lex.words("titles", "departments"),
         )
 
@@ -334,12 +333,12 @@ def _has_company_suffix(line: str, words: _WordPatterns | None = None) -> bool:
     if len(line) >= 90:
         return False
     folded = fold(line)
-    return bool((words or _word_patterns()).suffix.on(folded).search(folded))
+    return bool((words or _word_patterns()).suffix.search(folded))
 
 
 def _has_company_word(line: str) -> bool:
     folded = fold(line)
-    return bool(_word_patterns().company_word.on(folded).search(folded))
+    return bool(_word_patterns().company_word.search(folded))
 
 
 def _company(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: list[str]) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from triage.lexicon import _alternation, fold, lexicon
+from triage.lexicon import fold, lexicon
+from triage.matching import alternation
 
 _GENERIC_CCTLDS = {"co", "io", "ai", "me", "tv", "cc", "ws", "fm", "am", "ly", "to", "gg", "so", "app", "eu"}
 _US_STATES = (
@@ -36,7 +37,7 @@ def _names() -> tuple[dict[str, str], re.Pattern]:
             if value:
                 names[fold(value)] = country.alpha_2
     names.update({k: v for k, v in lexicon().mapping("countries").items()})
-    return names, re.compile(rf"(?<![\w-])({_alternation(list(names))})(?![\w-])")
+    return names, re.compile(rf"(?<![\w-])({alternation(list(names))})(?![\w-])")
 
 
 _FROM_BEFORE = re.compile(r"(?:from|in|based in|de|en|em|aus|du|da)\s+$")

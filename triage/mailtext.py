@@ -8,7 +8,6 @@ this module only applies them. Pure functions on strings; no I/O past loading ru
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -16,8 +15,8 @@ from functools import cache
 from triage import limits
 from triage.datafiles import merge, read_toml
 from triage.errors import DataFileError
-from triage.lexicon import FoldedPattern, aligned_lower, anchored, folded_pattern, needs_non_ascii, openings, \
-    per_home, search_at_openings
+from triage.lexicon import per_home
+from triage.matching import Matcher, aligned_lower
 from triage.model import Message
 from triage.paths import shipped, user_dir
 
@@ -34,88 +33,21 @@ class Rules:
     label_re: re.Pattern = field(init=False)
     one_line: re.Pattern = field(init=False)
     two_line: re.Pattern | None = field(init=False)
-    marker_openings: dict[str, tuple[str, ...] | None] = field(init=False)  # see lexicon.openings
-    find_one_line: Callable[[str], object] = field(init=False)  # whether one_line matches a line (truthy)
-    find_two_line: Callable[[str], re.Match | None] | None = field(init=False)
-    ascii_openings: tuple[str, ...] | None = field(init=False)  # see _ascii_line_gate
-    find_unopened: Callable[[str], re.Match | None] | None = field(init=False)
-    signoff_folded: FoldedPattern = field(init=False)  # the sign-off pattern with its twin for lower case
+    markers: dict[str, Matcher] = field(init=False)  # per platform, its markers tried only where they can begin
 
     def __post_init__(self) -> None:
         one = [p.pattern for p in self.quote_headers if r"\n" not in p.pattern]
         two = [p.pattern for p in self.quote_headers if r"\n" in p.pattern]
         self.one_line = re.compile("|".join(f"(?:{p})" for p in one), re.I)
         self.two_line = re.compile("|".join(f"(?:{p})" for p in two), re.I) if two else None
-        self.find_one_line = _line_test(self.one_line, one)
-        self.find_two_line = None if self.two_line is None else \
-            self.two_line.match if anchored(self.two_line) else self.two_line.search
-        self.ascii_openings, self.find_unopened = _ascii_line_gate(one, self.two_line)
-        self.signoff_folded = _lower_case_twin(self.signoff)
         names = sorted(self.labels, key=len, reverse=True)
         alternatives = "|".join(re.escape(n) for n in names)
         self.label_re = re.compile(rf"^\s*({alternatives})\s*[:：]\s*(.*)$", re.I)
-        self.marker_openings = {name: openings(markers) for name, (markers, _) in self.platforms.items()}
+        self.markers = {name: Matcher(markers) for name, (markers, _) in self.platforms.items()}
 
     def label(self, line: str) -> re.Match | None:
         """``label_re.match(line)``: a 'Label: value' line has a colon, so most lines need no try."""
         return self.label_re.match(line) if ":" in line or "：" in line else None
-
-
-def _line_test(combined: re.Pattern, patterns: list[str]) -> Callable[[str], object]:
-    """Whether ``combined`` (the alternation of ``patterns``) matches a line, made cheap: the
-    shipped quote headers all open with '^', so a match at 0 spares a try at every position; and
-    the alternatives that need letters no ASCII letter matches (a Cyrillic header, costly to try
-    on every line) run only on lines that are not ASCII. Only the truth of the result is the same."""
-    find = combined.match if anchored(combined) else combined.search
-    try:
-        alternatives = [re.compile(p, re.I) for p in patterns]
-    except re.error:
-        return find
-    foreign = [p for p, rx in zip(patterns, alternatives) if needs_non_ascii(rx)]
-    if not foreign or any(_BACK_REFERENCE.search(p) for p in patterns):
-        return find  # group numbers would change in a new alternation
-    plain = [p for p in patterns if p not in foreign]
-    try:
-        find_plain = _finder(re.compile("|".join(f"(?:{p})" for p in plain), re.I)) if plain else lambda line: None
-        find_foreign = _finder(re.compile("|".join(f"(?:{p})" for p in foreign), re.I))
-    except re.error:
-        return find
-    return lambda line: find_plain(line) or (not line.isascii() and find_foreign(line))
-
-
-_BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
-
-
-def _ascii_line_gate(one: list[str], two_line: re.Pattern | None) \
-        -> tuple[tuple[str, ...] | None, Callable[[str], re.Match | None] | None]:
-    """What a stripped ASCII line must show for ``_is_quote_header`` to hold on it: one of the
-    returned openings at its start (lower-cased), or else a match of the one-line patterns that have
-    no openings (the returned finder; None when there are none). Each test there needs one: the
-    header label block a label, the wrapped test its 'on '/'le '... start, the anchored patterns
-    their openings (lexicon.openings; cut at a newline, where the two-line test's own line ends),
-    and the patterns that need a letter outside ASCII cannot match. (None, None): no gate."""
-    if any(_BACK_REFERENCE.search(p) for p in one):
-        return None, None  # group numbers would change in a new alternation
-    starts = list(_HEADER_LABEL_OPENINGS + _WRAPPED_OPENINGS)
-    if two_line is not None:
-        found = openings(two_line) if anchored(two_line) else None
-        if found is None:
-            return None, None
-        starts += found
-    unopened = []
-    for p in one:
-        rx = re.compile(p, re.I)
-        found = openings(rx) if anchored(rx) else None
-        if found is not None:
-            starts += found
-        elif not needs_non_ascii(rx):
-            unopened.append(p)
-    find = _finder(re.compile("|".join(f"(?:{p})" for p in unopened), re.I)) if unopened else None
-    return tuple(dict.fromkeys(start.split("\n", 1)[0] for start in starts)), find
-
-
-def _finder(regex: re.Pattern) -> Callable[[str], re.Match | None]:
-    return regex.match if anchored(regex) else regex.search
 
 
 def rules() -> Rules:
@@ -218,7 +150,7 @@ def detect_platform(message: Message, text: str) -> str | None:
     head = text[:3000]
     lowered = aligned_lower(head)
     for name, (markers, _) in r.platforms.items():
-        if search_at_openings(markers, head, r.marker_openings[name], lowered):
+        if r.markers[name].search(head, lowered):
             return name
     return None
 
@@ -230,7 +162,6 @@ _HEADER_LABELS = ("from", "sent", "date", "to", "cc", "subject", "von", "gesende
                   "para", "asunto", "fecha", "envoyé", "à", "objet", "da", "inviato", "oggetto", "od", "wysłano",
                   "temat", "от", "отправлено", "кому", "тема", "发件人", "发送时间", "收件人", "主题")
 _HEADER_LABEL = re.compile(r"^\*?(%s)\*?\s*[:：]" % "|".join(_HEADER_LABELS), re.I)
-_HEADER_LABEL_OPENINGS = ("*",) + _HEADER_LABELS  # on an ASCII line, what a match starts with (lower-cased)
 _WRAPPED_OPENINGS = ("on ", "le ", "am ", "el ", "em ")  # a quote header wrapped onto two lines
 
 
@@ -246,18 +177,15 @@ def _is_quote_header(lines: list[str], i: int, r: Rules) -> bool:
     line = lines[i].strip()
     if not line:
         return False
-    if r.ascii_openings is not None and line.isascii() and not line.lower().startswith(r.ascii_openings) \
-            and not (r.find_unopened and r.find_unopened(line)):
-        return False  # no test below can hold on this line (see _ascii_line_gate): most lines stop here
     if _header_block(lines, i):
         return True
-    if r.find_one_line(line):
+    if r.one_line.search(line):
         return True
     following = lines[i + 1].strip() if i + 1 < len(lines) else ""
-    if following and r.find_two_line is not None and r.find_two_line(line + "\n" + following):
+    if following and r.two_line is not None and r.two_line.search(line + "\n" + following):
         return True
     wrapped_header = line.lower().startswith(_WRAPPED_OPENINGS) and len(line) < 120
-    return bool(following and wrapped_header and r.find_one_line(line + " " + following))
+    return bool(following and wrapped_header and r.one_line.search(line + " " + following))
 
 
 def split_quote(text: str) -> tuple[str, str, str]:
@@ -342,36 +270,8 @@ _SIG_LINE = re.compile(
     r"|\b(ltd|llc|inc|gmbh|s\.?a\.?|s\.?l\.?|b\.?v\.?|pty|co\.|corp|company|sp\. z o\.o\.|s\.r\.l|ltda|sarl|kft|fze)\b",
     re.I,
 )
-_CASE_SENSITIVE_PART = re.compile(r"\(\?[a-zA-Z]*-[a-zA-Z]*i")  # '(?-i:...)' turns re.I off
-
-
-def _lower_case_twin(regex: re.Pattern) -> FoldedPattern:
-    """``regex`` with its twin for lower-case text (lexicon.folded_pattern), none when a part of it
-    turns re.I off: there a line and its lower case may not match alike (see _on_line)."""
-    return FoldedPattern(regex) if _CASE_SENSITIVE_PART.search(regex.pattern) else folded_pattern(regex)
-
-
-_SIG_LINE_FOLDED = _lower_case_twin(_SIG_LINE)
-
-
-def _on_line(pattern: FoldedPattern, line: str) -> tuple[re.Pattern, str]:
-    """The regex and text to try for ``pattern.regex`` on ``line``. On an ASCII line re.I pairs only
-    upper and lower case, so the pattern's twin without re.I (lexicon.folded_pattern) finds the same
-    in the lower-cased line, where the engine can skip ahead to the letters its words start with."""
-    if pattern.twin is not None and line.isascii():
-        lowered = line.lower()
-        return pattern.on(lowered), lowered
-    return pattern.regex, line
-
-
-def _matches(pattern: FoldedPattern, line: str) -> bool:
-    regex, text = _on_line(pattern, line)
-    return regex.match(text) is not None
-
-
 def _contact_line(line: str) -> bool:
-    regex, text = _on_line(_SIG_LINE_FOLDED, line)
-    return regex.search(text) is not None
+    return _SIG_LINE.search(line) is not None
 
 
 def split_signature(text: str) -> tuple[str, str]:
@@ -386,13 +286,13 @@ def split_signature(text: str) -> tuple[str, str]:
 
 
 def _signoff_index(lines: list[str]) -> int | None:
-    signoff = rules().signoff_folded
+    signoff = rules().signoff
     lower_bound = max(0, len(lines) - 25)
     for i in range(len(lines) - 1, lower_bound - 1, -1):
         line = lines[i].strip()
         if line in ("--", "-- ", "__", "—"):
             return i + 1 if i + 1 < len(lines) else None
-        if len(line) <= 40 and _matches(signoff, line) and i > 0:
+        if len(line) <= 40 and signoff.match(line) and i > 0:
             return i
     return None
 

@@ -1,16 +1,54 @@
-"""Regex analysis for the judge: which words a pattern needs, and a per-word index of a text.
+"""Every analysis or rewriting of regular expressions in triage, behind one small module.
 
-Moved here from the judge's signals module as it was (its gates, leads and the per-word bit plan);
-see the functions for what each derives.
+Stages compile their own patterns with ``re`` and ask this module for the few fast paths that pay:
+
+- the judge's gates, leads and per-word bit plan (:class:`FieldPlan`, :func:`pattern_gate`,
+  :func:`pattern_lead`, :func:`gated`): a signal's regex is tried only on texts holding one of the
+  words it needs, and only where a word it can start with begins (about half of the whole
+  pipeline's time);
+- :class:`Matcher`: a regex whose every match opens with one of a few literal strings, tried only
+  where one of them is written (URLs, SKUs, platform markers, introductions, relative dates);
+- :class:`WordScan`: one scan for where several word lists can match (months, weekdays, payment
+  terms, certifications, samples), and :func:`finditer_at` to try a list's pattern only there;
+- building patterns from word lists (:func:`alternation`, :func:`pattern`) and lower-casing a data
+  pattern (:func:`lower_pattern`).
+
+Each answers exactly what the plain compiled pattern answers (the same ``re.Match`` objects).
+The analysis reads a pattern's parse tree through CPython's private ``re._parser`` and
+``re._constants`` (and ``re._casefix`` for the letters re.IGNORECASE pairs); no other module of
+triage touches them. When they are missing, every pattern simply runs plain.
+
+``TRIAGE_PLAIN_RE=1`` in the environment (read once, at import) turns every fast path off: each
+regex then runs plain ``re`` over the whole text, with no analysis at all. The results must not
+change; ``tests/test_plain_matching.py`` runs the whole pipeline both ways and compares them. (A
+word list's trie is the pattern itself, not a fast path: a trie and a plain alternation of the same
+words may choose different matches, so plain mode keeps it.)
+
+About 700 lines, over the ~600 a module aims at: each fast path kept here wins more than a tenth of
+the whole offline pipeline, and the reasoning that makes it exact sits beside its code.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from functools import lru_cache, reduce
+from functools import cache, lru_cache, reduce
 from itertools import accumulate, compress, repeat
 from operator import or_
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
+
+try:
+    from re import _constants as _sre, _parser as _sre_parse
+    from re._casefix import _EXTRA_CASES
+except ImportError:  # pragma: no cover - a Python without them: every pattern runs plain
+    _EXTRA_CASES = None
+
+PLAIN = os.environ.get("TRIAGE_PLAIN_RE") == "1" or _EXTRA_CASES is None
+
+
+def plain() -> bool:
+    """Whether every regex runs plain (``TRIAGE_PLAIN_RE=1``, read at import)."""
+    return PLAIN
 
 
 class WordIndex:
@@ -206,10 +244,10 @@ def pattern_gate(rx: re.Pattern) -> frozenset[str] | None:
     An entry ending in a space is a whole word (the regex has a non-word character
     or ``\\b`` right after it): "i " lets only the word "i" pass, not "in" or "items".
     """
-    from re import _constants as C, _parser
-
+    if PLAIN:
+        return None
     try:
-        conds = _required(list(_parser.parse(rx.pattern, rx.flags)), False, C)
+        conds = _required(list(_sre_parse.parse(rx.pattern, rx.flags)), False, _sre)
     except Exception:  # pragma: no cover - exotic syntax: no gate
         return None
     best = _best(conds)
@@ -224,10 +262,10 @@ _PREFIX_MAX = 6
 def pattern_lead(rx: re.Pattern) -> frozenset[str] | None:
     """Word prefixes every match starts with (after a word boundary), or None.
     As in :func:`pattern_gate`, an entry ending in a space is a whole word."""
-    from re import _constants as C, _parser
-
+    if PLAIN:
+        return None
     try:
-        leads = _leads(list(_parser.parse(rx.pattern, rx.flags)), False, C)
+        leads = _leads(list(_sre_parse.parse(rx.pattern, rx.flags)), False, _sre)
     except Exception:  # pragma: no cover
         return None
     if not leads:
@@ -419,3 +457,257 @@ def gate_of(rx: re.Pattern) -> tuple[frozenset[str] | None, frozenset[str] | Non
         found = _GATES_OF[id(rx)] = (rx, pattern_gate(rx), pattern_lead(rx))
     return found[1], found[2]
 
+
+# -- patterns built from word lists ------------------------------------------------------
+
+def alternation(words: list[str]) -> str:
+    """A regular expression matching any of ``words``, factored as a trie.
+
+    Python's re tries every branch of a plain alternation at every position;
+    sharing prefixes makes a 250-word list cost about as much as one word.
+    """
+    trie = _trie(words)
+    return _trie_regex(trie) if trie else "(?!)"
+
+
+def _trie(words: Iterable[str]) -> dict:
+    """The words as nested dicts of characters; "" marks a word's end."""
+    trie: dict = {}
+    for word in set(words):
+        if word:
+            node = trie
+            for ch in word:
+                node = node.setdefault(ch, {})
+            node[""] = {}
+    return trie
+
+
+def _trie_regex(node: dict) -> str:
+    end = "" in node
+    branches = [re.escape(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if end:
+        return f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else f"{body}?"
+    return body
+
+
+@cache
+def pattern(name: str, words: tuple[str, ...], template: str = r"(?<![\w-])(?:{})(?![\w-])") -> re.Pattern:
+    """A compiled alternation of ``words`` (cached by name and words)."""
+    return re.compile(template.format(alternation(list(words))), re.I)
+
+
+# -- where a pattern can start --------------------------------------------------------------
+#
+# A search for a rarely-present pattern (a platform's marker, an introduction) costs a try at
+# every position of the text. When every match must begin with one of a few literal openings,
+# str.find over a lower-cased copy tells at once whether there is any place to try.
+
+# Letters that re.IGNORECASE matches to an ASCII letter, as that letter; str.lower() does the
+# rest (K -> k, upper case) and keeps every other character one character long.
+_TO_ASCII_CASE = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def aligned_lower(text: str) -> str | None:
+    """``text`` lower-cased position for position, where any character that re.IGNORECASE
+    matches to an ASCII letter or a caseless character has become that character (None in the
+    unexpected case that lower-casing changed the length)."""
+    if text.isascii():
+        return text.lower()
+    if "İ" in text or "ı" in text or "ſ" in text:  # rare: translate() is slow on other text
+        text = text.translate(_TO_ASCII_CASE)
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
+
+
+def openings(regex: re.Pattern) -> tuple[str, ...] | None:
+    """Literal strings, lower case, one of which begins every match of ``regex`` (in its
+    ``aligned_lower`` form, whatever the case flags), or None when some match may begin
+    otherwise (a class, a repeat, a cased letter outside ASCII)."""
+    if PLAIN or not isinstance(regex.pattern, str):
+        return None
+    try:
+        found = _openings(_sre_parse.parse(regex.pattern, regex.flags).data)
+    except (re.error, RecursionError):  # pragma: no cover - compiled already, so it parses
+        return None
+    return tuple(dict.fromkeys(found)) if found else None
+
+
+def _openings(items) -> list[str] | None:
+    prefix = []
+    for op, av in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            if prefix:
+                break
+            continue  # anchors and look-arounds take no character
+        if op is _sre.LITERAL and _plain_letter(chr(av)):
+            prefix.append(chr(av).lower())
+            continue
+        if prefix:
+            break
+        if op is _sre.BRANCH:
+            inner = av[1]
+        elif op is _sre.SUBPATTERN:
+            inner = [av[-1]]
+        else:
+            return None
+        out = []
+        for part in inner:
+            found = _openings(part)
+            if not found:
+                return None
+            out += found
+        return out
+    return ["".join(prefix)] if prefix else None
+
+
+def _plain_letter(ch: str) -> bool:
+    """A character re.I matches exactly to the characters with its lower case: ASCII (its other
+    matches are turned to ASCII by aligned_lower), or one outside the few that re.I pairs with
+    another letter (i/ı, σ/ς...)."""
+    if ch.isascii() or _EXTRA_CASES is None:
+        return ch.isascii()
+    lower = ch.lower()
+    return len(lower) == 1 and ch != "İ" and ord(ch) not in _EXTRA_CASES and ord(lower) not in _EXTRA_CASES
+
+
+class Matcher:
+    """A compiled regex that answers as the regex does, tried only where a match can begin.
+
+    When every match opens with one of a few literal strings (:func:`openings`; ``usable`` says
+    whether they are few or rare enough to look for), a search looks for them with ``str.find``
+    in the text's :func:`aligned_lower` copy and matches only there, leftmost first: the result is
+    the plain search's own, without a try at every position. Else (and with ``TRIAGE_PLAIN_RE=1``)
+    every call is the plain pattern's."""
+
+    __slots__ = ("regex", "pattern", "flags", "starts")
+
+    def __init__(self, regex: re.Pattern, usable: Callable[[tuple[str, ...]], bool] = lambda starts: len(starts) <= 16):
+        self.regex = regex
+        self.pattern = regex.pattern
+        self.flags = regex.flags
+        starts = openings(regex)
+        self.starts = starts if starts is not None and usable(starts) else None
+
+    def __repr__(self) -> str:
+        return f"Matcher({self.regex!r})"
+
+    def search(self, text: str, lowered: str | None = None) -> re.Match | None:
+        """``regex.search(text)``; ``lowered``: ``aligned_lower(text)``, when the caller has it."""
+        if self.starts is not None and lowered is None:
+            lowered = aligned_lower(text)
+        if self.starts is None or lowered is None:
+            return self.regex.search(text)
+        for at in _places(lowered, self.starts):
+            match = self.regex.match(text, at)
+            if match:
+                return match
+        return None
+
+    def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match]:
+        """``regex.finditer(text)`` (see :meth:`search` for ``lowered``)."""
+        if self.starts is not None and lowered is None:
+            lowered = aligned_lower(text)
+        if self.starts is None or lowered is None:
+            return self.regex.finditer(text)
+        out, end = [], 0
+        for at in _places(lowered, self.starts):
+            if at < end:
+                continue
+            match = self.regex.match(text, at)
+            if match:
+                if match.end() == at:  # an empty match: finditer's own stepping rules apply
+                    return self.regex.finditer(text)
+                out.append(match)
+                end = match.end()
+        return iter(out)
+
+    def match(self, text: str, pos: int = 0) -> re.Match | None:
+        return self.regex.match(text, pos)
+
+    def fullmatch(self, text: str) -> re.Match | None:
+        return self.regex.fullmatch(text)
+
+
+# -- several word lists, one scan --------------------------------------------------------
+#
+# A message is read for the words of several lists (months, weekdays, payment terms, marks...),
+# and each list's pattern is tried at nearly every position of the text. When every match of a
+# list's pattern opens with one of its words, the word's first run of word characters is a whole
+# run in the text (the pattern looks for no word character before it, and the word goes on with
+# a character that is not one, or ends where the pattern wants none), so one scan for whole runs
+# equal to any list's first runs tells every place where any of the lists can match.
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _first_runs(words: Iterable[str]) -> frozenset[str] | None:
+    """The runs of word characters ``words`` open with (lower case), or None when a word opens
+    with another character or its run holds a letter that aligned_lower does not settle."""
+    runs = set()
+    for word in words:
+        run = _WORD_RUN.match(word)
+        if run is None or run.start() or not all(map(_plain_letter, run.group())):
+            return None
+        runs.add(run.group().lower())
+    return frozenset(runs)
+
+
+class WordScan:
+    """One scan for the first word runs of several word lists (see above): ``lists`` maps a name
+    to the words one of which opens every match of that list's pattern."""
+
+    def __init__(self, lists: dict[str, Iterable[str]]):
+        self.firsts = {name: _first_runs(words) for name, words in lists.items()}
+        runs = set().union(*(runs for runs in self.firsts.values() if runs))
+        self.regex = re.compile(r"(?<!\w)(?:" + alternation(sorted(runs)) + r")(?!\w)")
+
+    def read(self, text: str) -> WordPlaces:
+        return WordPlaces(self, text)
+
+
+class WordPlaces:
+    """Where the words of a WordScan's lists may open a match in ``text``: each whole run of word
+    characters of ``aligned_lower(text)`` that is a list's first run. Lower-casing keeps a
+    character a word character or not (the test checks every code point), so a match of a list's
+    pattern at p on ``text``, whatever its case flags, is such a run at p in the lowered text."""
+
+    def __init__(self, scan: WordScan, text: str):
+        self.scan = scan
+        self.text = text
+        lowered = None if PLAIN else aligned_lower(text)
+        self.found = None if lowered is None else [(m.start(), m.group()) for m in scan.regex.finditer(lowered)]
+
+    def places(self, name: str) -> list[int] | None:
+        """Where a match of list ``name`` may start, in order; None when that cannot be told."""
+        firsts = self.scan.firsts[name]
+        if PLAIN or self.found is None or firsts is None:
+            return None
+        return [at for at, run in self.found if run in firsts]
+
+
+def finditer_at(regex: re.Pattern, text: str, places: list[int]) -> list[re.Match]:
+    """``list(regex.finditer(text))`` when every match of ``regex`` starts at one of ``places``
+    (in order) and none is empty: finditer's leftmost match from the end of the last one is then
+    the first of the later places where the pattern matches."""
+    out, end = [], 0
+    for at in places:
+        if at >= end:
+            match = regex.match(text, at)
+            if match:
+                out.append(match)
+                end = match.end()
+    return out
+
+
+def _places(lowered: str, starts: tuple[str, ...]) -> list[int]:
+    """Where any of ``starts`` is written in ``lowered``, in order."""
+    places = set()
+    for opening in starts:
+        at = lowered.find(opening)
+        while at >= 0:
+            places.add(at)
+            at = lowered.find(opening, at + 1)
+    return sorted(places)

@@ -21,7 +21,7 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from triage import limits, mailtext
 from triage.errors import ParseError
-from triage.lexicon import finditer_at_openings, openings
+from triage.matching import Matcher
 from triage.model import Attachment, Link, Message
 
 _CHARSET_ALIASES = {
@@ -36,8 +36,7 @@ _A_OPEN = re.compile(r"<a\b", re.I)
 _A_CLOSE = re.compile(r"</a\s*>", re.I)
 _HREF = re.compile(r"href\s*=\s*[\"']?([^\"' >]+)", re.I)
 _TAG = re.compile(r"<[^<>]+>")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\])]+", re.I)
-_URL_OPENINGS = openings(_URL)  # 'http', 'www.': the pattern is tried only where they are written
+_URL = Matcher(re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\])]+", re.I))  # tried only after 'http', 'www.'
 _RISKY_HTML_BODY = re.compile(r"<\s*(?:script|form|iframe)\b", re.I)
 
 
@@ -727,7 +726,7 @@ def _anchor(html: str, start: int, tag_end: int | None, closes: list[tuple[int, 
 
 
 def text_links(text: str) -> list[Link]:
-    urls = [m.group() for m in finditer_at_openings(_URL, text, _URL_OPENINGS)]  # _URL.findall(text)
+    urls = [m.group() for m in _URL.finditer(text)]  # _URL.findall(text)
     return [Link(text=u, href=u) for u in urls[: limits.MAX_LINKS]]
 
 

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from itertools import compress
 
-from triage.lexicon import finditer_at_openings, fold, openings
+from triage.lexicon import fold
+from triage.matching import Matcher
 from triage.model import ProductMatch
 from triage.profile import Product, Profile
 
@@ -54,8 +55,7 @@ class Catalogue:
         codes = "|".join(re.escape(s) for s in sorted(self.products, key=len, reverse=True)) or "(?!)"
         self.sku_pattern = re.compile(rf"(?<![\w-])(?:{codes})(?!\w)", re.I)  # BL-GFCI-20A names BL-GFCI
         # SKUs mostly share a few openings ('bl-'): finding those is cheaper than the search
-        starts = openings(self.sku_pattern)
-        self.sku_openings = starts if starts is not None and len(starts) <= 16 else None
+        self.sku_matcher = Matcher(self.sku_pattern)
         self.aliases = [a for p in profile.products for a in _aliases(p)]
         self.vocabulary = frozenset(w for a in self.aliases for w in a.words)
         self._choices = sorted(self.vocabulary)  # rapidfuzz keeps the first of equally close words: a fixed order
@@ -150,7 +150,7 @@ class Catalogue:
 
     def _sku_mentions(self, text: str):
         """The catalogue's own codes written in the text (any case, whatever shape the seller's SKUs have)."""
-        for match in finditer_at_openings(self.sku_pattern, text, self.sku_openings):
+        for match in self.sku_matcher.finditer(text):
             sku = self.sku_by_upper[match.group(0).upper()]
             yield -1, ProductMatch(sku, self.products[sku].name, 100.0, match.group(0))
 

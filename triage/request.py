@@ -14,9 +14,8 @@ from functools import lru_cache
 from itertools import chain
 from typing import Iterable
 
-from triage.lexicon import (FoldedPattern, Lexicon, WordPlaces, WordScan, aligned_lower, finditer_at,
-                            finditer_at_openings, fold, fold_lines, folded_pattern, lexicon, openings, pattern,
-                            word_start_pattern)
+from triage.lexicon import Lexicon, fold, fold_lines, lexicon
+from triage.matching import Matcher, WordPlaces, WordScan, aligned_lower, finditer_at, pattern
 from triage.model import Quantity
 
 
@@ -40,19 +39,19 @@ def _word_scan(lex: Lexicon) -> WordScan:
         "months": lex.numbered("months"),  # month_any: r"\b(?:{})\b"
         "weekdays": ("next", *_weekday_list(lex)),  # r"\b(next\s+)?({})\b"
         "payment": lex.mapping("payment"),  # r"(?<![\w/])(?:{})(?![\w/])"
-        "certifications": _canonical_certifications(lex),  # word_start_pattern, not after [\w-]
-        "samples": lex.words("sample", "words"),  # word_start_pattern, not after \w
+        "certifications": _canonical_certifications(lex),  # r"(?<![\w-])(?:{})(?!\w)"
+        "samples": lex.words("sample", "words"),  # r"(?<!\w)(?:{})(?!\w)"
     })
 
 
-def _word_matches(regex: FoldedPattern, folded: str, words: WordPlaces | None, name: str,
+def _word_matches(regex: re.Pattern, folded: str, words: WordPlaces | None, name: str,
                   offset: int = 0) -> Iterable[re.Match]:
     """``regex.finditer(folded)``, tried only at the places of list ``name`` when ``words`` is the
     scan of ``folded[offset:]`` (and ``folded[:offset]`` holds no match: a lone line break)."""
     places = words.places(name) if words is not None else None
     if places is None or len(folded) != len(words.text) + offset or not folded.endswith(words.text):
         return regex.finditer(folded)
-    return finditer_at(regex.regex, folded, [at + offset for at in places] if offset else places)
+    return finditer_at(regex, folded, [at + offset for at in places] if offset else places)
 
 
 # -- numbers and quantities ---------------------------------------------------------
@@ -117,7 +116,7 @@ class _QuantityWords:
     units: dict[str, str]
     nouns: frozenset[str]
     noun_min: int
-    regex: FoldedPattern
+    regex: re.Pattern
     ignore_before: re.Pattern
     ignore_after: re.Pattern
     revisions: tuple[re.Pattern, ...]
@@ -131,7 +130,7 @@ class _QuantityWords:
             units=lex.units,
             nouns=frozenset(lex.words("quantity", "noun_units")),
             noun_min=int(lex.data["quantity"].get("noun_units_min", 50)),
-            regex=folded_pattern(_quantity_pattern()),
+            regex=_quantity_pattern(),
             ignore_before=pattern("qty-ignore", tuple(lex.words("quantity", "ignore_before")),
                                   f"(?<!{_SPACED})(?:{{}})(?!{_SPACED})"),
             ignore_after=pattern("qty-after", tuple(lex.words("quantity", "ignore_after")),
@@ -220,7 +219,7 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
         taken.add(match.start())
     words = _quantity_words()
     units, nouns, lex_min = words.units, words.nouns, words.noun_min
-    for match in words.regex.on(folded).finditer(folded):
+    for match in words.regex.finditer(folded):
         if _ignored(folded, match.start(), match.end(), words):
             continue
         if match.end(2 if match.group(2) else 1) == match.start(3) and match.group(3).lower() in words.not_glued:
@@ -361,9 +360,8 @@ def _table_words(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], dict[str
     return folded("table_headings"), folded("table_unit_headings"), lex.units, totals
 
 
-def _total_words(lex: Lexicon) -> FoldedPattern:
-    words = tuple(lex.words("quantity", "total_words"))
-    return folded_pattern(pattern("qty-total", words, r"\b(?:{})\b"), words)
+def _total_words(lex: Lexicon) -> re.Pattern:
+    return pattern("qty-total", tuple(lex.words("quantity", "total_words")), r"\b(?:{})\b")
 
 
 def _sum(mentions: list[tuple[int, Quantity]]) -> Quantity:
@@ -385,16 +383,16 @@ class _DateWords:
     """The lexicon's month words and the date patterns made of them (see ``_compiled``)."""
 
     months: dict[str, int]
-    month_any: FoldedPattern
-    patterns: dict[str, FoldedPattern]
+    month_any: re.Pattern
+    patterns: dict[str, re.Pattern]
 
     @classmethod
     def build(cls, lex: Lexicon) -> _DateWords:
         months = lex.numbered("months")
         return cls(
             months=months,
-            month_any=folded_pattern(pattern("month-any", tuple(months), r"\b(?:{})\b")),
-            patterns={kind: folded_pattern(regex) for kind, regex in _compiled_date_patterns(tuple(months))},
+            month_any=pattern("month-any", tuple(months), r"\b(?:{})\b"),
+            patterns=dict(_compiled_date_patterns(tuple(months))),
         )
 
 
@@ -459,7 +457,7 @@ def dates_in(text: str, today: date, *, us_dates: bool = False,
     taken = _Taken()
     original = text if len(text) == len(folded) else folded
     for kind, start, segment in _date_windows(folded, date_words.month_any, words):
-        for m in patterns[kind].on(segment).finditer(segment):
+        for m in patterns[kind].finditer(segment):
             position = start + m.start()
             if taken.near(position, 4) or _everyday_word(kind, m, original, start):
                 continue
@@ -472,7 +470,7 @@ def dates_in(text: str, today: date, *, us_dates: bool = False,
     return out
 
 
-def _date_windows(folded: str, month_any: FoldedPattern, words: WordPlaces | None):
+def _date_windows(folded: str, month_any: re.Pattern, words: WordPlaces | None):
     """(pattern kind, offset, text window) for every place a date pattern could match."""
     for m in _word_matches(month_any, folded, words, "months"):
         start = max(0, m.start() - 25)
@@ -557,9 +555,8 @@ def _weekdays(folded: str, today: date, words: WordPlaces | None = None) -> list
     return out
 
 
-def _weekday_words(lex: Lexicon) -> tuple[dict[str, int], FoldedPattern]:
-    words = _weekday_list(lex)
-    return lex.numbered("weekdays"), folded_pattern(pattern("weekdays", words, r"\b(next\s+)?({})\b"), words)
+def _weekday_words(lex: Lexicon) -> tuple[dict[str, int], re.Pattern]:
+    return lex.numbered("weekdays"), pattern("weekdays", _weekday_list(lex), r"\b(next\s+)?({})\b")
 
 
 def _weekday_list(lex: Lexicon) -> tuple[str, ...]:
@@ -583,25 +580,24 @@ _RELATIVE = [
 _PAYMENT_BEFORE = re.compile(r"\b(?:pay\w*|paid|net|credit|invoice\w*|pago|pagamento|paiement|zahlung\w*)\b[^.\n]*$")
 
 
-def _rare_openings(regex: re.Pattern) -> tuple[str, ...] | None:
-    """The pattern's openings when they are words rare enough to look for: 'end of', 'kw' (a short
-    opening without a vowel is an abbreviation), not 'in' or 'en' (written everywhere)."""
-    found = openings(regex)
-    return found if found and all(len(o) >= 3 or not set(o) & set("aeiou") for o in found) else None
+def _rare(openings: tuple[str, ...]) -> bool:
+    """Openings rare enough to look for: 'end of', 'kw' (a short opening without a vowel is an
+    abbreviation), not 'in' or 'en' (written everywhere)."""
+    return all(len(o) >= 3 or not set(o) & set("aeiou") for o in openings)
 
 
-_RELATIVE_OPENINGS = [_rare_openings(regex) for regex, _, _ in _RELATIVE]
+_RELATIVE_MATCHERS = [Matcher(regex, _rare) for regex, _, _ in _RELATIVE]
 
 
 def _relative(folded: str, today: date) -> list[tuple[int, date]]:
     out = []
-    lowered = None  # aligned_lower(folded), made once for all the patterns that need it
-    for (regex, kind, needles), starts in zip(_RELATIVE, _RELATIVE_OPENINGS):
+    lowered = None  # aligned_lower(folded), made once for all the patterns
+    for (_, kind, needles), matcher in zip(_RELATIVE, _RELATIVE_MATCHERS):
         if not any(n in folded for n in needles):
             continue
-        if starts is not None and lowered is None:
+        if lowered is None:
             lowered = aligned_lower(folded)
-        for m in finditer_at_openings(regex, folded, starts, lowered):
+        for m in matcher.finditer(folded, lowered):
             if _PAYMENT_BEFORE.search(folded, max(0, m.start() - 25), m.start()):
                 continue  # "pay within 30 days", "net 30 days": payment terms
             found = _relative_date(kind, m, today)
@@ -688,7 +684,7 @@ def certifications(text: str, field: str | None = None, *, words: WordPlaces | N
     folded = fold_lines([field or "", text])  # the text's own fold, read by the other stages too
     cjk = _compiled("cjk-words", _cjk_words)[1] if _HAS_CJK.search(folded) else None
     if len(folded) != len(whole):  # accents changed the length: positions differ, fold per sentence
-        return _certifications_by_sentence(whole, canonical, cjk or regex.regex, optional, documents)
+        return _certifications_by_sentence(whole, canonical, cjk or regex, optional, documents)
     if cjk is not None:
         matches = cjk.finditer(folded)
     else:
@@ -698,13 +694,11 @@ def certifications(text: str, field: str | None = None, *, words: WordPlaces | N
     return [c for c in dict.fromkeys(found) if c not in documents]
 
 
-def _certification_words(lex: Lexicon) -> tuple[dict[str, str], FoldedPattern, re.Pattern, frozenset[str]]:
+def _certification_words(lex: Lexicon) -> tuple[dict[str, str], re.Pattern, re.Pattern, frozenset[str]]:
     canonical = _canonical_certifications(lex)
     optional = pattern("cert-optional", tuple(lex.words("certifications", "optional")), "(?:{})")
     documents = frozenset(lex.data["certifications"].get("documents", []))
-    # the look-behind behind each word's first letter (word_start_pattern): the same matches, ~10% faster
-    return (canonical, folded_pattern(word_start_pattern("certs", tuple(canonical), r"[\w-]", r"(?!\w)")), optional,
-            documents)
+    return canonical, pattern("certs", tuple(canonical), r"(?<![\w-])(?:{})(?!\w)"), optional, documents
 
 
 def _canonical_certifications(lex) -> dict[str, str]:
@@ -754,11 +748,8 @@ def sample_requested(text: str, *, words: WordPlaces | None = None) -> bool:
     return any(True for _ in _word_matches(regex, folded, words, "samples"))
 
 
-def _sample_words(lex: Lexicon) -> FoldedPattern:
-    words = tuple(lex.words("sample", "words"))
-    # '(?<!\w)(?:words)(?!\w)', the look-behind behind each word's first letter (word_start_pattern):
-    # the same matches, ~25% faster
-    return folded_pattern(word_start_pattern("samples", words, r"\w", r"(?!\w)"), words)
+def _sample_words(lex: Lexicon) -> re.Pattern:
+    return pattern("samples", tuple(lex.words("sample", "words")), r"(?<!\w)(?:{})(?!\w)")
 
 
 # The sample and certification patterns with _SPACED boundaries ('寄两个样品', 'CE和SASO认证'), tried only on
@@ -769,9 +760,8 @@ _HAS_CJK = re.compile(f"[{CJK}]")
 
 def _cjk_words(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
     samples = tuple(lex.words("sample", "words"))
-    return (word_start_pattern("samples-cjk", samples, _SPACED, f"(?!{_SPACED})"),
-            word_start_pattern("certs-cjk", tuple(_canonical_certifications(lex)), f"(?:{_SPACED}|-)",
-                               f"(?!{_SPACED})"))
+    return (pattern("samples-cjk", samples, f"(?<!{_SPACED})(?:{{}})(?!{_SPACED})"),
+            pattern("certs-cjk", tuple(_canonical_certifications(lex)), f"(?<!{_SPACED}|-)(?:{{}})(?!{_SPACED})"))
 
 
 def payment_terms(text: str, *, words: WordPlaces | None = None) -> str | None:
@@ -782,9 +772,9 @@ def payment_terms(text: str, *, words: WordPlaces | None = None) -> str | None:
     return ", ".join(dict.fromkeys(found)) or None
 
 
-def _payment_words(lex: Lexicon) -> tuple[dict[str, str], FoldedPattern]:
+def _payment_words(lex: Lexicon) -> tuple[dict[str, str], re.Pattern]:
     terms = lex.mapping("payment")
-    return terms, folded_pattern(pattern("payment", tuple(terms), r"(?<![\w/])(?:{})(?![\w/])"))
+    return terms, pattern("payment", tuple(terms), r"(?<![\w/])(?:{})(?![\w/])")
 
 
 _QUESTION_SPLIT = re.compile(r"(?<=[.!?。？])\s+|\n")
