@@ -27,4 +27,4 @@ def check(name: str):
 
 
 
-from triage.judge.checks import company, order, origin, sender, thread  # noqa: E402,F401  (register the checks)
+from triage.judge.checks import company, mailkind, order, origin, sender, thread  # noqa: E402,F401  (register the checks)
