@@ -98,9 +98,10 @@ def main() -> None:
     parser.add_argument("--perceptron", action="store_true",
                         help="fit the category signals' weights inside the judge's own decision (bench/perceptron.py); "
                              "with --write, writes playbooks/signals/weights.toml when cross-validation does not lose")
-    parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--rate", type=float, default=2.0, help="perceptron step, in weight points")
-    parser.add_argument("--decay", type=float, default=0.05, help="pull towards the hand-set weight per epoch (L2)")
+    parser.add_argument("--thresholds", action="store_true", help="with --perceptron: also fit the `sure` thresholds (CV)")
+    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--rate", type=float, default=1.0, help="perceptron step, in weight points")
+    parser.add_argument("--decay", type=float, default=0.2, help="pull towards the hand-set weight per epoch (L2)")
     args = parser.parse_args()
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
