@@ -309,8 +309,7 @@ _CONTENT_TYPE = re.compile(rb"content-type[ \t]*:(.*)", re.I | re.S)
 _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"]*)"|([^\s;]+))', re.I)
 _USED_FIELD = re.compile(
     rb"(?:from|to|cc|subject|date|message-id|reply-to|return-path|in-reply-to|references|x-mailer|user-agent|"
-    rb"authentication-results|mime-version|content-[\w-]+|list-[\w-]+|precedence|auto-submitted|"
-    rb"x-auto-response-suppress|feedback-id)[ \t]*:", re.I)
+    rb"authentication-results|mime-version|content-[\w-]+)[ \t]*:", re.I)
 
 
 def bounded(raw: bytes, notes: list[str]) -> bytes:
