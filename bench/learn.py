@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from triage.inputs import items  # noqa: E402
 from triage.pipeline import Options, judge_all, read_inquiry  # noqa: E402
@@ -28,6 +29,7 @@ from triage.profile import demo_profile_path, load_profile  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 PUBLIC = Path("/work/corpora-public")
+NOT_GENUINE = "not-genuine"  # a label saying only "no genuine inquiry" (phishing_pot: phishing, scam or spam)
 SKIP = ("labels.json", "README.md", "LABELS.md", "profile.toml")
 
 
@@ -49,8 +51,8 @@ def _judge(paths: list[Path], profile, with_paths: bool = False) -> list:
     return pairs if with_paths else [i for _, i in pairs]
 
 
-def _labelled(directory: Path, profile) -> tuple[list, list[bool]]:
-    labels = {x["file"]: x["category"] == "genuine" for x in json.loads((directory / "labels.json").read_text())}
+def _labelled(directory: Path, profile) -> tuple[list, list[str]]:
+    labels = {x["file"]: x["category"] for x in json.loads((directory / "labels.json").read_text())}
     paths = [directory / f for f in labels]
     pairs = _judge(paths, profile, with_paths=True)
     return [i for _, i in pairs], [labels[p.name] for p, _ in pairs]
@@ -65,10 +67,10 @@ def collect(args) -> list[tuple[str, list, list[bool]]]:
         ordinary = [p for d in sorted(args.corpora.iterdir()) if d.is_dir() and d.name != "phishing_pot"
                     for p in _files(d)]
         got = _judge(ordinary, demo)
-        sources.append(("ordinary mail", got, [False] * len(got)))
+        sources.append(("ordinary mail", got, ["not_inquiry"] * len(got)))
         if (args.corpora / "phishing_pot").exists():
             got = _judge(_files(args.corpora / "phishing_pot"), demo)
-            sources.append(("phishing_pot", got, [False] * len(got)))
+            sources.append(("phishing_pot", got, [NOT_GENUINE] * len(got)))
     for trade in sorted(args.written.iterdir()) if args.written.exists() else []:
         own = trade / "profile.toml"
         if (trade / "labels.json").exists():
@@ -93,15 +95,28 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--C", type=float, default=1.0, help="inverse L2 regularisation strength")
     parser.add_argument("--write", type=Path, help="write the learned weights as a [weights] TOML table")
+    parser.add_argument("--perceptron", action="store_true",
+                        help="fit the category signals' weights inside the judge's own decision (bench/perceptron.py); "
+                             "with --write, writes playbooks/signals/weights.toml when cross-validation does not lose")
+    parser.add_argument("--thresholds", action="store_true", help="with --perceptron: also fit the `sure` thresholds (CV)")
+    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--rate", type=float, default=1.0, help="perceptron step, in weight points")
+    parser.add_argument("--decay", type=float, default=0.2, help="pull towards the hand-set weight per epoch (L2)")
     args = parser.parse_args()
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     sources = collect(args)
+    if args.perceptron:
+        from perceptron import run
+
+        run(sources, args, ROOT)
+        return
     names = sorted({h.name for _, inqs, _ in sources for i in inqs for h in i.judgment.signals})
     X, y, src, hand = [], [], [], []
     for label, inqs, truth in sources:
-        for inquiry, genuine in zip(inqs, truth):
+        for inquiry, category in zip(inqs, truth):
+            genuine = category == "genuine"
             X.append(vector(inquiry, names))
             y.append(genuine)
             src.append(label)

@@ -1,7 +1,8 @@
 """Mass-check regression: the issue-15 figures on real and hand-written mail, offline (~30 s).
 
-Floors for bench/corpus/written were measured on 2026-12-07 (electrical category 0.777,
-7 leaks, 13 losses; furniture 0.750, 0, 3; textile 0.842, 1, 1) and are set a small margin below.
+Floors for bench/corpus/written were measured on 2026-12-07 with the mailkind.toml signals
+(electrical category 0.862, 3 fakes as genuine, 9 genuine lost; furniture 0.750, 0, 3; textile
+0.842, 1, 1) and are set a small margin below the category figure, at the counts themselves.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def demo():
 def test_real_phishing_is_not_genuine_and_never_a_or_b(demo):
     report = evaluate_expect(CORPORA / "phishing_pot", "not-genuine", profile=demo)
     assert report.n > 1000
-    assert report.share >= 0.97, report.misses
+    assert report.share >= 0.99, report.misses
     assert report.tiers["A"] == report.tiers["B"] == 0
 
 
@@ -37,22 +38,22 @@ def test_ordinary_mail_is_not_genuine_and_never_a_or_b(demo):
         report = evaluate_expect(folder, "not-genuine", profile=demo)
         met, n, ab = met + report.met, n + report.n, ab + report.tiers["A"] + report.tiers["B"]
     assert n > 1000
-    assert met / n >= 0.95
+    assert met / n >= 0.99
     assert ab == 0
 
 
 @needs_shared(INQUIRIES)
 def test_the_labelled_inquiries(demo):
     figures = evaluate(INQUIRIES, profile=demo).figures()
-    assert figures["category_accuracy"] >= 0.95
+    assert figures["category_accuracy"] >= 0.98
     assert figures["non_genuine_as_genuine_or_ab"] == 0
     assert figures["genuine_as_not_genuine_or_d"] <= 1
 
 
 @pytest.mark.parametrize("trade, category, leaks, losses", [
-    ("electrical", 0.74, 8, 15),
-    ("furniture", 0.70, 1, 4),
-    ("textile", 0.78, 2, 2),
+    ("electrical", 0.85, 3, 9),
+    ("furniture", 0.74, 0, 3),
+    ("textile", 0.83, 1, 1),
 ])
 def test_the_hand_written_corpus_stays_above_its_floor(demo, trade, category, leaks, losses):
     own = WRITTEN / trade / "profile.toml"

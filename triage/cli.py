@@ -109,12 +109,24 @@ def inquiry(paths, as_json, offline, refresh, no_store, workers, lang):
 
         for error in batch.errors:
             click.echo(f"  {safe(error)}", err=True)
+    skipped = _skipped(paths)
+    if skipped:
+        click.echo(f"\n{len(skipped)} file(s) skipped:", err=True)
+        for line in skipped:
+            click.echo(f"  {line}", err=True)
     if batch.read > 1 or batch.interrupted:
         click.echo(batch.summary(), err=True)
     if batch.interrupted:
         sys.exit(130)
     if batch.errors:
         sys.exit(1)
+
+
+def _skipped(paths) -> list[str]:
+    from triage.inputs import skipped_files
+    from triage.report import safe
+
+    return [safe(line) for line in skipped_files(paths or ())]
 
 
 def _sources(paths):

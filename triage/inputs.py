@@ -86,6 +86,9 @@ def _from_path(path: Path) -> Iterator[Item]:
         yield Item(str(path), "text", error=f"{path}: empty file")
         return
     kind = sniff(raw, path.name)
+    if kind == "text" and is_binary(raw):
+        yield Item(str(path), "text", error=f"{path}: binary content, not text or mail")
+        return
     if kind != "mbox" and is_mailbox(raw):
         kind = "mbox"  # a mailbox whose first message lacks its 'From ' line (or a Thunderbird/Apple export)
         if not complete:
@@ -128,6 +131,39 @@ def _read(path: Path, limit: int | None = None) -> tuple[bytes, bool]:
             limit = MAX_MBOX_BYTES if sniff(head, path.name) == "mbox" else limits.MAX_MESSAGE_BYTES + 1
         raw = head + fh.read(max(0, limit - len(head)))
         return raw, not fh.read(1)
+
+
+# how documents and images that are no mail begin: PDF, ZIP (docx, xlsx), PNG, JPEG, GIF, OLE (doc, xls, msg)
+_DOCUMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")
+
+
+def is_binary(raw: bytes) -> bool:
+    """True for content that is no text: a document's or image's signature, NUL bytes or many
+    control bytes in its first 8 KiB (a UTF-16 text, which starts with its byte-order mark, is text)."""
+    head = raw[:8192]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    if b"\x00" in head or head.lstrip().startswith(_DOCUMENT_MAGIC):
+        return True
+    control = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13, 27))
+    return control > len(head) * 0.1
+
+
+def skipped_files(paths: Iterable[str]) -> list[str]:
+    """The files a directory scan passes over (no mail suffix, no mail inside), each with why:
+    what a batch lists as skipped beside the inputs it could not read. Hidden files and folders
+    are left out of both."""
+    out = []
+    for name in paths:
+        root = Path(name)
+        if name == "-" or not root.is_dir():
+            continue
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            if any(part.startswith(".") for part in path.relative_to(root).parts) or _wanted(path, root):
+                continue
+            what = f"a {path.suffix.lower()} file" if path.suffix else "no mail headers"
+            out.append(f"{path}: not mail ({what}); only .eml, .mbox, .txt and mailbox files are read")
+    return out
 
 
 def _wanted(path: Path, root: Path) -> bool:

@@ -537,7 +537,16 @@ def _headers(mime: MimeMessage, notes: list[str]) -> dict:
         "references": _MSGID.findall(get("References")),
         "auth_results": "\n".join(header_text(a, notes) for a in auth),
         "mailer": get("X-Mailer") or get("User-Agent"),
+        "headers": fields.sending(),
     }
+
+
+# The header fields that tell how a mail was sent (a list, a bulk sender, a machine), kept for the
+# judge (playbooks/signals/mailkind.toml reads them through the "header" check).
+_SENDING_FIELDS = re.compile(r"list-[\w-]+|precedence|auto-submitted|x-auto-response-suppress|x-autoreply|"
+                             r"x-autorespond|feedback-id|x-campaign\w*|x-mailgun-[\w-]+|x-sg-[\w-]+|x-ses-[\w-]+|"
+                             r"x-mc-user|x-sfmc-[\w-]+|x-csa-complaints|x-report-abuse|x-mailchimp-[\w-]+|"
+                             r"x-mailer-recptid|x-rpcampaign|x-job|x-msfbl|x-ms-exchange-organization-autoresponse\w*")
 
 
 class _Fields:
@@ -559,6 +568,11 @@ class _Fields:
 
     def get_all(self, name: str) -> list:
         return [self.fetch(k, v) for k, v in self.by_name.get(name.lower(), ())]
+
+    def sending(self) -> str:
+        """The fields that say how the mail was sent, raw, one "name: value" a line (lower-case names)."""
+        return "\n".join(f"{name}: {' '.join(str(value).split())[:200]}" for name, found in self.by_name.items()
+                         if _SENDING_FIELDS.fullmatch(name) for _, value in found[:2])
 
 
 class _Parts:

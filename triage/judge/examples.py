@@ -14,7 +14,7 @@ from triage.model import Inquiry
 
 
 _MESSAGE_KEYS = {"subject", "body", "signature", "quoted", "from_name", "auth_results", "mailer",
-                 "return_path", "in_reply_to", "platform"}
+                 "return_path", "in_reply_to", "platform", "headers"}
 
 
 

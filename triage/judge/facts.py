@@ -164,6 +164,7 @@ FIELDS: dict[str, Callable[[Facts], Any]] = {
     "return_path_domain": lambda f: domain_of(f.message.return_path),
     "auth_results": lambda f: f.message.auth_results,
     "mailer": lambda f: f.message.mailer,
+    "headers": lambda f: f.message.headers,
     "attachments": lambda f: [a.name for a in f.message.attachments],
     "link_hrefs": lambda f: [l.href for l in f.message.links],
     "link_hosts": lambda f: [h for h in (url_host(l.href) for l in f.message.links) if h],

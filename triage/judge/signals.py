@@ -48,7 +48,8 @@ GROUPS = MAN_GROUPS + CATEGORY_GROUPS
 
 
 
-SPECIAL_FILES = {"decision.toml", "lists.toml"}
+SPECIAL_FILES = {"decision.toml", "lists.toml", "weights.toml"}
+LEARNED_WEIGHTS = "weights.toml"  # written by bench/learn.py: fitted weights over the ones in the signal files
 
 
 
@@ -342,7 +343,15 @@ def load_shipped(directory: Path | None = None) -> SignalSet:
     if unknown:
         raise DataFileError(f"{directory / 'decision.toml'}: [category] genuine_needs names unknown signal(s) "
                             f"{', '.join(sorted(unknown))}")
-    return SignalSet(signals, lists, decision)
+    sset = SignalSet(signals, lists, decision)
+    learned = directory / LEARNED_WEIGHTS
+    if learned.exists():
+        data = read_signal_toml(learned)
+        if set(data) - {"weights"}:
+            raise DataFileError(f"{learned}: only a [weights] table belongs here (bench/learn.py writes it)")
+        _apply_weights(sset, learned, data.get("weights", {}))
+        sset.reindex()
+    return sset
 
 
 

@@ -27,5 +27,5 @@ def check(name: str):
 
 
 
-from triage.judge.checks import company, order, origin, sender, thread  # noqa: E402,F401  (register the checks)
+from triage.judge.checks import company, mailkind, order, origin, sender, thread  # noqa: E402,F401  (register the checks)
 from triage.judge.checks import learned  # noqa: E402,F401  (the user's token model: triage mark)
