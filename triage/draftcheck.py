@@ -115,9 +115,9 @@ def _masked(line: str, names: list[str], mask: str) -> str:
     return line
 
 
-def own_text(line: str) -> str:
-    """The line without the buyer's quoted words, the sanctioned markers and addresses."""
-    return _ADDRESS.sub(" ", QUOTED.sub(" ", MARKER.sub(" ", line)))
+def own_text(line: str, ignore: Iterable[str] = ()) -> str:
+    """The line without the buyer's quoted words, the sanctioned markers, addresses and ``ignore`` names."""
+    return _masked(_ADDRESS.sub(" ", QUOTED.sub(" ", MARKER.sub(" ", line))), _names(ignore), " ")
 
 
 def leftovers(body: str, lang: str, *, greetings: Iterable[str] = (), ignore: Iterable[str] = (),
