@@ -606,13 +606,7 @@ def reply_subject(record: dict[str, Any], profile: Any) -> str:
 _REPLY_PREFIX = re.compile(r"(?i)^(re|aw|sv|rv|res|回复|答复)\s*[:：]")
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
+from triage.quote import as_date as _date  # noqa: E402  (one reading of a date for the offer and the draft)
 
 
 # -- filters (the language's number and date forms come from its phrases.toml) ------------
