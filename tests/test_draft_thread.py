@@ -57,7 +57,7 @@ def test_the_second_mail_is_drafted_as_a_continuation(thread):
     assert "9 branches" not in body  # the hook belongs to the first reply
     for gap in t["gaps"].values() if isinstance(t.get("gaps"), dict) else []:
         assert str(gap) not in body
-    assert "USD 0.49" in body  # the price offered in the thread stands
+    assert "20,000 pcs at USD 0.49" in body  # the thread's quantity and the price offered there stand
     notes = " ".join(second.inquiry.draft.notes)
     for question in ("Can you print our logo on the inner box?", "pieces per carton?"):
         assert question in body  # each new question is taken up ...
