@@ -1,6 +1,10 @@
 """The drafts' bar over ../shared/inquiries: the share of genuine drafts that name the buyer's quantity,
 the buyer's incoterm, address each extracted question (answer or "to fill" marker) and are in the
-buyer's language (where drafts exist in it). Run: python bench/draft_bar.py [DIR]"""
+buyer's language: each line of the draft's own text (quotes and markers out) is identified by
+triage.draftcheck from the stopwords and scripts of playbooks/languages.toml, and the draft counts
+when most identified lines are in the language detected for the inquiry and none is clearly in
+another. "language" is over buyers whose language has templates; "language (all)" over every buyer
+whose language was detected (the rest get English with a note). Run: python bench/draft_bar.py [DIR]"""
 
 from __future__ import annotations
 
@@ -10,13 +14,19 @@ import sys
 from pathlib import Path
 
 from triage.draft import languages
+from triage.draftcheck import foreign, line_languages, own_text
+from triage.profile import load_profile
 
 
 def main(directory: Path) -> None:
     out = subprocess.run(["triage", "inquiry", "--offline", "--no-store", "--json",
                           str(directory)], capture_output=True, text=True).stdout
-    counts = {"quantity": [0, 0], "incoterm": [0, 0], "questions": [0, 0], "language": [0, 0]}
+    counts = {"quantity": [0, 0], "incoterm": [0, 0], "questions": [0, 0], "language": [0, 0],
+              "language (all)": [0, 0]}
     known = set(languages())
+    profile = load_profile()
+    names = [profile.company.get("name", ""), profile.name] + [n for p in profile.products
+                                                             for n in (p.sku, p.name, *p.aliases)]
     for line in out.splitlines():
         r = json.loads(line)
         body = (r.get("draft") or {}).get("body") or ""
@@ -31,10 +41,25 @@ def main(directory: Path) -> None:
             _count(counts, "incoterm", req["incoterm"].upper().replace("CNF", "CFR") in body)
         for question in req.get("questions") or []:
             _count(counts, "questions", question.strip()[-40:] in body or question.strip()[:40] in body)
-        if r.get("language") in known:
-            _count(counts, "language", True)  # the draft's language is the buyer's when a template exists
+        if r.get("language"):
+            ok = in_language(body, r["language"], names + _buyer_names(r))
+            _count(counts, "language (all)", ok)
+            if r["language"] in known:
+                _count(counts, "language", ok)
     for key, (hit, total) in counts.items():
-        print(f"{key:10} {hit}/{total} = {hit / total:.0%}" if total else f"{key:10} n/a")
+        print(f"{key:15} {hit}/{total} = {hit / total:.0%}" if total else f"{key:15} n/a")
+
+
+def in_language(body: str, lang: str, names: list[str]) -> bool:
+    """Most identified lines of the draft are in ``lang`` and none is clearly in another language."""
+    found = [found for _, found in line_languages(body, ignore=names) if found]
+    clear = [foreign(own_text(line, names), lang) for line in body.splitlines()]
+    return bool(found) and sum(f == lang for f in found) * 2 > len(found) and not any(clear)
+
+
+def _buyer_names(record: dict) -> list[str]:
+    words = [(record.get(k) or {}).get("name") or "" for k in ("contact", "sender", "company")]
+    return words + [p.get("text") or "" for p in (record.get("request") or {}).get("products") or []]
 
 
 def _count(counts, key, ok):

@@ -105,7 +105,7 @@ def test_init_writes_a_profile_that_is_then_used(triage_home, tmp_path):
                          "AC-1,Ceiling fan 52 inch,ceiling fan;fan,500,20,28,UL;ETL\n")
     answers = "\n".join(["Acme Fans Ltd", "Acme", "manufacturer", "ceiling fans", "Foshan", "CN", "2012", "60", "1",
                          "https://www.acmefans.example/", "sales@acmefans.example", "Amy", "en", "Shenzhen",
-                         "30% deposit", "30 days", "free samples", "30-40", "7", "0", "US, EU", "UL, ETL", "CE",
+                         "30% deposit", "30 days", "free samples", "30-40", "7", "0", "US, EU", "UL, ETL", "CE", "y",
                          "table fan, stand fan", "Zhongshan"]) + "\n"
     result = run("init", "--catalogue", str(catalogue), input=answers)
     assert result.exit_code == 0, result.output

@@ -93,6 +93,12 @@ def inquiry(paths, as_json, offline, refresh, no_store, workers, lang):
         from triage.report import labels
 
         click.echo(labels(lang)["demo"].format(name=profile.company["name"]), err=True)
+    else:
+        from triage.catalogue import is_demo
+
+        if is_demo(profile.products):
+            click.echo("Your profile still carries the DEMO company's catalogue (products, prices, certificates): "
+                       "drafts quote them as yours. Run `triage init --force --catalogue FILE`.", err=True)
     source = _sources(paths)
     options = Options(offline=offline, refresh=refresh, workers=workers)
     store = None if no_store else _store()
@@ -313,7 +319,8 @@ def eval_(directory, expect, verbose, baseline, as_json, profile_file):
 
 @main.command()
 @click.option("--catalogue", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Import the product catalogue from a CSV (sku,name,aliases,moq,price_min,price_max,certifications).")
+              help="Import the product catalogue from a CSV or XLSX (columns sku,name,aliases,moq,price_min,"
+                   "price_max,certifications); previewed before it is imported.")
 @click.option("--force", is_flag=True, help="Overwrite an existing profile.")
 @click.option("--defaults", is_flag=True, help="Take every default without asking (starts from the demo profile).")
 @errors
@@ -321,8 +328,11 @@ def init(catalogue, force, defaults):
     """Describe your company, step by step: writes $TRIAGE_HOME/profile.toml."""
     from triage.setup import write_profile
 
-    path = write_profile(catalogue=catalogue, force=force, ask=None if defaults else click.prompt)
-    click.echo(f"profile written to {path}")
+    from triage.setup import summary
+
+    path = write_profile(catalogue=catalogue, force=force, ask=None if defaults else click.prompt,
+                         confirm=None if defaults else click.confirm, echo=click.echo)
+    click.echo("\n".join(summary(path)))
 
 
 def _guarded(command: click.Command) -> click.Command:

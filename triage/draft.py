@@ -381,6 +381,7 @@ def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", tod
 
     request = record.get("request") or {}
     thread = thread or thread_facts(record, text)
+    request = _with_thread_quantity(request, thread)
     today = today or date.today()
     buyer = _buyer(record)
     competitor = record.get("category") == "competitor"
@@ -427,6 +428,16 @@ def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", tod
         "step": step or {},
         "notes": notes,
     }
+
+
+def _with_thread_quantity(request: dict[str, Any], thread: dict[str, Any]) -> dict[str, Any]:
+    """A reply that names no quantity keeps the one the quoted thread settled (the offer stays at it)."""
+    if (request.get("quantity") or {}).get("value") or not thread["in_thread"] or not thread["quoted"]:
+        return request
+    from triage.request import quantity
+
+    found = quantity(re.sub(r"(?m)^[ \t]*>+[ \t]?", "", thread["quoted"]))
+    return {**request, "quantity": {"value": found.value, "unit": found.unit}} if found else request
 
 
 def _new_text(text: str, thread: dict[str, Any]) -> str:
@@ -606,13 +617,7 @@ def reply_subject(record: dict[str, Any], profile: Any) -> str:
 _REPLY_PREFIX = re.compile(r"(?i)^(re|aw|sv|rv|res|回复|答复)\s*[:：]")
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
+from triage.quote import as_date as _date  # noqa: E402  (one reading of a date for the offer and the draft)
 
 
 # -- filters (the language's number and date forms come from its phrases.toml) ------------

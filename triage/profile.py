@@ -241,6 +241,9 @@ def _csv_product(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
     return product
 
 
+product_from_row = _csv_product  # one catalogue row (CSV, XLSX, init's answers) -> a [[products]] table
+
+
 def dump_toml(data: dict[str, Any]) -> str:
     """A small TOML writer for the profile's shapes (tables, arrays of tables, scalars, lists)."""
     lines: list[str] = []

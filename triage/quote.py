@@ -172,7 +172,7 @@ def timing(request: dict[str, Any], profile: Any, freight: dict[str, Any] | None
     days = profile.terms.get("lead_time_days") or [35, 35]
     ready = today + timedelta(days=int(days[-1]))
     transit = (freight or {}).get("transit_days") or 0
-    deadline = _date(request.get("deadline"))
+    deadline = as_date(request.get("deadline"))
     arrival = ready + timedelta(days=transit) if transit else None
     out = {"ready": ready, "arrival": arrival, "deadline": deadline, "meets": None, "order_by": None}
     if deadline:
@@ -182,7 +182,8 @@ def timing(request: dict[str, Any], profile: Any, freight: dict[str, Any] | None
     return out
 
 
-def _date(value: Any) -> date | None:
+def as_date(value: Any) -> date | None:
+    """A date, or an ISO text starting with one; None for anything else."""
     if isinstance(value, date):
         return value
     try:

@@ -9,7 +9,7 @@ from typing import Any
 
 from triage.errors import ProfileError
 from triage.paths import profile_path
-from triage.profile import demo_profile_path, dump_toml, parse_profile, products_from_csv
+from triage.profile import demo_profile_path, dump_toml, load_profile, parse_profile
 
 # Demo facts no question covers; a drafted reply would state them as the user's own.
 DEMO_ONLY = {"company": ["region"], "terms": ["incoterm_note", "lc", "lc_min_usd", "samples_es", "container_pcs"]}
@@ -36,8 +36,13 @@ QUESTIONS = [
 
 
 def write_profile(*, catalogue: Path | None = None, force: bool = False,
-                  ask: Callable[..., Any] | None = None, path: Path | None = None) -> Path:
-    """Ask each question (``ask`` is click.prompt, or None to take the defaults) and write the profile."""
+                  ask: Callable[..., Any] | None = None, path: Path | None = None,
+                  confirm: Callable[[str], bool] | None = None, echo: Callable[[str], None] = print) -> Path:
+    """Ask each question (``ask`` is click.prompt, or None to take the defaults) and write the profile.
+
+    A ``catalogue`` (.csv or .xlsx) is previewed and, when ``confirm`` is given, imported only once
+    confirmed; asked with no file, the products are asked one by one (none given: the demo's stay,
+    and ``summary`` says so)."""
     path = path or profile_path()
     if path.exists() and not force:
         raise ProfileError(f"{path} exists; use --force to overwrite it")
@@ -61,8 +66,9 @@ def write_profile(*, catalogue: Path | None = None, force: bool = False,
         certs = data["certifications"]
         certs["held"] = _ask_list(ask, "Certifications held (comma separated)", certs["held"])
         certs["not_held"] = _ask_list(ask, "Certifications buyers ask for that you do NOT hold", certs.get("not_held", []))
-    if catalogue:
-        data["products"] = products_from_csv(catalogue)
+    products = _catalogue(catalogue, ask, confirm, echo)
+    if products:
+        data["products"] = products
         data["catalogue"] = {"not_made": [], "maker_places": []}  # the demo's lists describe the demo's trade
     if ask:
         catalogue = data.setdefault("catalogue", {})
@@ -78,6 +84,37 @@ def write_profile(*, catalogue: Path | None = None, force: bool = False,
         backup.write_bytes(path.read_bytes())
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _catalogue(catalogue: Path | None, ask: Callable[..., Any] | None, confirm: Callable[[str], bool] | None,
+               echo: Callable[[str], None]) -> list[dict[str, Any]]:
+    from triage.catalogue import ask_products, preview, read_catalogue
+
+    if catalogue:
+        products = read_catalogue(catalogue)
+        echo(preview(products))
+        if confirm is not None and not confirm(f"Import these {len(products)} product(s)?"):
+            raise ProfileError("import cancelled: nothing was written")
+        return products
+    if ask is None:
+        return []
+    echo("Your products (SKU, name, MOQ, FOB price range, certificates); an empty SKU ends the list.")
+    return ask_products(ask)
+
+
+def summary(path: Path) -> list[str]:
+    """What the written profile holds, and a clear line when its catalogue is still the demo's."""
+    from triage.catalogue import is_demo
+
+    profile = load_profile(path)
+    lines = [f"profile written to {path}",
+             f"{profile.company.get('name')}: {len(profile.products)} product(s), certificates held: "
+             f"{', '.join(profile.certifications) or 'none'}, port {profile.terms.get('port') or '-'}"]
+    if is_demo(profile.products):
+        lines.append("WARNING: the catalogue is still the DEMO company's (Brightline's products, prices and "
+                     "certificates); drafts will quote them as yours. Run `triage init --force --catalogue FILE` "
+                     "(CSV or XLSX) or answer the product questions.")
+    return lines
 
 
 def _ask_list(ask: Callable[..., Any], question: str, default: list[str]) -> list[str]:
