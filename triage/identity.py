@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 from triage.model import Message
 
@@ -40,3 +41,20 @@ def content_digest(raw: bytes, message: Message) -> str:
 def reused_note(first_id: int, first_sender: str | None) -> str:
     who = f" from {first_sender}" if first_sender else ""
     return f"{REUSED_NOTE} (#{first_id}{who}): stored as a new inquiry; a reused or forged Message-ID"
+
+
+def same_message(stored: dict[str, Any], digest: str | None, sender: str | None) -> bool:
+    """Whether a stored row (``content_digest``, ``sender_email``) is the message with this digest and
+    sender: the same digest; for a row stored before digests (or a message without one), the same sender."""
+    if digest and stored.get("content_digest"):
+        return digest == stored["content_digest"]
+    return (stored.get("sender_email") or "").lower() == (sender or "").lower()
+
+
+def first_other(holders: list[dict[str, Any]], digest: str | None, sender: str | None) -> dict[str, Any] | None:
+    """The first stored row under a Message-ID (``holders``, first stored first) when the message with
+    this digest and sender is not it (``id``, ``date``, ``sender_email``); None when the message is the
+    first, or nothing holds the Message-ID. The first to arrive keeps it; each later one is flagged."""
+    if not holders or same_message(holders[0], digest, sender):
+        return None
+    return {key: holders[0].get(key) for key in ("id", "date", "sender_email")}
