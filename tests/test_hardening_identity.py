@@ -163,3 +163,24 @@ def test_the_store_answers_the_lookup_without_writing(tmp_path):
         again = {**other, "dedupe_key": "mid:<a@x>"}
         assert store.identify(again)["id"] == first and again["dedupe_key"] == "mid:<a@x>#d2"  # a re-import stays flagged
         assert store.identify({**row, "dedupe_key": "mid:<a@x>"}) is None  # the first never is
+
+
+def test_a_copy_that_only_redirects_the_answers_never_replaces_the_stored_inquiry(tmp_path, triage_home):
+    # the genuine message to the byte (From, Date, body) with a Reply-To of the forger's added
+    hijack = GENUINE.replace(b"Subject: RFQ", b"Reply-To: rick.dawson.purchasing@gmail.com\nSubject: RFQ")
+    # the same message as a mail client exports it: CRLF, status and Received fields added, the subject refolded
+    exported = (b"Received: from mx.brazosgulf-elec.com by mx.example; Mon, 2 Nov 2026 10:00:05 -0600\n"
+                b"X-Mozilla-Status: 0001\n" + GENUINE.replace(b"Subject: RFQ GFCI", b"Subject: RFQ\n GFCI")
+                ).replace(b"\n", b"\r\n")
+    (tmp_path / "rfq.eml").write_bytes(GENUINE)
+    (tmp_path / "hijack.eml").write_bytes(hijack)
+    (tmp_path / "exported.eml").write_bytes(exported)
+    first = json.loads(run("inquiry", "--offline", "--json", str(tmp_path / "rfq.eml")).stdout)
+    copy = json.loads(run("inquiry", "--offline", "--json", str(tmp_path / "hijack.eml")).stdout)
+    assert copy["id"] != first["id"]
+    assert signals_of(copy)["message_id_reused"].startswith(f"stored as #{first['id']} ")
+    same = json.loads(run("inquiry", "--offline", "--json", str(tmp_path / "exported.eml")).stdout)
+    assert same["id"] == first["id"] and "message_id_reused" not in signals_of(same)
+    kept = json.loads(run("show", "--json", str(first["id"])).stdout)
+    assert "gmail.com" not in json.dumps(kept["sender"]) + json.dumps(kept["contact"])
+    assert not {"reply_to_differs", "reply_to_free_mail"} & set(signals_of(kept))
