@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from click.testing import CliRunner
 
 from triage.cli import main
@@ -60,12 +61,14 @@ def test_reimporting_the_same_files_stays_idempotent(tmp_path, triage_home):
     assert keys[0] == "mid:<rfq-2026-11-02@brazosgulf-elec.com>" and keys[1].startswith(keys[0] + "#")
 
 
-def test_a_row_stored_before_digests_matches_its_reimport_by_sender(tmp_path, triage_home):
+@pytest.mark.parametrize("old_digest", ["NULL", "substr(content_digest, 4)"], ids=["no digest", "older digest"])
+def test_a_row_stored_before_digests_matches_its_reimport_by_sender(tmp_path, triage_home, old_digest):
     (tmp_path / "rfq.eml").write_bytes(GENUINE)
     (tmp_path / "spam.eml").write_bytes(SPAM)
     first = json.loads(run("inquiry", "--offline", "--json", str(tmp_path / "rfq.eml")).stdout)
     conn = sqlite3.connect(triage_home / "triage.db")
-    conn.execute("UPDATE inquiries SET content_digest = NULL")  # as migration 0004 leaves older rows
+    # as migration 0004 leaves older rows, or as digests of sender, Date and body alone (no version) were
+    conn.execute(f"UPDATE inquiries SET content_digest = {old_digest}")
     conn.commit()
     conn.close()
     again = json.loads(run("inquiry", "--offline", "--json", str(tmp_path / "rfq.eml")).stdout)
@@ -73,7 +76,7 @@ def test_a_row_stored_before_digests_matches_its_reimport_by_sender(tmp_path, tr
     other = json.loads(run("inquiry", "--offline", "--json", str(tmp_path / "spam.eml")).stdout)
     assert other["id"] != first["id"]
     with Store(triage_home / "triage.db") as store:
-        assert store.row(first["id"])["content_digest"]  # filled in by the re-import
+        assert store.row(first["id"])["content_digest"].startswith("v2:")  # renewed by the re-import
         assert store.count() == 2
 
 
@@ -149,11 +152,11 @@ def test_a_reply_quoting_a_stored_message_id_in_references_is_not_flagged(tmp_pa
 def test_the_store_answers_the_lookup_without_writing(tmp_path):
     with Store(tmp_path / "t.db") as store:
         assert store.message_id_holders("<none@x>") == [] and store.message_id_holders(None) == []
-        row = {"dedupe_key": "mid:<a@x>", "message_id": "<a@x>", "content_digest": "d1", "sender_email": "a@x.com",
+        row = {"dedupe_key": "mid:<a@x>", "message_id": "<a@x>", "content_digest": "v2:d1", "sender_email": "a@x.com",
                "received": "2026-11-02T10:00:00+00:00", "source_kind": "eml", "record": {}}
         assert store.identify(dict(row)) is None
         first = store.save(row).id
-        other = {**row, "dedupe_key": "mid:<a@x>", "content_digest": "d2", "sender_email": "b@y.com"}
+        other = {**row, "dedupe_key": "mid:<a@x>", "content_digest": "v2:d2", "sender_email": "b@y.com"}
         assert store.identify(other) == {"id": first, "date": "2026-11-02T10:00:00+00:00", "sender_email": "a@x.com"}
         assert other["dedupe_key"] == "mid:<a@x>#d2"
         changes = store.conn.total_changes

@@ -32,6 +32,9 @@ _SENDER_HEADERS = (re.compile(rb"^subject:((?:[^\n]*)(?:\r?\n[ \t][^\n]*)*)", re
                    re.compile(rb"^reply-to:((?:[^\n]*)(?:\r?\n[ \t][^\n]*)*)", re.I | re.M))
 
 
+# Digests carry the version of how they were made: one of another version (or none, for rows stored
+# before digests) is not compared, and the row is matched by sender as before (its re-import renews it).
+DIGEST_VERSION = "v2:"
 _HEAD_SEARCHED = 1 << 20  # how much of a header block is searched for them (hostile headers run to megabytes)
 
 
@@ -48,7 +51,7 @@ def content_digest(raw: bytes, message: Message) -> str:
     for part in (sender.encode("utf-8", "surrogatepass"), when.encode("ascii"), *_written(head), body):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
-    return digest.hexdigest()
+    return DIGEST_VERSION + digest.hexdigest()
 
 
 def _written(head: bytes) -> list[bytes]:
@@ -67,9 +70,11 @@ def reused_note(first_id: int, first_sender: str | None) -> str:
 
 def same_message(stored: dict[str, Any], digest: str | None, sender: str | None) -> bool:
     """Whether a stored row (``content_digest``, ``sender_email``) is the message with this digest and
-    sender: the same digest; for a row stored before digests (or a message without one), the same sender."""
-    if digest and stored.get("content_digest"):
-        return digest == stored["content_digest"]
+    sender: the same digest; for a row stored before digests of this version (or a message without one),
+    the same sender."""
+    theirs = stored.get("content_digest") or ""
+    if digest and theirs.startswith(DIGEST_VERSION):
+        return digest == theirs
     return (stored.get("sender_email") or "").lower() == (sender or "").lower()
 
 

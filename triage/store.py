@@ -162,7 +162,7 @@ class Store:
         if mine is not None:
             row["dedupe_key"] = mine["dedupe_key"]
         elif holders:
-            tail = digest or hashlib.sha256((sender or "").lower().encode()).hexdigest()
+            tail = (digest or "").split(":")[-1] or hashlib.sha256((sender or "").lower().encode()).hexdigest()
             row["dedupe_key"] = f"mid:{message_id}#{tail[:16]}"
         return first_other(holders, digest, sender)
 
