@@ -455,6 +455,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--only", choices=["mutants", "kills", "concurrent"])
     args = parser.parse_args()
+    if shutil.which(TRIAGE) is None:
+        sys.exit(f"no `triage` command beside {sys.executable}: run it with the Python triage is installed in")
     work = Path(tempfile.mkdtemp(prefix="triage-durability-"))
     ok = True
     try:
