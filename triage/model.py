@@ -70,7 +70,7 @@ class Message:
     notes: list[str] = field(default_factory=list)  # what was truncated, guessed or could not be read
     raw_hash: str = ""  # sha256 of the normalised content, for de-duplication of pasted text
     headers: str = ""  # how the mail was sent: the bulk/automation header fields, one "name: value" a line
-    content_digest: str = ""  # sender, Date and body as written (triage.identity): same Message-ID, same message?
+    content_digest: str = ""  # sender, Date, Subject, Reply-To and body as written (triage.identity): same Message-ID, same message?
 
 
 @dataclass(slots=True)

@@ -181,7 +181,16 @@ def _history(inquiry: Inquiry, store, recent=None):
 
     free_mail = ((inquiry.enrichment or {}).get("domain") or {}).get("free_mail")
     same_sender = store.sender_history(inquiry.sender_email, None if free_mail else inquiry.sender_domain)
-    return build_history(inquiry, candidates(same_sender, recent or (), exclude=dedupe_key(inquiry)))
+    taken = _message_id_taken(inquiry, store, recent)
+    return build_history(inquiry, candidates(same_sender, recent or (), exclude=dedupe_key(inquiry)), taken=taken)
+
+
+def _message_id_taken(inquiry: Inquiry, store, recent=None):
+    """Another message stored (or judged earlier in this batch) under the inquiry's Message-ID: the store answers."""
+    from triage.judge.history import message_id_taken
+
+    stored = store.message_id_holders(inquiry.message.message_id) if inquiry.message.kind != "text" else []
+    return message_id_taken(inquiry, stored, recent or ())
 
 
 def dedupe_key(inquiry: Inquiry) -> str:

@@ -145,29 +145,37 @@ class Store:
         """Give ``row`` the dedupe key of the stored message it is, so a different message never replaces one.
 
         The same Message-ID with the same content digest (or, for a row stored before digests, the same
-        sender) is the same message: the key stays and saving updates it. A different message under a
-        known Message-ID gets a key of its own (``mid:<id>#<digest>``) and the first stored row holding
-        that Message-ID is returned (``id``, ``sender_email``) so the caller can flag it; else None.
+        sender) is the same message (:func:`triage.identity.same_message`): the key stays and saving
+        updates it. A different message under a known Message-ID gets a key of its own
+        (``mid:<id>#<digest>``). Returns the first stored row holding the Message-ID when it is another
+        message (``id``, ``date``, ``sender_email``), so the caller can flag the row on its first
+        import and on every re-import; else None.
         """
+        from triage.identity import first_other, same_message
+
         message_id, key = row.get("message_id"), row.get("dedupe_key") or ""
         if not message_id or not key.startswith("mid:"):
             return None
-        digest, sender = row.get("content_digest") or None, (row.get("sender_email") or "").lower()
-        stored = self.conn.execute(
-            "SELECT id, dedupe_key, content_digest, sender_email FROM inquiries "
-            "WHERE message_id = ? AND dedupe_key LIKE 'mid:%' ORDER BY id", (message_id,)).fetchall()
-        for _, stored_key, stored_digest, stored_sender in stored:
-            if digest and stored_digest:
-                same = digest == stored_digest
-            else:
-                same = (stored_sender or "").lower() == sender
-            if same:
-                row["dedupe_key"] = stored_key
-                return None
-        if not stored:
-            return None
-        row["dedupe_key"] = f"mid:{message_id}#{(digest or hashlib.sha256(sender.encode()).hexdigest())[:16]}"
-        return {"id": stored[0][0], "sender_email": stored[0][3]}
+        digest, sender = row.get("content_digest") or None, row.get("sender_email")
+        holders = self.message_id_holders(message_id)
+        mine = next((h for h in holders if same_message(h, digest, sender)), None)
+        if mine is not None:
+            row["dedupe_key"] = mine["dedupe_key"]
+        elif holders:
+            tail = (digest or "").split(":")[-1] or hashlib.sha256((sender or "").lower().encode()).hexdigest()
+            row["dedupe_key"] = f"mid:{message_id}#{tail[:16]}"
+        return first_other(holders, digest, sender)
+
+    def message_id_holders(self, message_id: str | None) -> list[dict[str, Any]]:
+        """The stored messages keyed by ``message_id`` (one row per distinct message), first stored
+        first: ``id``, ``dedupe_key``, ``content_digest``, ``sender_email`` and ``date`` (the message's
+        Date, else when it was triaged, ISO). Read only: the judge asks before a message is stored."""
+        if not message_id:
+            return []
+        keys = ("id", "dedupe_key", "content_digest", "sender_email", "date")
+        return [dict(zip(keys, r)) for r in self.conn.execute(
+            "SELECT id, dedupe_key, content_digest, sender_email, coalesce(received, triaged_at) FROM inquiries "
+            "WHERE message_id = ? AND dedupe_key LIKE 'mid:%' ORDER BY id", (message_id,))]
 
     def _known_keys(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` are stored already (one query per 500, not one per row)."""

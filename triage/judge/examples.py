@@ -111,7 +111,8 @@ def _example_history(spec: Any) -> Any:
     similar = [tuple(x) for x in spec.get("similar_from_others", [])]
     return History(similar_from_others=similar, seen_sender=spec.get("seen_sender", 0),
                    seen_company=spec.get("seen_company", 0),
-                   reply_to_ours=spec.get("reply_to_ours", False))
+                   reply_to_ours=spec.get("reply_to_ours", False),
+                   message_id_taken=tuple(spec["message_id_taken"]) if spec.get("message_id_taken") else None)
 
 
 

@@ -4,7 +4,7 @@
 (or plain rows with ``id``, ``sender_email``, ``sender_domain``, ``company_name``,
 ``body``, ``message_id``, ``subject``, as the store reads them) and returns a
 :class:`History` the judge stage turns into signals (mass RFQ or scam wave,
-existing buyer, reply to our mail).
+existing buyer, reply to our mail, a Message-ID another message holds).
 
 :class:`Recent` is the window of latest inquiries a new one is compared with. The
 pipeline seeds it from the store and adds each inquiry as soon as it is judged, so
@@ -33,6 +33,9 @@ class History:
     seen_sender: int = 0  # earlier inquiries from the same address
     seen_company: int = 0  # earlier inquiries from the same company or business domain
     reply_to_ours: bool = False  # answers a message we sent
+    # (id, date, sender) of an earlier, different message under the same Message-ID (the store's
+    # Store.message_id_taken, or one earlier in this batch: id None); None when the Message-ID is its own
+    message_id_taken: tuple[Any, str | None, str | None] | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -49,6 +52,8 @@ class Seen:
     company: str  # normalised (lower case, single spaces)
     message_id: str | None
     text: str  # the beginning of the text, as rapidfuzz compares it ("" when too short to compare)
+    digest: str | None = None  # the message's content digest (triage.identity), for one of this batch
+    date: str | None = None  # the message's Date (ISO), for one of this batch
 
 
 def _norm(text: str | None) -> str:
@@ -70,7 +75,8 @@ def seen_inquiry(inquiry: Inquiry, key: str) -> Seen:
     m = inquiry.message
     return Seen(key=key, id=inquiry.id, sender_email=_norm(inquiry.sender_email or m.from_email),
                 sender_domain=(inquiry.sender_domain or "").lower(), company=_norm(inquiry.company_name),
-                message_id=m.message_id, text=_comparable(_text(inquiry)))
+                message_id=m.message_id, text=_comparable(_text(inquiry)),
+                digest=m.content_digest or None, date=m.date.isoformat() if m.date else None)
 
 
 class Recent:
@@ -101,9 +107,32 @@ def candidates(*sources: Iterable[dict[str, Any] | Seen], exclude: str = "") -> 
     return sorted(out.values(), key=lambda item: (item.id is None, item.id or 0))  # oldest first
 
 
+def message_id_taken(inquiry: Inquiry, stored: list[dict[str, Any]],
+                     recent: Iterable[Seen] = ()) -> tuple[Any, str | None, str | None] | None:
+    """The first other message under the inquiry's Message-ID, as History.message_id_taken holds it.
+
+    ``stored``: the store's rows under that Message-ID (Store.message_id_holders). When the store holds
+    any, the first of them decides (triage.identity.first_other); when it holds none, the first one
+    judged earlier in this batch (``recent``, not stored yet: id None) with another content digest."""
+    from triage.identity import first_other
+
+    m = inquiry.message
+    if not m.message_id or m.kind == "text":
+        return None
+    if stored:
+        first = first_other(stored, m.content_digest, inquiry.sender_email)
+        return None if first is None else (first["id"], first["date"], first["sender_email"])
+    first = next((item for item in recent if item.id is None and item.message_id == m.message_id
+                  and item.digest), None)
+    if first is None or not m.content_digest or first.digest == m.content_digest:
+        return None
+    return (None, first.date, first.sender_email)
+
+
 def build_history(inquiry: Inquiry, earlier: Iterable[dict[str, Any] | Seen], *, free_mail: set[str] | None = None,
-                  own_message_ids: set[str] | None = None) -> History:
-    """Compare one inquiry with earlier ones (see the module docstring)."""
+                  own_message_ids: set[str] | None = None, taken: tuple | None = None) -> History:
+    """Compare one inquiry with earlier ones (see the module docstring); ``taken`` is what
+    :func:`message_id_taken` found."""
     me = _norm(inquiry.sender_email or inquiry.message.from_email)
     domain = (inquiry.sender_domain or "").lower()
     if free_mail is None:  # the enrich stage knows; gmail.com senders are not one company
@@ -117,7 +146,7 @@ def build_history(inquiry: Inquiry, earlier: Iterable[dict[str, Any] | Seen], *,
         items = [item for item in items if item.id != inquiry.id]
     # one comprehension per question instead of one Python loop asking them all (~60 items a message)
     same_sender = [item.sender_email == me for item in items] if me else [False] * len(items)
-    hist = History(seen_sender=sum(same_sender))
+    hist = History(seen_sender=sum(same_sender), message_id_taken=taken)
     if company or company_domain:
         hist.seen_company = sum(
             not same and ((bool(company) and item.company == company)

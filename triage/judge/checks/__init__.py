@@ -4,7 +4,8 @@ Each check takes the message's :class:`~triage.judge.facts.Facts` and its ``para
 file and returns the evidence (a short string) when the signal fires, else None. They are grouped
 by what they read: the buyer's company (:mod:`.company`), the order against our catalogue
 (:mod:`.order`), the sender's domains, links and authentication (:mod:`.sender`), where the writer
-really is (:mod:`.origin`) and the thread and earlier mail (:mod:`.thread`).
+really is (:mod:`.origin`), the thread and earlier mail (:mod:`.thread`) and the message's own
+Message-ID (:mod:`.identity`).
 """
 
 from __future__ import annotations
@@ -27,5 +28,5 @@ def check(name: str):
 
 
 
-from triage.judge.checks import company, mailkind, order, origin, sender, thread  # noqa: E402,F401  (register the checks)
+from triage.judge.checks import company, identity, mailkind, order, origin, sender, thread  # noqa: E402,F401  (register the checks)
 from triage.judge.checks import learned  # noqa: E402,F401  (the user's token model: triage mark)
