@@ -571,8 +571,8 @@ class _Fields:
 
     def sending(self) -> str:
         """The fields that say how the mail was sent, raw, one "name: value" a line (lower-case names)."""
-        return "\n".join(f"{name}: {' '.join(str(value).split())[:200]}" for name, found in self.by_name.items()
-                         if _SENDING_FIELDS.fullmatch(name) for _, value in found[:2])
+        return "\n".join(f"{name}: {header_text(value)[:200]}" for name, found in self.by_name.items()
+                          if _SENDING_FIELDS.fullmatch(name) for _, value in found[:2])
 
 
 class _Parts:
