@@ -57,6 +57,17 @@ class Saved:
     created: bool
 
 
+def _write_ahead_log(conn: sqlite3.Connection) -> None:
+    """Switch a database to WAL. The switch needs the file to itself: while another connection
+    reads a new database, SQLite refuses it as locked at once (no busy wait). The database then
+    stays in its rollback journal for this connection, which is as safe, and the next open switches it."""
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+
+
 class Store:
     """A connection to the triage database, migrated on open."""
 
@@ -69,7 +80,7 @@ class Store:
                                    check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")  # (asked again, it can fail as locked mid-write)
+                _write_ahead_log(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.Error as exc:
