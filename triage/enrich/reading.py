@@ -138,7 +138,7 @@ def _customer(sentence: str, start: int) -> bool:
     """The term names who the company sells to ("for contractors", "für Elektroinstallateure")."""
     before = re.findall(r"[\w']+", sentence[max(0, start - 30):start])[-2:]
     markers = set(words(load("reading"), "customers", "before"))
-    return bool(before) and (before[-1] in markers or " ".join(before) in markers)
+    return any(word in markers for word in before) or " ".join(before) in markers
 
 
 def _negated(sentence: str, start: int, end: int) -> bool:
@@ -445,14 +445,18 @@ def country(docs: list, asked_url: str, phones: list[str]) -> dict:
             "evidence": {"country": proof[:8]}}
 
 
+_INTERNATIONAL = re.compile(r"(?:\+|00)\s?\d[\d\s().-]{6,18}\d")
+
+
 def national_phones(docs: list, region: str | None) -> list[str]:
     """Phone numbers written in national format ("(713) 555-0142", "040 7890 1234") read as ``region``'s."""
     if not region:
         return []
     found = []
     for doc in docs:
+        text = _INTERNATIONAL.sub(" ", doc.raw_text)  # the tail of "+48 58 301 22 33" is not a national number
         for match in re.finditer(r"(?<![\w+])\(?0?\d{2,4}\)?[\s./-]\d{2,4}[\s./-]\d{2,5}(?:[\s./-]\d{2,4})?(?!\w)",
-                                 doc.raw_text):
+                                 text):
             e164 = geo.e164(match.group(0), region)
             if e164 and e164 not in found:
                 found.append(e164)
