@@ -204,7 +204,10 @@ def score_sites(results: list[tuple[dict, dict]]) -> dict:
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["sites"]:
-        print(json.dumps(score_sites(read_sites()), indent=1, ensure_ascii=False))
+        results = read_sites()
+        print(json.dumps(score_sites(results), indent=1, ensure_ascii=False))
+        print("held out:", json.dumps(score_sites([r for r in results if r[0].get("set") == "holdout"]),
+                                      indent=1, ensure_ascii=False))
     else:
         print(json.dumps(run(), indent=1))
         print(json.dumps(run(workers=8), indent=1))
