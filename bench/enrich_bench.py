@@ -7,6 +7,11 @@ machine. The sequential run covers a subset (``seq_n``) and is extrapolated
 to ``n``, which the result says.
 
     python bench/enrich_bench.py            # n=200, latency=0.1 s
+    python bench/enrich_bench.py sites      # how well the site reader reads bench/sites/ (labels.toml)
+
+The ``sites`` run serves every site under ``bench/sites/`` from one local HTTP server
+(the Host header picks the site, 127.0.0.1 only) and compares what enrich() reads with
+``bench/sites/labels.toml``: per-fact accuracy, and every miss with what was read.
 """
 
 from __future__ import annotations
@@ -105,6 +110,104 @@ def run(n: int = 200, latency: float = 0.1, workers: int = 32, seq_n: int = 40) 
             "sequential_s": round(seq, 2), "concurrent_s": round(concurrent, 2), "speedup": round(seq / concurrent, 1)}
 
 
+# --- reading the bench sites ------------------------------------------------------------------
+
+SITES = Path(__file__).resolve().parent / "sites"
+
+
+def _site_handler(root: Path, hosts: dict[str, str]):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            folder = hosts.get((self.headers.get("Host") or "").split(":")[0])
+            name = self.path.split("?")[0].rstrip("/").rsplit("/", 1)[-1].removesuffix(".html") or "index"
+            page = root / folder / f"{name}.html" if folder else None
+            if page is None or not page.is_file():
+                self.send_error(404)
+                return
+            body = page.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    return Handler
+
+
+def serve_sites(root: Path = SITES) -> tuple[ThreadingHTTPServer, list[dict]]:
+    """A loopback server for every labelled site under ``root``, and the labels."""
+    import tomllib
+
+    labels = tomllib.loads((root / "labels.toml").read_text(encoding="utf-8"))["site"]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _site_handler(root, {s["host"]: s["dir"] for s in labels}))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, labels
+
+
+FACTS = ("business_type", "size_band", "country", "founded", "staff", "branches", "parked", "placeholder")
+
+
+def read_sites(root: Path = SITES) -> list[tuple[dict, dict]]:
+    """``(label, site)`` for every bench site, read through enrich() from the local server."""
+    from triage.enrich import enrich
+
+    server, labels = serve_sites(root)
+    try:
+        hosts = [s["host"] for s in labels]
+        fetcher = Fetcher(allow_private=set(hosts), resolve={h: f"127.0.0.1:{server.server_port}" for h in hosts},
+                          schemes=("http",))
+        out = []
+        for label in labels:
+            inquiry = Inquiry(message=Message(kind="text", from_email=f"info@{label['host']}"))
+            found = enrich(inquiry, fetcher=fetcher, resolver=_Resolver())
+            out.append((label, found["site"] or {}))
+        return out
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _read_value(fact: str, site: dict):
+    if fact == "business_type":
+        kind = site.get("business_type")
+        return "manufacturer" if kind == "same_trade_factory" else kind or ("tie" if site.get("business_type_tie") else None)
+    return site.get(fact)
+
+
+def _right(fact: str, label: dict, site: dict) -> bool:
+    if fact == "business_type" and label[fact] == "tie":
+        return set(site.get("business_type_tie") or []) == set(label["tie_of"])
+    return _read_value(fact, site) == label[fact]
+
+
+def score_sites(results: list[tuple[dict, dict]]) -> dict:
+    """Per fact: right/asked over the sites whose label states it, and the misses."""
+    figures, misses = {}, []
+    for fact in FACTS:
+        asked = [(label, site) for label, site in results if fact in label]
+        right = [1 for label, site in asked if _right(fact, label, site)]
+        figures[fact] = {"right": len(right), "of": len(asked), "accuracy": round(len(right) / len(asked), 3) if asked else None}
+        misses += [{"site": label["dir"], "fact": fact, "label": label[fact], "read": _read_value(fact, site),
+                    "tie": site.get("business_type_tie") or None, "scores": site.get("business_type_scores")
+                    if fact == "business_type" else None}
+                   for label, site in asked if not _right(fact, label, site)]
+    conflicts = sum(1 for _, site in results if site.get("country_conflict"))
+    false_factory = [label["dir"] for label, site in results
+                     if site.get("same_trade") and label.get("business_type") != "manufacturer"]
+    return {"sites": len(results), "facts": figures, "country_conflicts_reported": conflicts,
+            "false_same_trade_factory": false_factory, "misses": misses}
+
+
 if __name__ == "__main__":
-    print(json.dumps(run(), indent=1))
-    print(json.dumps(run(workers=8), indent=1))
+    if sys.argv[1:] == ["sites"]:
+        results = read_sites()
+        print(json.dumps(score_sites(results), indent=1, ensure_ascii=False))
+        print("held out:", json.dumps(score_sites([r for r in results if r[0].get("set") == "holdout"]),
+                                      indent=1, ensure_ascii=False))
+    else:
+        print(json.dumps(run(), indent=1))
+        print(json.dumps(run(workers=8), indent=1))

@@ -30,7 +30,11 @@ def test_distributor(httpserver, distributor):
     site = e["site"]
     assert e["errors"] == [] and e["mx"] == {"records": ["mx.acme-gmbh.de"], "has_mx": True}
     assert site["company_name"] == "Acme Elektro-Großhandel GmbH"
-    assert site["business_type"] == "distributor" and not site["same_trade"]
+    # "Acme Elektro-Großhandel", "Ihr Elektrogroßhandel", "electrical wholesaler and authorized distributor":
+    # the name and the headings say wholesaler, and the reader says where it read it
+    assert site["business_type"] == "wholesaler" and not site["same_trade"] and not site["business_type_tie"]
+    assert site["evidence"]["business_type"][0]["term"] in ("großhandel", "elektrogroßhandel", "wholesaler")
+    assert site["country"] == "DE" and site["size_band"] == "medium"
     assert (site["founded"], site["staff"], site["branches"], site["city"]) == (1987, 120, 14, "Hamburg")
     assert {"switches", "sockets"} <= set(site["products"])
     assert set(site["countries"]) == {"DE", "PL"} and "+494078901234" in site["phones"]
@@ -40,7 +44,7 @@ def test_distributor(httpserver, distributor):
     assert site["facts_from"]["staff"] == "http://www.acme-gmbh.de/ueber-uns"
     assert len(site["pages"]) == 4
     line = summary(e)
-    assert line.startswith("acme-gmbh.de: distributor, Hamburg, founded 1987, ~120 staff")
+    assert line.startswith("acme-gmbh.de: wholesaler, Hamburg, founded 1987, ~120 staff")
     assert "signature company matches site" in line
 
 
@@ -120,7 +124,7 @@ def test_slow_site_is_an_error_not_an_exception(httpserver):
 
 
 def test_huge_page_is_read_up_to_the_limit(httpserver):
-    body = "<html><head><title>Big Co</title></head><body>" + "<p>wholesale of switches</p>" * 100_000
+    body = "<html><head><title>Big Co</title></head><body>" + "<p>wholesaler of switches</p>" * 100_000
     serve(httpserver, "big-co.com", "/", body)
     e = _enrich(httpserver, inquiry("a@big-co.com"), "big-co.com", max_bytes=200_000)
     assert e["site"]["title"] == "Big Co" and e["site"]["business_type"] == "wholesaler"

@@ -59,6 +59,10 @@ _REQUIRED = {
              ("same_trade", "manufacturer_words"), ("products", "words"), ("parked", "phrases"),
              ("placeholder", "phrases"), ("ecommerce", "phrases"), ("ecommerce", "hosts"),
              ("social", "hosts"), ("legal_forms", "words")],
+    "reading": [("negation", "before"), ("negation", "after"), ("negation", "cancel"), ("approx", "words"),
+                ("founded", "strong"), ("founded", "weak"), ("founded", "not_before"), ("staff", "after"),
+                ("staff", "before"), ("branches", "after"), ("branches", "before"), ("area", "square_metres"),
+                ("area", "square_feet"), ("numbers", "joiners")],
 }
 
 
@@ -70,7 +74,8 @@ def _checked(name: str, data: dict) -> dict:
                 words(data, "groups", group, path=where)
         else:
             words(data, *keys, path=where)
-    check = {"brands": _check_brands, "domains": _check_homoglyphs, "site": _check_types}.get(name)
+    check = {"brands": _check_brands, "domains": _check_homoglyphs, "site": _check_types,
+             "reading": _check_reading}.get(name)
     if check:
         check(data, where)
     return data
@@ -103,3 +108,18 @@ def _check_types(data: dict, where: str) -> None:
         words(data, "business_types", name, path=where)
     if not isinstance(data["placeholder"].get("min_words", 0), int):
         raise DataFileError(f"{where}: placeholder.min_words must be an integer")
+
+
+def _check_reading(data: dict, where: str) -> None:
+    for key, value in (data.get("weights") or _missing(where, "weights")).items():
+        if not isinstance(value, (int, float)):
+            raise DataFileError(f"{where}: weights.{key} must be a number")
+    for name in data.get("types") or _missing(where, "types"):
+        for strength in ("strong", "weak"):
+            words(data, "types", name, strength, path=where)
+    for table in ("units", "small", "large"):
+        if not all(isinstance(v, int) for v in (data["numbers"].get(table) or _missing(where, f"numbers.{table}")).values()):
+            raise DataFileError(f"{where}: numbers.{table} values must be integers")
+    for key in ("address", "address_cap", "phone", "phone_cap", "cctld", "conflict_share"):
+        if not isinstance(data.get("country", {}).get(key), (int, float)):
+            raise DataFileError(f"{where}: country.{key} must be a number")

@@ -7,10 +7,10 @@ the value with the URL it came from, so the report can say where it read it.
 from __future__ import annotations
 
 import re
-from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 from triage import geo
+from triage.enrich import reading
 from triage.enrich.data import load, words
 from triage.enrich.domains import cctld_country, host_of
 from triage.enrich.site import Doc, hits, is_parked, is_placeholder, off_domain
@@ -18,19 +18,6 @@ from triage.enrich.site import Doc, hits, is_parked, is_placeholder, off_domain
 TYPE_LABELS = {"same_trade_factory": "same-trade factory", "ecommerce_seller": "e-commerce seller",
                "sourcing_agent": "sourcing agent", "retailer": "retailer/chain"}
 
-FOUNDED = re.compile(
-    r"(?:founded|established|since|est\.|gegründet|seit|fondée en|fondé en|depuis|desde|fundada en|fundado en"
-    r"|fondata nel|fondato nel|opgericht in|założona w|od roku|成立于|创立于|创建于)\s*(?:in\s+)?((?:18|19|20)\d\d)\b"
-)
-STAFF = re.compile(
-    r"(?:team of\s+)?(\d{1,3}(?:[,.]\d{3})+|\d{1,6})\s*\+?\s*(?:full[- ]time\s+)?(?:employees|staff|people|team members"
-    r"|workers|associates|mitarbeiter(?:innen|:innen)?|beschäftigte|empleados|trabajadores|salariés|collaborateurs"
-    r"|dipendenti|pracowników|medewerkers|名员工|员工|人)"
-)
-BRANCHES = re.compile(
-    r"(\d{1,4})\s+(?:branches|branch locations|locations|stores|warehouses|showrooms|distribution centers"
-    r"|filialen|niederlassungen|standorte|sucursales|tiendas|agences|magasins|filiali|oddziałów|vestigingen)\b"
-)
 PHONE = re.compile(r"\+\s?\d[\d\s().-]{6,18}\d")
 
 
@@ -50,8 +37,10 @@ def read_site(docs: list[Doc], asked_url: str) -> dict:
         site[name] = value
         if url and value not in (None, [], False):
             facts_from[name] = url
-    site.update(_kind(docs, text, facts_from))
+    site.update(_kind(docs, text, facts_from, site))
     site["parked"] = is_parked(home)
+    if site["parked"]:  # a for-sale page's words say nothing about the buyer ("westmark-trading.com is for sale")
+        site.update(business_type=None, business_type_tie=[], same_trade=False)
     site["placeholder"] = is_placeholder(home) and not site["parked"]
     site["redirected_off_domain"] = off_domain(asked_url, home.url)
     site["facts_from"] = facts_from
@@ -135,23 +124,30 @@ def name_match(signature: str | None, site_name: str | None) -> int | None:
 # --- what they are and sell --------------------------------------------------
 
 
-def _kind(docs: list[Doc], text: str, facts_from: dict) -> dict:
+def _kind(docs: list[Doc], text: str, facts_from: dict, site: dict) -> dict:
+    """Business type, size and country weighed from the sentences (:mod:`triage.enrich.reading`); the
+    JSON-LD figures already found win over the text's."""
     data = load("site")
+    read = reading.read(docs, site["url"], site["phones"])
+    evidence = read.pop("evidence")
     products = _products(text, words(data, "products", "words"))
-    same = _same_trade(text, data, products)
-    scores = {name: len(hits(text, words(data, "business_types", name))) for name in data["business_types"]}
-    best = max(scores, key=scores.get) if any(scores.values()) else None
-    kind = "same_trade_factory" if same else best
-    if kind:
-        facts_from["business_type"] = _where(docs, words(data, "business_types", best) if best else [])
-    return {"business_type": kind, "same_trade": same, "products": products}
-
-
-def _where(docs: list[Doc], phrases: list[str]) -> str:
-    for doc in docs:
-        if hits(doc.text, phrases):
-            return doc.url
-    return docs[0].url
+    same = read["business_type"] == "manufacturer" and _same_trade(text, data, products)
+    for name in ("founded", "staff", "branches"):
+        site.setdefault(name, None)
+        if site[name] is None and read[name] is not None:
+            site[name] = read[name]
+            facts_from[name] = evidence[name]["page"]
+        elif site.get(name) is not None:
+            evidence[name] = {"page": facts_from.get(name), "phrase": "JSON-LD", "term": name}
+    read.pop("founded"), read.pop("staff"), read.pop("branches")
+    band, band_from = reading.size_band(site.get("staff"), site.get("branches"), read["area_m2"])
+    if band:
+        evidence["size_band"] = {"from": band_from, **(evidence.get(band_from if band_from != "area" else "area_m2") or {})}
+    kind = "same_trade_factory" if same else read["business_type"]
+    if evidence.get("business_type"):
+        facts_from["business_type"] = evidence["business_type"][0]["page"]
+    return read | {"business_type": kind, "same_trade": same, "products": products, "size_band": band,
+                   "evidence": evidence}
 
 
 def _products(text: str, vocabulary: list[str]) -> list[str]:
@@ -186,8 +182,7 @@ def _founded(docs: list[Doc]):
             year = re.match(r"(18|19|20)\d\d", str(item.get("foundingDate", "")))
             if year:
                 return int(year.group(0))
-        years = [int(y) for y in FOUNDED.findall(doc.text) if 1800 <= int(y) <= date.today().year]
-        return min(years) if years else None
+        return None
 
     return _first(docs, find)
 
@@ -199,17 +194,7 @@ def _staff(docs: list[Doc]):
             value = employees.get("value") if isinstance(employees, dict) else employees
             if str(value or "").isdigit():
                 return int(value)
-        numbers = [int(re.sub(r"[,.]", "", n)) for n in STAFF.findall(doc.text)]
-        numbers = [n for n in numbers if 2 <= n <= 500_000]
-        return max(numbers) if numbers else None
-
-    return _first(docs, find)
-
-
-def _branches(docs: list[Doc]):
-    def find(doc: Doc):
-        numbers = [int(n) for n in BRANCHES.findall(doc.text) if 1 < int(n) < 10_000]
-        return max(numbers) if numbers else None
+        return None
 
     return _first(docs, find)
 
@@ -334,7 +319,7 @@ def _languages(docs: list[Doc]):
 
 
 _FINDERS = {
-    "company_name": _company_name, "founded": _founded, "staff": _staff, "branches": _branches,
+    "company_name": _company_name, "founded": _founded, "staff": _staff,
     "city": _city, "addresses": _addresses, "countries": _countries, "phones": _phones,
     "social": _social, "ecommerce": _ecommerce, "languages": _languages,
 }

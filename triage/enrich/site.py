@@ -67,12 +67,20 @@ def pick_links(home: Doc) -> list[str]:
 def _first_link(home: Doc, keys: list[str]) -> str | None:
     site = registrable(host_of(home.url))
     for a in home.soup.find_all("a", href=True):
-        label = f"{a.get_text(' ', strip=True)} {a['href']}".lower()
+        label = _fold(f"{a.get_text(' ', strip=True)} {a['href'].replace('-', ' ').replace('_', ' ')}")
         url = urljoin(home.url, a["href"]).split("#", 1)[0]
         if urlsplit(url).scheme in ("http", "https") and registrable(host_of(url)) == site:
-            if any(_has(label, key) for key in keys):
+            if any(_has(label, _fold(key)) for key in keys):
                 return url
     return None
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, so "Quiénes somos" finds the key "quienes somos"."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 # --- parsing ----------------------------------------------------------------
@@ -133,7 +141,24 @@ def is_parked(doc: Doc) -> bool:
     return bool(hits(doc.text, words(load("site"), "parked", "phrases")))
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
 def is_placeholder(doc: Doc) -> bool:
+    """A placeholder phrase, or a page with few words and no links to the rest of a site (a Chinese
+    or Japanese character counts as half a word: they are written without spaces)."""
     data = load("site")
-    few_words = len(doc.text.split()) < data["placeholder"].get("min_words", 40)
+    count = len(doc.text.split()) + len(_CJK.findall(doc.text)) // 2
+    few_words = count < data["placeholder"].get("min_words", 40) and len(_own_links(doc)) < 2
     return few_words or bool(hits(doc.text, words(data, "placeholder", "phrases")))
+
+
+def _own_links(doc: Doc) -> set[str]:
+    site = registrable(host_of(doc.url))
+    found = set()
+    for a in doc.soup.find_all("a", href=True):
+        url = urljoin(doc.url, a["href"]).split("#", 1)[0]
+        if urlsplit(url).scheme in ("http", "https") and registrable(host_of(url)) == site \
+                and url.rstrip("/") != doc.url.rstrip("/"):
+            found.add(url)
+    return found

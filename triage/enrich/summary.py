@@ -40,14 +40,18 @@ def _domain_flags(d: dict) -> list[str]:
 def _site_facts(s: dict) -> list[str]:
     if not s:
         return []
-    kind = s.get("business_type")
+    kind, tie = s.get("business_type"), s.get("business_type_tie") or []
     out = [TYPE_LABELS.get(kind, kind)] if kind else []
+    if not kind and tie:
+        out.append(f"{' or '.join(TYPE_LABELS.get(t, t) for t in tie)} (unclear)")
     if s.get("city"):
         out.append(s["city"])
     if s.get("founded"):
         out.append(f"founded {s['founded']}")
     if s.get("staff"):
         out.append(f"~{s['staff']} staff")
+    elif s.get("size_band"):
+        out.append(f"{s['size_band']} size")
     if s.get("branches"):
         out.append(f"{s['branches']} branches")
     if s.get("products"):
@@ -71,6 +75,8 @@ def _site_flags(s: dict) -> list[str]:
                       ("redirected_off_domain", f"site redirects to {s.get('final_url')}")):
         if s.get(key):
             out.append(text)
+    if s.get("country_conflict"):
+        out.append(f"site's country unclear ({' or '.join(s['country_conflict'])})")
     score = s.get("name_matches_signature")
     if score is not None:
         out.append("signature company matches site" if score >= 80 else f"signature company does not match site ({score}/100)")
