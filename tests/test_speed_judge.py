@@ -18,7 +18,7 @@ from triage.judge.checks import company, origin
 SG = SimpleNamespace(
     _gate_of=matching.gate_of, pattern_gate=matching.pattern_gate, pattern_lead=matching.pattern_lead,
     _FieldPlan=matching.FieldPlan, _gated=matching.gated, _Index=matching.WordIndex, _lower_pattern=matching.lower_pattern,
-    _phone_key=origin._phone_key, _ASCII_FOLDS=origin._ASCII_FOLDS, _CN_PLACES=origin._CN_PLACES,
+    _ASCII_FOLDS=origin._ASCII_FOLDS, _CN_PLACES=origin._CN_PLACES,
     _cn_address=origin._cn_address, _CN_ADDRESS=origin._CN_ADDRESS, _CJK=origin._CJK, _KANA=origin._KANA,
     _chinese_text=origin._chinese_text, Facts=facts.Facts, _search=facts.search_field,
     _all_text_follows_text=facts._all_text_follows_text, _values=facts.values_of, FIELDS=facts.FIELDS,
@@ -45,43 +45,6 @@ def test_gate_of_and_slot_by_id_give_what_the_regex_gives():
 
 
 # --------------------------------------------------------------------------- phones
-
-def _plain_phones(seed: int, count: int = 1500) -> list[str]:
-    """Plain international numbers ('+', digits, single separators), many with codes several regions share."""
-    rng = random.Random(seed)
-    codes = ["1", "7", "44", "39", "47", "61", "262", "590", "599", "212", "358", "86", "49", "0", "999", "3"]
-    out = []
-    for _ in range(count):
-        digits = rng.choice(codes) + "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 14)))
-        cut = sorted(rng.sample(range(1, len(digits)), min(len(digits) - 1, rng.randint(0, 4)))) if len(digits) > 1 else []
-        parts = [digits[a:b] for a, b in zip([0, *cut], [*cut, len(digits)])]
-        out.append("+" + "".join(p + rng.choice(" .-") for p in parts[:-1]) + parts[-1])
-    return out
-
-
-def _region(phone: str) -> str | None:
-    from triage.geo import phone_lib
-
-    lib = phone_lib()
-    try:
-        return lib.region_code_for_number(lib.parse(phone, None))
-    except lib.NumberParseException:
-        return "error"
-
-
-def test_plain_phone_key_has_the_region_of_the_written_number():
-    for phone in _plain_phones(5):
-        key = SG._phone_key(f" {phone}\n")
-        assert key == "+" + re.sub(r"\D", "", phone)
-        assert _region(key) == _region(phone), phone
-
-
-def test_other_phones_are_only_stripped():
-    for phone in ("+1 (512) 640-3187", "+44 (0)113 287 4410", "+353 87 218 4471\n11", "0044 20 7946 0958", "+1  713 555"):
-        assert SG._phone_key(f"  {phone} ") == phone
-
-
-# ------------------------------------------------------------------ chinese clues
 
 def test_ascii_folds_are_every_character_re_i_matches_with_an_ascii_letter():
     letters = re.compile("[a-z]", re.I)
