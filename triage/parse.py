@@ -1,8 +1,8 @@
 """parse: an .eml, one message of an mbox, or pasted text -> :class:`Message`.
 
 No network, no database. Messages are read with the standard library's
-``email`` package in its fast ``compat32`` mode; only the headers and parts we
-use are decoded. Charsets are decoded leniently (a wrong or unknown charset
+``email`` package in its fast ``compat32`` mode, and only by it (addresses by
+``email.utils``); only the headers and parts we use are decoded. Charsets are decoded leniently (a wrong or unknown charset
 falls back, with a note), attachments are recorded (name, type, size) and never
 decoded to disk, and the body is split into the writer's new text, the quoted
 history and the signature (see ``mailtext``).
