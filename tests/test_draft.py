@@ -308,7 +308,7 @@ def test_untrusted_reply_to_falls_back_to_from():
     assert drafting.reply_address(rec) == "buyer@buyer.example"
     rec["category"] = "genuine"
     assert drafting.reply_address(rec) == "someone@gmail.example"
-    rec["signals"] = [{"name": "reply_to_mismatch", "weight": 1}]
+    rec["signals"] = [{"name": "reply_to_differs", "weight": -20}]  # declares distrust_reply_to
     assert drafting.reply_address(rec) == "buyer@buyer.example"
 
 

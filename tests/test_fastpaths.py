@@ -41,61 +41,6 @@ def test_container_pattern_opening_at_a_digit_run_matches_as_before():
                [(m.span(), m.groups()) for m in old.finditer(text)], text
 
 
-def _tree(message):
-    payload = message._payload
-    children = [_tree(c) for c in payload] if isinstance(payload, list) else payload
-    return list(message._headers), message.get_default_type(), children
-
-
-_SHAPES = [
-    b"From: a@b.example\nSubject: hi\n\nbody\n",
-    b"From: a@b.example\r\nSubject: folded\r\n  more\r\n\r\nbody\r\n",
-    b'Content-Type: multipart/mixed; boundary="b1"\n\npre\n--b1\nContent-Type: text/plain\n\none\n\n--b1\n'
-    b'Content-Type: multipart/alternative; boundary=b2\n\n--b2\n\ntwo\n--b2--  \nepi\n--b1--\nend\n',
-    b'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\nContent-Type: text/plain\n\nno close\n',  # FeedParser
-    b'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\n--b1\n\nx\n--b1--\n',  # FeedParser
-    b"Subject: x\n not first\nbody without a blank line\n",  # FeedParser
-    b"Subject: x\rY: z\r\n\r\nbare CR\n",  # FeedParser
-    b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: message/rfc822\n\nSubject: in\n\nx\n--b--\n',
-]
-
-
-@pytest.mark.parametrize("raw", _SHAPES)
-def test_quick_mime_builds_what_feedparser_builds(raw):
-    import email
-    from email import policy
-
-    from triage.parse import _mime
-
-    assert _tree(_mime(raw)) == _tree(email.message_from_bytes(raw, policy=policy.compat32))
-
-
-def test_quick_mime_matches_feedparser_on_every_sample_and_corpus_message():
-    import email
-    from email import policy
-
-    from conftest import CORPORA, INQUIRIES
-    from triage import limits
-    from triage.inputs import iter_mbox
-    from triage.parse import _quick_mime, bounded, sniff
-
-    files = [p for root in (INQUIRIES, CORPORA) if root.exists() for p in sorted(root.rglob("*"))
-             if p.is_file() and p.stat().st_size < 300_000]
-    if not files:
-        pytest.skip("the shared samples are not beside the checkout")
-    quick = 0
-    for path in files:
-        raw = path.read_bytes()
-        kind = sniff(raw, path.name)
-        if kind == "text":
-            continue
-        for message in (list(iter_mbox(raw)) if kind == "mbox" else [raw])[:3]:
-            message = bounded(message[:limits.MAX_MESSAGE_BYTES], [])
-            found = _quick_mime(message)
-            if found is not None:
-                quick += 1
-                assert _tree(found) == _tree(email.message_from_bytes(message, policy=policy.compat32)), path
-    assert quick > 100
 
 
 def test_fold_strips_every_combining_mark_like_the_per_character_test():

@@ -159,26 +159,6 @@ def test_cli_reports_an_invalid_user_file_in_one_line(triage_home):
     assert result.exit_code != 0 and "ghost" in result.output
 
 
-def test_plain_phone_region_agrees_with_phonenumbers():
-    """The country-code fast path gives what phonenumbers.parse + region_code_for_number give."""
-    import random
-
-    import phonenumbers
-
-    from triage.judge.checks.origin import _plain_region
-
-    rnd = random.Random(7)
-    codes = list(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
-    checked = 0
-    for _ in range(5000):
-        digits = str(rnd.choice(codes)) + "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 18)))
-        phone = "+" + (" ".join(digits[i:i + 3] for i in range(0, len(digits), 3)) if rnd.random() < .5 else digits)
-        region = _plain_region(phone)
-        if region is None:
-            continue
-        checked += 1
-        assert region == phonenumbers.region_code_for_number(phonenumbers.parse(phone, None)), phone
-    assert checked > 1000
 
 
 def test_list_suffix_tuple_agrees_with_per_member_test():

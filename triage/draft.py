@@ -33,8 +33,6 @@ from triage.profile import salesperson as salesperson_of
 NO_DRAFT = {"phishing", "scam", "spam", "not_inquiry"}
 WEAK = 50  # a MAN score below this is a gap worth a question
 
-# Signals whose evidence says something about the buyer's size, usable as the hook.
-HOOK_SIGNALS = ("branches", "staff", "employees", "offices", "stores", "founded", "years")
 GAP_ORDER = ("quantity", "authority", "destination", "timeline", "certification", "volume")
 
 
@@ -569,8 +567,16 @@ def hook(record: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _is_hook(hit: dict[str, Any]) -> bool:
-    name = str(hit.get("name") or "")
-    return name.startswith(HOOK_SIGNALS) and float(hit.get("weight") or 0) > 0
+    """A hit whose signal declares ``hook = true`` (its evidence tells the buyer's size) and that counted for them."""
+    return _declares(hit, "hook") and float(hit.get("weight") or 0) > 0
+
+
+def _declares(hit: dict[str, Any], key: str) -> bool:
+    """Whether the signal of a stored hit declares ``key`` (see playbooks/signals/README.md)."""
+    from triage.judge.signals import current_signals
+
+    signal = current_signals().indexed(str(hit.get("name") or ""))
+    return bool(signal is not None and getattr(signal, key))
 
 
 def _count(value: Any) -> int | None:
@@ -744,7 +750,7 @@ def relay_address(address: str) -> bool:
 def _trust_reply_to(record: dict[str, Any], sender: str, reply_to: str) -> bool:
     if sender and reply_to.split("@")[-1].lower() == sender.split("@")[-1].lower():
         return True
-    flagged = any("reply" in str(h.get("name", "")).lower() for h in record.get("signals") or [])
+    flagged = any(_declares(h, "distrust_reply_to") for h in record.get("signals") or [])
     return record.get("category") == "genuine" and not flagged
 
 

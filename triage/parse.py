@@ -1,8 +1,8 @@
 """parse: an .eml, one message of an mbox, or pasted text -> :class:`Message`.
 
 No network, no database. Messages are read with the standard library's
-``email`` package in its fast ``compat32`` mode; only the headers and parts we
-use are decoded. Charsets are decoded leniently (a wrong or unknown charset
+``email`` package in its fast ``compat32`` mode, and only by it (addresses by
+``email.utils``); only the headers and parts we use are decoded. Charsets are decoded leniently (a wrong or unknown charset
 falls back, with a note), attachments are recorded (name, type, size) and never
 decoded to disk, and the body is split into the writer's new text, the quoted
 history and the signature (see ``mailtext``).
@@ -13,7 +13,6 @@ from __future__ import annotations
 import email
 import hashlib
 import re
-from functools import lru_cache
 from email import policy
 from email.header import decode_header
 from email.message import Message as MimeMessage
@@ -96,50 +95,16 @@ def _address(value: str, notes: list[str] | None = None) -> tuple[str, str | Non
     Encoded words may only hold the display name; decoding first would let a name like
     ``=?utf-8?q?PayPal_=3Cservice=40paypal=2Ecom=3E?= <x@evil.example>`` pass for paypal.com.
     """
-    name, addr = _parseaddr(value)
+    name, addr = parseaddr(value)
     if "@" not in addr and "=?" in value:  # a broken mailer encoded the address too
-        name, addr = _parseaddr(header_text(value, notes))
+        name, addr = parseaddr(header_text(value, notes))
     addr = addr.strip().strip("<>").lower()
     return header_text(name, notes).strip().strip('"').strip(), addr if "@" in addr else None
 
 
-# The common forms of an address, 'Name <a@b.c>', '"Name" <a@b.c>', '<a@b.c>' and 'a@b.c', read as
-# email.utils.parseaddr reads them: the name is the phrase's words (atoms, which may hold dots, and
-# quoted strings without backslash or CR) joined by one space; the address is the text between the
-# angle brackets, or the bare addr-spec, when it is atoms and dots around one '@' and holds no white
-# space at all (parseaddr drops an atom of white space, such as U+00A0, next to a dot or the '@').
-# Comments, routes, groups, several addresses and spaces inside an address are left to parseaddr.
-_SPACES = r"[ \t\r\n]*+"
-_ADDR_SPEC = r'[^()<>@,:;"\[\]\s]++@[^()<>@,:;"\[\]\s]++'
-_PHRASE_WORD = re.compile(r'"([^"\\\r]*+)"|([^()<>@,:;"\[\] \t\r\n]++)')
-_SIMPLE_ADDRESS = re.compile(
-    rf"{_SPACES}(?:(?P<phrase>(?:(?:{_PHRASE_WORD.pattern}){_SPACES})*+)<(?P<angle>{_ADDR_SPEC})>"
-    rf"|(?P<bare>{_ADDR_SPEC})){_SPACES}")
-
-
-def _parseaddr(value: str) -> tuple[str, str]:
-    """``email.utils.parseaddr(value)``, its common forms read by one regex (the email package's
-    address parser steps through the header a character at a time in Python)."""
-    simple = _SIMPLE_ADDRESS.fullmatch(value)
-    if simple is None:
-        return parseaddr(value)
-    if simple["bare"] is not None:
-        return "", simple["bare"]
-    words = [w[2] if w[1] is None else w[1] for w in _PHRASE_WORD.finditer(simple["phrase"])]
-    return " ".join(words), simple["angle"]
-
-
-def _addresses(values: list[str]) -> list[str]:
-    """Addresses read from the raw headers (see ``_address``)."""
-    return [a for value in values for a in _header_addresses(value)] if len(values) == 1 else \
-        [a.lower() for _, a in getaddresses(values) if "@" in a]
-
-
-@lru_cache(maxsize=4096)
-def _header_addresses(value: str) -> tuple[str, ...]:
-    """The addresses of one To/Cc/Reply-To header. Memoised: the email package's address parser is
-    slow, and a user's mail arrives at the same few addresses of theirs again and again."""
-    return tuple(a.lower() for _, a in getaddresses([value]) if "@" in a)
+def _addresses(value: str) -> list[str]:
+    """Addresses read from one raw To/Cc/Reply-To header (see ``_address``)."""
+    return [a.lower() for _, a in getaddresses([value]) if "@" in a]
 
 
 def _date(value: str, notes: list[str]):
@@ -185,116 +150,9 @@ def parse_message(raw: bytes, *, kind: str = "eml", path: str | None = None) -> 
 
 def _mime(raw: bytes) -> MimeMessage:
     try:
-        return _quick_mime(raw) or email.message_from_bytes(raw, policy=policy.compat32)
+        return email.message_from_bytes(raw, policy=policy.compat32)
     except RecursionError:
         raise ParseError("message too deeply nested to read") from None
-
-
-# -- the common shape of a message, read without the email package's line-by-line parser ------
-#
-# email's FeedParser pushes every line of a message through a generator, a line buffer and a
-# boundary check, which is most of the cost of parsing. Well-formed mail (headers, a blank
-# line, then a body or multipart parts with their boundaries) is split here with str.find into
-# the very Message objects FeedParser builds: the same header (name, value) pairs, the same
-# payload strings (with the newline before a boundary given to the boundary), the same tree.
-# Anything else -- a 'From ' line, a bare CR, a header line FeedParser would read as body text,
-# message/* and multipart/digest parts, a missing or repeated boundary -- is left to FeedParser,
-# so its defect handling stays the only one. tests/test_fastpaths.py compares the two on every
-# sample and corpus message.
-
-class _Unusual(Exception):
-    """A message whose shape the quick reader leaves to FeedParser."""
-
-
-# A header field as FeedParser reads it: a name line (no 'From ' line: a space ends the name)
-# and its continuation lines; and the blank line that ends the fields.
-_FIELDS = re.compile(r"[\041-\071\073-\176]+:[^\n]*\n(?:[ \t][^\n]*\n)*")
-_BLANK_LINE = re.compile(r"\n\r?\n")
-_BOUNDARY_END = re.compile(r"(--)?[ \t]*(\r\n|\n)?$")  # what may follow '--boundary' on its line (FeedParser's)
-_LONE_CR = re.compile(rb"\r(?!\n)")
-
-
-def _quick_mime(raw: bytes) -> MimeMessage | None:
-    """``raw`` parsed as FeedParser (compat32) would, or None when it is not of the common shape."""
-    text = raw.decode("ascii", "surrogateescape")
-    if b"\r" in raw and _LONE_CR.search(raw) or text.startswith("From "):
-        return None  # a bare CR ends a line for FeedParser; a 'From ' line is an mbox separator
-    try:
-        return _entity(text, 0, len(text), None)
-    except _Unusual:
-        return None
-
-
-def _entity(text: str, start: int, end: int, parent: MimeMessage | None) -> MimeMessage:
-    """The message or part in ``text[start:end]`` (``end``: where the enclosing boundary line starts)."""
-    message = MimeMessage(policy.compat32)
-    body = _read_fields(message, text, start, end)
-    ctype = message.get_content_type()
-    if ctype.startswith("message/") or ctype == "multipart/digest":
-        raise _Unusual(ctype)  # nested messages and digests: FeedParser's own rules
-    if ctype.startswith("multipart/"):
-        _read_parts(message, text, body, end)
-    else:
-        message.set_payload(text[body:end] if parent is None else _without_last_eol(text[body:end]))
-    if parent is not None:
-        parent.attach(message)
-    return message
-
-
-def _without_last_eol(payload: str) -> str:
-    """``payload`` less the line ending at its very end (what ``re.sub(r"(\\r\\n|\\r|\\n)\\Z", "", payload, 1)``
-    removes), without a regex that would try every newline of the part before the last."""
-    if payload.endswith("\r\n"):
-        return payload[:-2]
-    return payload[:-1] if payload.endswith(("\r", "\n")) else payload
-
-
-def _read_fields(message: MimeMessage, text: str, pos: int, end: int) -> int:
-    """Store the header fields at ``pos`` as FeedParser does; return where the body starts."""
-    if text.startswith(("\n", "\r\n"), pos):
-        return text.index("\n", pos) + 1  # no header fields
-    blank = _BLANK_LINE.search(text, pos, end)
-    if blank is None:
-        raise _Unusual("no blank line after the header fields")
-    block = text[pos:blank.start() + 1]
-    fields = _FIELDS.findall(block)
-    if sum(map(len, fields)) != len(block):  # the fields do not cover the block
-        raise _Unusual("a line that is no header field")  # FeedParser: the body starts there, with a defect
-    for field in fields:
-        name, value = field.split(":", 1)
-        message.set_raw(name, value.lstrip(" \t").rstrip("\r\n"))
-    return blank.end()
-
-
-def _read_parts(message: MimeMessage, text: str, pos: int, end: int) -> None:
-    """The parts of a multipart body ``text[pos:end]``, split at its boundary lines."""
-    written = _one_parameter(message, "boundary")
-    boundary = written.rstrip() if written is not None else message.get_boundary()
-    if not boundary:
-        raise _Unusual("no boundary")
-    separator = "--" + boundary
-    lines = _boundary_lines(text, separator, pos, end)
-    if not lines or lines[0][2] or not lines[-1][2] or any(is_end for _, _, is_end in lines[:-1]):
-        raise _Unusual("no parts, no closing boundary, or parts after it")
-    for (_, after, _), (next_start, _, _) in zip(lines, lines[1:]):
-        if after == next_start:
-            raise _Unusual("boundary lines in a row")  # FeedParser skips them its own way
-        _entity(text, after, next_start, message)
-
-
-def _boundary_lines(text: str, separator: str, pos: int, end: int) -> list[tuple[int, int, bool]]:
-    """(start, end, closing) of each line of ``text[pos:end]`` that is a boundary line."""
-    out = []
-    at = text.find(separator, pos, end)
-    while at >= 0:
-        if at == pos or text[at - 1] == "\n":
-            stop = text.find("\n", at, end)
-            line_end = end if stop < 0 else stop + 1
-            tail = _BOUNDARY_END.match(text, at + len(separator), line_end)
-            if tail:
-                out.append((at, line_end, bool(tail.group(1))))
-        at = text.find(separator, at + 1, end)
-    return out
 
 
 # -- bounding the raw message before the email package reads it ---------------------------
@@ -529,10 +387,10 @@ def _headers(mime: MimeMessage, notes: list[str]) -> dict:
         "subject": get("Subject"),
         "from_name": from_name,
         "from_email": from_email,
-        "reply_to": _addresses([raw("Reply-To")]),
+        "reply_to": _addresses(raw("Reply-To")),
         "return_path": return_path,
-        "to": _addresses([raw("To")]),
-        "cc": _addresses([raw("Cc")]),
+        "to": _addresses(raw("To")),
+        "cc": _addresses(raw("Cc")),
         "in_reply_to": _msgid(get("In-Reply-To")),
         "references": _MSGID.findall(get("References")),
         "auth_results": "\n".join(header_text(a, notes) for a in auth),
@@ -615,7 +473,7 @@ class _Parts:
     @staticmethod
     def _is_attachment(part: MimeMessage, ctype: str) -> bool:
         disposition = str(part.get("Content-Disposition", "")).lower()
-        if disposition.startswith("attachment") or _mentions(part, "name") and part.get_filename():
+        if disposition.startswith("attachment") or part.get_filename():
             return True
         return not ctype.startswith("text/") or ctype not in ("text/plain", "text/html")
 
@@ -624,11 +482,7 @@ class _Parts:
         if len(payload) > limits.MAX_DECODED_PART_BYTES:
             self.notes.append(f"a text part of {len(payload):,} bytes was cut")
             payload = payload[: limits.MAX_DECODED_PART_BYTES]
-        charset = None
-        if _mentions(part, "charset"):
-            written = _one_parameter(part, "charset")
-            charset = written.lower() if written is not None else part.get_content_charset()
-        return decode_bytes(payload, charset, self.notes)
+        return decode_bytes(payload, part.get_content_charset(), self.notes)
 
     def _attachment(self, part: MimeMessage, ctype: str) -> None:
         if len(self.attachments) >= limits.MAX_ATTACHMENTS:
@@ -658,33 +512,6 @@ class _Parts:
         if html:
             return html_to_text(html, self.notes), links, True
         return "", [], False
-
-
-def _mentions(part: MimeMessage, word: str) -> bool:
-    """Whether ``word`` is written in the part's Content-Type or Content-Disposition. Without it,
-    get_filename() ('name') and get_content_charset() ('charset') find nothing and return None;
-    the check spares parsing the header's parameters twice for every text part."""
-    return any(word in str(value).lower() for name, value in part.raw_items()
-               if name.lower() in ("content-type", "content-disposition"))
-
-
-# A Content-Type of the common shape 'type/subtype; name=value', one parameter whose value is a token
-# or a quoted string of printable ASCII without quote, backslash, ';', '<' or '>': there the email
-# package's get_param gives the value as written (its parameter split, RFC 2231 decoding and
-# unquoting change nothing), and get_content_charset / get_boundary only lower-case / rstrip it.
-_ONE_PARAMETER = re.compile(
-    r'[^;"=\\]*/[^;"=\\]*;[ \t\r\n]*([a-z]+)[ \t\r\n]*=[ \t\r\n]*'
-    r'(?:"([ !#-:=?-\[\]-~]*)"|([!#$%&\'*+.0-9a-z^_`{|}~-]+))[ \t\r\n]*', re.I | re.A)
-
-
-def _one_parameter(part: MimeMessage, name: str) -> str | None:
-    """The value of Content-Type parameter ``name`` (lower case) when the header has the common
-    shape above with that parameter; None when the email package must read it."""
-    value = part.get("Content-Type")
-    simple = _ONE_PARAMETER.fullmatch(value) if isinstance(value, str) else None
-    if simple is None or simple[1].lower() != name:
-        return None
-    return simple[2] if simple[2] is not None else simple[3]
 
 
 def _payload_size(part: MimeMessage) -> int:

@@ -143,9 +143,9 @@ class _Stages:
 @lru_cache(maxsize=4)
 def _signals(home: str):
     """The signal set, loaded and validated once per process (and per TRIAGE_HOME)."""
-    from triage.judge import load_signals
+    from triage.judge.signals import current_signals
 
-    return load_signals()
+    return current_signals()
 
 
 def _today() -> date:

@@ -25,6 +25,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field as dc_field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -61,6 +62,7 @@ _SIGNAL_KEYS = {
     "name", "group", "weight", "description", "field", "pattern", "unless", "min_matches",
     "in_list", "check", "params", "all_of", "any_of", "none_of", "examples",
     "counter_examples", "advice",
+    "hook", "buyer_word", "buyer_rank", "verdict_note", "distrust_reply_to",
 }
 
 
@@ -87,6 +89,11 @@ class Signal:
     examples: list[Any] = dc_field(default_factory=list)
     counter_examples: list[Any] = dc_field(default_factory=list)
     advice: str = ""
+    hook: bool = False  # its evidence tells the buyer's size ("14 branches"): a draft may open with it
+    buyer_word: str = ""  # what the verdict calls the writer when it fires ("distributor")
+    buyer_rank: int = 0  # of several buyer words, the highest rank's is used
+    verdict_note: str = ""  # a phrase the genuine verdict leads with ("existing contact")
+    distrust_reply_to: bool = False  # a draft goes to the sender, not to the Reply-To address
     shipped_weight: float = 0.0
     weight_source: str = ""  # file the current weight comes from
     enabled: bool = True
@@ -238,7 +245,28 @@ def parse_signal(path: Path, raw: Any, lists: dict[str, frozenset[str]]) -> Sign
         raise DataFileError(f"{path}: signal {name!r}: needs one of pattern, in_list, check, all_of, any_of")
     _parse_examples(path, sig, raw)
     sig.advice = str(raw.get("advice", ""))
+    _parse_declared(path, sig, raw)
     return sig
+
+
+
+_DECLARED = {"hook": bool, "buyer_word": str, "buyer_rank": int, "verdict_note": str, "distrust_reply_to": bool}
+
+
+
+def _parse_declared(path: Path, sig: Signal, raw: dict) -> None:
+    """The keys other stages read (the draft, the verdict): a bool, a non-empty text or an integer."""
+    for key, kind in _DECLARED.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise DataFileError(f"{path}: signal {sig.name!r}: {key} must be a whole number, not {value!r}")
+        if kind is str and (not isinstance(value, str) or not value.strip()):
+            raise DataFileError(f"{path}: signal {sig.name!r}: {key} must be a non-empty string, not {value!r}")
+        if kind is bool and not isinstance(value, bool):
+            raise DataFileError(f"{path}: signal {sig.name!r}: {key} must be true or false, not {value!r}")
+        setattr(sig, key, value.strip() if kind is str else value)
 
 
 
@@ -402,6 +430,20 @@ def _apply_disabled(sset: SignalSet, path: Path, disabled: Any) -> None:
         if sig is None:
             raise DataFileError(f"{path}: [disabled]: no signal named {name!r}")
         sig.enabled = False
+
+
+
+def current_signals() -> SignalSet:
+    """The signal set of the current ``$TRIAGE_HOME``, loaded and validated once per process (and home)."""
+    import os
+
+    return _signals_of_home(os.environ.get("TRIAGE_HOME", ""))
+
+
+
+@lru_cache(maxsize=4)
+def _signals_of_home(home: str) -> SignalSet:
+    return load_signals()
 
 
 

@@ -22,16 +22,10 @@ def _evidence(hits: list[Hit], group: str, positive: bool = True, n: int = 2) ->
 
 
 
-def _buyer_word(names: set[str]) -> str:
-    if "internal_sender" in names:
-        return "colleague"
-    if "sourcing_agent" in names or "on_behalf_of_client" in names:
-        return "sourcing agent"
-    if "buyer_type_trade" in names:
-        return "distributor"
-    if "buyer_type_small" in names or "young_business" in names:
-        return "small buyer"
-    return "buyer"
+def _buyer_word(hits: list[Hit], signals: SignalSet) -> str:
+    """What the writer is, by the fired signals' ``buyer_word`` (the highest ``buyer_rank`` wins)."""
+    declared = [s for h in hits if (s := signals.indexed(h.name)) and s.buyer_word]
+    return max(declared, key=lambda s: s.buyer_rank).buyer_word if declared else "buyer"
 
 
 
@@ -44,7 +38,6 @@ def _unique_parts(evidence: list[str]) -> str:
 
 def explain(j: Judgment, signals: SignalSet) -> tuple[str, list[str]]:
     """A one-line verdict a salesperson can act on, and the advice list."""
-    names = {h.name for h in j.signals}
     cat_advice = signals.decision.get("advice", {})
     advice: list[str] = []
     if j.category != "genuine":
@@ -54,9 +47,9 @@ def explain(j: Judgment, signals: SignalSet) -> tuple[str, list[str]]:
         advice.append(action)
     elif j.tier == "D":
         what = "; ".join(_evidence(j.signals, "need", positive=False, n=2))
-        verdict = f"D - genuine {_buyer_word(names)} but nothing we make fits ({what}): reply politely, say what we do make."
+        verdict = f"D - genuine {_buyer_word(j.signals, signals)} but nothing we make fits ({what}): reply politely, say what we do make."
     else:
-        verdict, gaps = _genuine_verdict(j, signals, names)
+        verdict, gaps = _genuine_verdict(j, signals)
         advice += [_ASK[g].capitalize() + "." for g in gaps]
     advice += [s.advice for h in j.signals if (s := signals.indexed(h.name)) and s.advice]
     if j.category == "genuine" and any(h.group == "competitor" for h in j.signals):
@@ -65,7 +58,7 @@ def explain(j: Judgment, signals: SignalSet) -> tuple[str, list[str]]:
 
 
 
-def _genuine_verdict(j: Judgment, signals: SignalSet, names: set[str]) -> tuple[str, list[str]]:
+def _genuine_verdict(j: Judgment, signals: SignalSet) -> tuple[str, list[str]]:
     strong = strong_groups(j.scores, signals.decision)
     weak = [g for g in MAN if g not in strong]
     parts = []
@@ -80,8 +73,8 @@ def _genuine_verdict(j: Judgment, signals: SignalSet, names: set[str]) -> tuple[
               "C": "short reply that asks the qualifying questions"}[j.tier]
     if j.scores["authenticity"] < signals.decision["tier"]["doubtful_below"] + 10:
         action += "; verify the sender first"
-    if "history_existing_sender" in names:
-        parts.insert(0, "existing contact")
-    verdict = f"{j.tier} - genuine {_buyer_word(names)}, " + ", ".join(parts) + f": {action}"
+    notes = [s.verdict_note for h in j.signals if (s := signals.indexed(h.name)) and s.verdict_note]
+    parts[:0] = list(dict.fromkeys(notes))
+    verdict = f"{j.tier} - genuine {_buyer_word(j.signals, signals)}, " + ", ".join(parts) + f": {action}"
     return verdict, weak if j.tier != "A" else []
 

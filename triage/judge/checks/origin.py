@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from triage.judge.checks import check
 from triage.judge.checks.sender import check_internal
@@ -32,62 +31,14 @@ def _phone_regions_of(f: Facts) -> set[str]:
     if "+" in signature:  # every number the pattern finds starts with a plus
         phones += _WRITTEN_PHONE.findall(signature)
     regions: set[str] = set()
-    for ph in dict.fromkeys(map(_phone_key, phones)):  # the found number, and as the signature writes it
-        region = _plain_region(ph)
-        if region is None:
-            try:
-                region = phonenumbers.region_code_for_number(phonenumbers.parse(ph, None))
-            except phonenumbers.NumberParseException:
-                continue
+    for ph in dict.fromkeys(p.strip() for p in phones):  # the found number, and as the signature writes it
+        try:
+            region = phonenumbers.region_code_for_number(phonenumbers.parse(ph, None))
+        except phonenumbers.NumberParseException:
+            continue
         if region and region not in ("ZZ", "001"):
             regions.add(region)
     return regions
-
-
-
-def _phone_key(phone: str) -> str:
-    """The phone stripped, and a plain international number ("+1 713-555-0148") without its
-    separators ("+17135550148"): parse only drops them (see _plain_region), so both forms
-    give the same region, and a number the inquiry lists and the signature writes is parsed once."""
-    phone = phone.strip()
-    if _PLAIN_PHONE.fullmatch(phone):
-        return phone.replace(" ", "").replace("-", "").replace(".", "")
-    return phone
-
-
-
-_PLAIN_PHONE = re.compile(r"\+[0-9]+(?:[ .-][0-9]+)*")
-
-
-
-def _plain_region(phone: str) -> str | None:
-    """The region phonenumbers.parse + region_code_for_number give a plain international number
-    ("+97148875214", "+971 4 887-5214"), or None to ask them.
-
-    For '+', digits and single spaces, dots or dashes, parse only drops the separators, takes the
-    country code as the first 1-3 digits that are one, and (with 3-15 digits after it) cannot fail;
-    region_code_for_number then returns the code's only region without looking further. Codes
-    shared by several regions (+1, +7, +44...) need the full number and go the slow way.
-    """
-    if not _PLAIN_PHONE.fullmatch(phone) or phone[1] == "0":  # no country code starts with 0
-        return None
-    digits = phone[1:].replace(" ", "").replace("-", "").replace(".", "")
-    codes = _regions_of_code()
-    for size in (1, 2, 3):
-        regions = codes.get(digits[:size])
-        if regions is not None:
-            return regions[0] if len(regions) == 1 and 3 <= len(digits) - size <= 15 else None
-    return None
-
-
-
-@lru_cache(maxsize=1)
-def _regions_of_code() -> dict[str, tuple[str, ...]]:
-    """phonenumbers' country calling code -> regions table (imported on first use), keyed by the
-    code as written: the digits of a number that starts with no 0 (no int() per lookup)."""
-    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
-
-    return {str(code): regions for code, regions in COUNTRY_CODE_TO_REGION_CODE.items()}
 
 
 
