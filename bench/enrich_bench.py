@@ -37,16 +37,20 @@ class _Resolver:
         return [type("Mx", (), {"preference": 10, "exchange": f"mx.{name}."})()]
 
 
+def _send_html(handler: BaseHTTPRequestHandler, body: bytes) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 def _handler(latency: float):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - http.server's naming
             time.sleep(latency)
             body = PAGE % len(self.headers.get("Host", ""))
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            _send_html(self, body)
 
         def log_message(self, *args):
             pass
@@ -125,11 +129,7 @@ def _site_handler(root: Path, hosts: dict[str, str]):
                 self.send_error(404)
                 return
             body = page.read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            _send_html(self, body)
 
         def log_message(self, *args):
             pass
