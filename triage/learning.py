@@ -117,6 +117,7 @@ class Verdict:
     probability: float
     marks: int  # the user's marks of that category
     evidence: tuple[str, ...]
+    support: int = 0  # the message's tokens that lean towards the category
 
     def __str__(self) -> str:
         shown = ", ".join(self.evidence) or "no token"
@@ -185,7 +186,8 @@ class TokenModel:
         if best is not None:
             category, probability, clues = best
             strongest = sorted(clues, key=lambda c: (-c[1][0], c[0]))[:EVIDENCE_TOKENS]
-            found = Verdict(category, probability, self.marks[category], tuple(t for t, _ in strongest))
+            support = sum(1 for _, p in clues if p[0] > 0.5)
+            found = Verdict(category, probability, self.marks[category], tuple(t for t, _ in strongest), support)
         return found
 
     def _combine(self, category: str, known: list[str]) -> tuple[float, list[tuple[str, tuple]]]:
