@@ -4,13 +4,16 @@ buyer's language: each line of the draft's own text (quotes and markers out) is 
 triage.draftcheck from the stopwords and scripts of playbooks/languages.toml, and the draft counts
 when most identified lines are in the language detected for the inquiry and none is clearly in
 another. "language" is over buyers whose language has templates; "language (all)" over every buyer
-whose language was detected (the rest get English with a note). Run: python bench/draft_bar.py [DIR]"""
+whose language was detected (the rest get English with a note).
+
+    python bench/draft_bar.py [DIR]     (default: ../shared/inquiries)
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from triage.draft import languages
@@ -68,4 +71,10 @@ def _count(counts, key, ok):
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/inquiries"))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", nargs="?", type=Path, default=Path("../shared/inquiries"),
+                        help="the inquiries to draft for (default: ../shared/inquiries)")
+    args = parser.parse_args()
+    if not args.directory.is_dir():
+        parser.error(f"{args.directory}: no such directory")
+    main(args.directory)
