@@ -148,7 +148,7 @@ def test_followup_golden(purpose, persona, lang, profile):
 def test_the_draft_is_salesperson_b(profile):
     d = drafting.draft_reply(make("genuine-A-driver"), profile, today=TODAY)
     body = d.body
-    for fact in ("BL-GFCI", "BL-WRC", "12,000 pcs at USD 4.24/pc", "4,000 pcs at USD 2.29/pc", "Total: USD 60,040.00", "FOB Ningbo", "25-35 days", "30% T/T", "14 branches",
+    for fact in ("BL-GFCI", "BL-WRC", "12,000 pcs at USD 4.24/pc", "4,000 pcs at USD 2.29/pc", "Total: 16,000 pcs, USD 60,040.00", "FOB Ningbo", "25-35 days", "30% T/T", "14 branches",
                  "UL"):
         assert fact in body, fact
     assert "USD 3.80" not in body  # never the floor price

@@ -79,6 +79,8 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
         _on_term(line, term, freight)
     priced = [ln for ln in lines if ln["qty"] and ln["price"] is not None]
     total = round(sum(ln["qty"] * ln["price"] for ln in priced), 2) if priced and len(priced) == len(lines) else None
+    units = {ln["unit"] for ln in priced}
+    total_qty_priced = sum(ln["qty"] for ln in priced) if total is not None and len(units) == 1 else None
     if any(ln["qty"] is None for ln in lines) and not moq_only and len(lines) > 1 and total_qty:
         to_fill.append("the quantity of each item (the message gives a total only)")
     port = profile.terms.get("port") or ""
@@ -89,6 +91,7 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
         "port": port,
         "lines": lines,
         "total": total,
+        "total_qty": total_qty_priced,  # the pieces of every line together, when all are priced in one unit
         "freight": freight,
         "to_fill": to_fill,
         "timing": timing(request, profile, freight, today),
