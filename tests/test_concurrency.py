@@ -15,28 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import bench_module
 
 pytestmark = pytest.mark.slow
 
 TRIAGE = shutil.which("triage", path=str(Path(sys.executable).parent))
-PRODUCTS = ["LED panel light 600x600", "LED downlight 12W", "wall switch", "USB wall socket", "floodlight 100W"]
-
-
-def write_inquiries(folder: Path, count: int, tag: str) -> Path:
-    """``count`` distinct buyer inquiries as .eml files (distinct Message-IDs and senders)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(count):
-        product = PRODUCTS[n % len(PRODUCTS)]
-        (folder / f"{tag}-{n:04d}.eml").write_text(
-            f"From: Buyer {n} <buyer{n}@{tag}-company{n % 50}.com>\n"
-            f"To: sales@brightline-electrical.com\n"
-            f"Subject: RFQ {product} ({tag} {n})\n"
-            f"Message-ID: <{tag}-{n}@{tag}-company{n % 50}.com>\n"
-            f"Date: Mon, 2 Nov 2026 10:{n % 60:02d}:00 +0000\n\n"
-            f"Hello,\n\nWe need {100 + n} pcs of {product}, CIF Hamburg, delivery by December.\n"
-            f"Please send your best price and MOQ.\n\nBest regards,\nBuyer {n}\nPurchasing Manager\n",
-            encoding="utf-8")
-    return folder
+write_inquiries = bench_module("durability_bench").write_inquiries  # distinct buyer inquiries as .eml files
 
 
 def env(home: Path) -> dict[str, str]:

@@ -6,16 +6,14 @@ through enrich() from a real local HTTP server; the smaller cases below use pyte
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
+from conftest import bench_module
 
 from sites.helpers import FakeResolver, inquiry, local_fetcher, serve
 from triage.enrich import enrich, summary
 from triage.enrich.reading import number_value
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 def _site(server, host: str, pages: dict[str, str]) -> dict:
@@ -30,11 +28,7 @@ NAV = '<nav><a href="/about">About us</a> <a href="/contact">Contact</a></nav>'
 
 @pytest.fixture(scope="module")
 def bench_figures():
-    sys.path.insert(0, str(BENCH))
-    try:
-        import enrich_bench
-    finally:
-        sys.path.remove(str(BENCH))
+    enrich_bench = bench_module("enrich_bench")
     return enrich_bench.score_sites(enrich_bench.read_sites())
 
 
@@ -70,7 +64,7 @@ def test_a_denial_is_evidence_against(httpserver):
     assert site["business_type_scores"]["manufacturer"] < 0
     assert "manufacturer" in site["evidence"]["business_type_against"]
     assert (site["founded"], site["staff"]) == (2001, 48)
-    assert site["evidence"]["staff"] == {"page": f"http://denies-co.com/about",
+    assert site["evidence"]["staff"] == {"page": "http://denies-co.com/about",
                                          "phrase": "A distributor founded in 2001 with a team of 48.", "term": "team of 48"}
 
 

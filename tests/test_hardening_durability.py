@@ -6,18 +6,12 @@ The full-size run (2,000 mutants, 20 kills, 2-4 processes) is ``python bench/dur
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+from conftest import bench_module
 
 pytestmark = pytest.mark.slow
 
-_PATH = Path(__file__).resolve().parents[1] / "bench" / "durability_bench.py"
-_spec = importlib.util.spec_from_file_location("durability_bench", _PATH)
-bench = sys.modules["durability_bench"] = importlib.util.module_from_spec(_spec)  # (dataclasses look it up)
-_spec.loader.exec_module(bench)
+bench = bench_module("durability_bench")
 
 
 def test_the_generator_makes_every_kind_of_mutant_and_the_same_ones_for_a_seed():
