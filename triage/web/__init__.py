@@ -13,6 +13,7 @@ import hmac
 import secrets
 import tomllib
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -23,6 +24,7 @@ LANGS = ("en", "zh")
 ACTIONS = ("done", "snooze", "replied", "won", "lost", "spam", "phishing", "not_inquiry")
 
 
+@cache
 def labels(lang: str) -> dict[str, str]:
     """The page's words: the report's labels (scores, styles, queue cells) under the browser's own."""
     from triage.report import labels as report_labels
