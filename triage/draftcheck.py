@@ -17,10 +17,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from typing import Any
 
-from triage.datafiles import read_toml
-from triage.paths import shipped
+from triage.persona import language_scripts, language_words
 
 MARKER = re.compile(r"<<to fill: [^<>\n]+>>")
 QUOTED = re.compile(r'"[^"\n]*"|«[^»\n]*»|„[^“”\n]*[“”]|“[^”\n]*”|「[^」\n]*」|“[^“\n]*“')
@@ -38,15 +36,6 @@ _CHECKS: list[tuple[str, re.Pattern[str]]] = [
 _DOUBLED_WORD = re.compile(r"\b([^\W\d_]{2,})\s+\1\b", re.I)
 
 
-@functools.cache
-def _data() -> dict[str, Any]:
-    data = read_toml(shipped("playbooks") / "languages.toml")
-    words: dict[str, set[str]] = {lang: {w.lower() for w in ws} for lang, ws in data["stopwords"].items()}
-    scripts = [(int(lo, 16), int(hi, 16), lang) for lang, ranges in data.get("scripts", {}).items()
-               for lo, hi in (r.split("-") for r in ranges)]
-    return {"stopwords": words, "scripts": scripts}
-
-
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -57,7 +46,7 @@ def line_language(line: str, *, min_words: int = 4) -> str | None:
     letters = [ch for ch in line if ch.isalpha()]
     if not letters:
         return None
-    scripts = _data()["scripts"]
+    scripts = language_scripts()
     counts: dict[str, int] = {}
     for ch in letters:
         cp = ord(ch)
@@ -77,7 +66,7 @@ def line_language(line: str, *, min_words: int = 4) -> str | None:
 
 def stopword_hits(words: set[str]) -> dict[str, int]:
     """How many of the distinct words are stopwords of each language."""
-    return {lang: len(words & ws) for lang, ws in _data()["stopwords"].items()}
+    return {lang: len(words & ws) for lang, ws in language_words().items()}
 
 
 def foreign(line: str, lang: str) -> str | None:
@@ -87,7 +76,7 @@ def foreign(line: str, lang: str) -> str | None:
     if found is None or found == lang:
         return None
     words = {w.lower() for w in _WORD.findall(line)}
-    if not words or found in {lang for _, _, lang in _data()["scripts"]}:
+    if not words or found in {lang for _, _, lang in language_scripts()}:
         return found
     hits = stopword_hits(words)
     return found if hits[found] - hits.get(lang, 0) >= 2 else None

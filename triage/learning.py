@@ -67,13 +67,10 @@ def tokens(subject: str | None, body: str | None, sender_domain: str | None = No
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """The stopwords of every language in the shipped ``playbooks/languages.toml``."""
-    import tomllib
+    """The stopwords of every language in ``playbooks/languages.toml``."""
+    from triage.persona import language_words
 
-    from triage.paths import shipped
-
-    data = tomllib.loads((shipped("playbooks") / "languages.toml").read_text(encoding="utf-8"))
-    return frozenset(w.lower() for words in data.get("stopwords", {}).values() for w in words)
+    return frozenset().union(*language_words().values())
 
 
 def _word_tokens(word: str) -> Iterable[str]:

@@ -81,6 +81,7 @@ def _stamp(folder: str) -> tuple:
 class _Languages:
     languages: tuple[str, ...]  # those with stopwords, in the file's order: earlier wins a tie
     stopwords: dict[str, tuple[int, ...]]  # stopword -> the places of its languages in ``languages``
+    words: dict[str, frozenset[str]]  # language -> its stopwords, lower case
     scripts: list[tuple[int, int, str]]
     min_hits: int
     max_chars: int
@@ -112,6 +113,7 @@ def _languages() -> _Languages:
     return _Languages(
         languages=tuple(stopwords),
         stopwords=places,
+        words={lang: frozenset(w.lower() for w in ws) for lang, ws in stopwords.items()},
         scripts=scripts,
         min_hits=int(settings.get("min_hits", 2)),
         max_chars=int(settings.get("max_chars", 1500)),
@@ -122,6 +124,16 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # Every ASCII character that is neither a letter nor the apostrophe (none is part of a _WORD match) made a space.
 _SEPARATE = bytes(c if c >= 128 or chr(c).isalpha() or chr(c) == "'" else 32 for c in range(256))
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f\U0001f000-\U0001ffff\u2600-\u27bf\ufe0f]")
+
+
+def language_words() -> dict[str, frozenset[str]]:
+    """Each language's stopwords (lower case), as ``playbooks/languages.toml`` lists them."""
+    return _languages().words
+
+
+def language_scripts() -> list[tuple[int, int, str]]:
+    """(first, last code point, language) of each script range in ``playbooks/languages.toml``."""
+    return _languages().scripts
 
 
 def detect_language(text: str) -> str | None:
