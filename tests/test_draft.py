@@ -253,6 +253,30 @@ def test_an_edited_user_template_is_used_on_the_next_draft(profile, triage_home)
     assert drafting.draft_reply(make("genuine-C-thin"), profile, today=TODAY).body.startswith("Second wording")
 
 
+def test_a_user_template_or_phrase_added_later_is_used_on_the_next_draft(profile, triage_home):
+    """The names a draft may use are listed again when a template directory changes."""
+    user = triage_home / "templates"
+    user.mkdir(parents=True)
+    first = drafting.draft_reply(make("genuine-C-thin"), profile, today=TODAY)
+    assert first.template == "reply-genuine-C.j2" and not first.body.startswith("Added later")
+    (user / "reply-genuine-C.j2").write_text("Added later for {{ buyer.first_name }}.")
+    later = user.stat().st_mtime + 5  # a later modification time, whatever the clock's grain
+    os.utime(user, (later, later))
+    assert drafting.draft_reply(make("genuine-C-thin"), profile, today=TODAY).body.startswith("Added later")
+
+    (user / "de").mkdir()
+    os.utime(user, (later + 5, later + 5))
+    kw = dict(CASES["genuine-A-driver"], lang="de", name="Jürgen Brandt")
+    assert "Beste Grüße aus Ningbo" not in drafting.draft_reply(inquiry(**kw), profile, today=TODAY).body
+    phrases = user / "de" / "phrases.toml"
+    phrases.write_text('[close]\nregards = "Beste Grüße aus Ningbo"\n', encoding="utf-8")
+    os.utime(user / "de", (later + 10, later + 10))
+    assert "Beste Grüße aus Ningbo" in drafting.draft_reply(inquiry(**kw), profile, today=TODAY).body
+    phrases.write_text('[close]\nregards = "Viele Grüße aus Ningbo"\n', encoding="utf-8")
+    os.utime(phrases, (later + 15, later + 15))
+    assert "Viele Grüße aus Ningbo" in drafting.draft_reply(inquiry(**kw), profile, today=TODAY).body
+
+
 def test_every_shipped_template_renders_in_every_language(profile):
     used = set()
     for lang in drafting.languages():

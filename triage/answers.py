@@ -159,5 +159,17 @@ def certificate_answers(asked: list[str], products: list[dict[str, Any]], held: 
 
 def _as_standard(name: str, text: str) -> str | None:
     """'DIN VDE 0620-1' when the buyer names the mark's body as part of a standard, not the mark."""
-    match = re.search(rf"((?:DIN\s+|EN\s+|IEC\s+)?{re.escape(name)}\s+\d[\d.\-/]*(?:-\d+)?)", text or "", re.I)
-    return match.group(1).strip() if match else None
+    match = _standard_number(name).search(text or "")
+    if match is None:
+        return None
+    series = _SERIES.search(text, max(0, match.start() - 12), match.start())  # "DIN " or "EN " before it
+    return text[series.start() if series else match.start():match.end()].strip()
+
+
+@functools.lru_cache(maxsize=256)
+def _standard_number(name: str) -> re.Pattern:
+    """The mark's name followed by a standard's number ("VDE 0620-1"): a literal start re finds fast."""
+    return re.compile(rf"{re.escape(name)}\s+\d[\d.\-/]*(?:-\d+)?", re.I)
+
+
+_SERIES = re.compile(r"(?:DIN|EN|IEC)\s+$", re.I)
