@@ -283,7 +283,8 @@ def pattern_lead(rx: re.Pattern) -> frozenset[str] | None:
 def _leads(seq: list, bounded: bool, C: Any) -> set[str] | None:
     prefixes = {""}
     for op, arg in seq:
-        if op is C.AT and arg is C.AT_BOUNDARY and prefixes == {""}:
+        # \b, or ^ / \A: a word character after a line's or the text's start begins a word
+        if op is C.AT and arg in (C.AT_BOUNDARY, C.AT_BEGINNING, C.AT_BEGINNING_STRING) and prefixes == {""}:
             bounded = True
         elif op is C.LITERAL:
             if not bounded:
