@@ -21,7 +21,8 @@ from triage.errors import ParseError
 from triage.extract import extract
 from triage.inputs import Item, parse_item, split_mbox
 from triage.model import Inquiry, Message
-from triage.parse import html_links, html_to_text, parse_message, parse_pasted, sniff
+from triage.htmltext import html_links, html_to_text
+from triage.parse import parse_message, parse_pasted, sniff
 
 # Fixed examples in CI; TRIAGE_FUZZ=5000 runs a longer, random search.
 _SCALE = int(os.environ.get("TRIAGE_FUZZ", "0"))

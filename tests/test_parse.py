@@ -167,7 +167,7 @@ def test_talon_standard_replies_keep_only_the_reply():
 
 @needs_shared(CORPORA)
 def test_talon_html_replies_drop_the_quoted_history():
-    from triage.parse import html_to_text
+    from triage.htmltext import html_to_text
 
     good = 0
     files = sorted((CORPORA / "talon" / "html_replies").glob("*.html"))
