@@ -23,7 +23,10 @@ DELIVERED = {"DAP", "DPU", "DDP"}
 
 
 def price_breaks(product: Any) -> list[dict[str, Any]]:
-    """Prices at MOQ, 3x and 10x MOQ: the top of the range down to a quarter above the floor."""
+    """The profile's own breaks (``breaks = [[qty, price], ...]``); else, from a price range, prices at MOQ,
+    3x and 10x MOQ: the top of the range down to a quarter above the floor."""
+    if getattr(product, "breaks", None):
+        return [{"qty": q, "price": round(p, 4)} for q, p in product.breaks]
     if product.price_min is None or not product.moq:
         return []
     low, high = product.price_min, product.price_max or product.price_min
