@@ -326,11 +326,12 @@ def thread_facts(record: dict[str, Any], text: str) -> dict[str, Any]:
     thread = record.get("thread") or {}
     quoted = str(thread.get("quoted") or "")
     new = str(thread.get("new_text") or "") or (text[: len(text) - len(quoted)] if quoted and quoted in text else text)
+    quoted = quoted or str(thread.get("history") or "")  # a conversation the store knows (triage.thread)
     in_thread = bool(quoted.strip() or thread.get("in_reply_to"))
     return {
         "in_thread": in_thread,
         "closing": said(new, "closing") if in_thread or said(new, "closing") in ("proforma invoice", "send the pi") else None,
-        "samples_done": said(text, "samples_done"),
+        "samples_done": said(f"{text}\n{thread.get('history') or ''}", "samples_done"),
         "quoted": quoted,
     }
 
@@ -341,17 +342,25 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
     with the incoterm on that line (FOB when none is named). The last figure per term wins."""
     from triage.quote import PRICE
 
+    from triage.answers import words
+
     out: dict[str, dict[str, Any]] = {}
+    skip = words("thread.toml", "not_unit_price")
+    heading_term = None  # "Your figures, CFR Dar:" names the term of the offer lines under it
     for line in (quoted or "").splitlines():
         prices = list(PRICE.finditer(line))
         if not prices:
+            terms = _TERM.findall(line)
+            heading_term = terms[-1].upper().replace("CNF", "CFR") if terms else heading_term
             continue
+        if any(w in line.lower() for w in skip):
+            continue  # freight, insurance, a deposit or an L/C floor: no unit price of a product
         skus = [p["sku"] for p in products if p["sku"].lower() in line.lower()
                 or (p.get("asked") and p["asked"].lower() in line.lower())]
         if not skus and len(products) == 1:
             skus = [products[0]["sku"]]
         for match in prices:
-            term = _term_near(line, match.start())
+            term = _term_near(line, match.start(), heading_term)
             for sku in skus:
                 value = float(match.group(1) or match.group(2))
                 if term == "FOB" or sku not in out or out[sku].get("term") != "FOB":
@@ -362,12 +371,12 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
 _TERM = re.compile(r"\b(FOB|CIF|CFR|CNF|DAP|DDP|EXW|FCA)\b", re.I)
 
 
-def _term_near(line: str, at: int) -> str:
+def _term_near(line: str, at: int, heading: str | None = None) -> str:
     after = _TERM.search(line, at)
     before = [m for m in _TERM.finditer(line, 0, at)]
     if after and after.start() - at < 20:
         return after.group(1).upper()
-    return before[-1].group(1).upper() if before else "FOB"
+    return before[-1].group(1).upper() if before else (heading or "FOB")
 
 
 def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", today: date | None = None,

@@ -340,4 +340,5 @@ def _number(value: Any) -> float | None:
         return None
 
 
-PRICE = re.compile(r"(?:USD|US\$|\$)\s?(\d{1,5}(?:\.\d{1,4})?)|(\d{1,5}\.\d{2,4})\s?(?:USD|US\$)", re.I)
+PRICE = re.compile(r"(?:USD|US\$|\$)\s?(\d{1,5}(?:\.\d{1,4})?)(?!\d|[,.]\d)|(?<![\d,.])(\d{1,5}\.\d{2,4})\s?(?:USD|US\$)", re.I)
+"""A unit price: "USD 0.49", "0.49 USD"; never a part of a larger figure ("USD 9,800.00", a line total)."""
