@@ -83,3 +83,17 @@ def test_the_same_subject_from_another_address_is_not_joined(stored, tmp_path):
     path.write_text(text.replace("<third-79@", "<other-1@"))
     result = triage_paths([str(path)], profile=profile, options=Options(offline=True), store=store).results[0]
     assert store.row(result.id)["thread_id"] is None
+
+
+def test_the_offer_in_the_history_is_read_as_a_salesperson_reads_it():
+    products = [{"sku": "BL-USB", "asked": "USB-C outlet"}]
+    quoted = ("> Your figures, CFR Dammam:\n"
+              "> - BL-USB USB-A/USB-C charger receptacle: 1,500 pcs at USD 6.52/pc = USD 9,780.00\n"
+              "> CFR Dammam includes sea freight for the shipment (1 x 40'HQ, USD 1,500.00), USD 0.17/pc.\n"
+              "> Colors: white, black (black +USD 0.10/pc)\n"
+              "> Earlier: BL-USB at USD 6.80/pc FOB Ningbo\n")
+    # the offer lines take the heading's term; freight, a line total and a surcharge are no unit price;
+    # the FOB figure is kept before any other
+    assert drafting.earlier_prices(quoted, products) == {"BL-USB": {"price": 6.80, "term": "FOB"}}
+    assert drafting.earlier_prices("\n".join(quoted.splitlines()[:4]), products) == {
+        "BL-USB": {"price": 6.52, "term": "CFR"}}

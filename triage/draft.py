@@ -339,7 +339,9 @@ def thread_facts(record: dict[str, Any], text: str) -> dict[str, Any]:
 def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Prices our side offered (or the buyer's side agreed) in the quoted history, per SKU:
     a USD figure on a line that names the product (or on any line when one product is asked),
-    with the incoterm on that line (FOB when none is named). The last figure per term wins."""
+    with the incoterm on that line (or the offer's heading above it; FOB when none is named). The history
+    reads newest first, as mail clients quote it: the first figure wins, an FOB one before any other.
+    A surcharge ("black +USD 0.10/pc") is no price."""
     from triage.quote import PRICE
 
     from triage.answers import words
@@ -360,10 +362,12 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
         if not skus and len(products) == 1:
             skus = [products[0]["sku"]]
         for match in prices:
+            if line[: match.start()].rstrip().endswith("+"):
+                continue
             term = _term_near(line, match.start(), heading_term)
             for sku in skus:
                 value = float(match.group(1) or match.group(2))
-                if term == "FOB" or sku not in out or out[sku].get("term") != "FOB":
+                if sku not in out or (term == "FOB" and out[sku].get("term") != "FOB"):
                     out[sku] = {"price": value, "term": term}
     return out
 

@@ -4,7 +4,7 @@ References: a webmail that drops them, a buyer who writes again from the same ad
 A message joins the latest stored conversation of the same address whose subject is the same once
 the mail clients' reply and forward prefixes (playbooks/draft/thread.toml [subject]: "Re:", "AW:",
 "回复:", "Fwd:"), spaces, brackets and case are set aside, or whose opening lines its quoted history
-repeats. ``history`` is then what that conversation already said, oldest first: each earlier message
+repeats. ``history`` is then what that conversation already said, newest first: each earlier message
 of the buyer and the reply drafted to it, so the draft honours the prices and samples offered there and
 asks nothing again. Only the store's reads are used here (sender_history, get, store_web.thread).
 """
@@ -86,7 +86,8 @@ def attach_history(store: Any, message: Any) -> int | None:
 
 
 def history(store: Any, root: int) -> str:
-    """What the conversation said so far, oldest first: the buyer's messages and the replies drafted to them."""
+    """What the conversation said so far, newest first as a mail client quotes it: each reply drafted
+    to the buyer above the buyer's message it answers."""
     from triage.store_web import thread
 
     parts = []
@@ -95,4 +96,4 @@ def history(store: Any, root: int) -> str:
         draft = (store.get(row["id"]).get("draft") or {}).get("body")
         if draft:
             parts.append(str(draft).strip())
-    return "\n\n".join(p for p in parts if p)
+    return "\n\n".join(p for p in reversed(parts) if p)
