@@ -97,3 +97,10 @@ def test_the_offer_in_the_history_is_read_as_a_salesperson_reads_it():
     assert drafting.earlier_prices(quoted, products) == {"BL-USB": {"price": 6.80, "term": "FOB"}}
     assert drafting.earlier_prices("\n".join(quoted.splitlines()[:4]), products) == {
         "BL-USB": {"price": 6.52, "term": "CFR"}}
+
+
+def test_a_cost_in_the_history_is_no_unit_price():
+    products = [{"sku": "BL-EXT", "asked": "multipresa"}]
+    quoted = ("> 1) We can send 2 samples free of charge, you only pay the courier (about USD 35 to Bergamo).\n"
+              "> Price for 500 pcs: USD 7.20/pc CIF Genoa.\n")
+    assert drafting.earlier_prices(quoted, products) == {"BL-EXT": {"price": 7.20, "term": "CIF"}}

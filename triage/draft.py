@@ -341,13 +341,14 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
     a USD figure on a line that names the product (or on any line when one product is asked),
     with the incoterm on that line (or the offer's heading above it; FOB when none is named). The history
     reads newest first, as mail clients quote it: the first figure wins, an FOB one before any other.
-    A surcharge ("black +USD 0.10/pc") is no price."""
+    A surcharge ("black +USD 0.10/pc") is no price, nor a figure on a line that names no product unless
+    it is written per piece ("USD 0.47/pc"; "about USD 35 to Bergamo" is the courier)."""
     from triage.quote import PRICE
 
     from triage.answers import words
 
     out: dict[str, dict[str, Any]] = {}
-    skip = words("thread.toml", "not_unit_price")
+    skip, per_unit = words("thread.toml", "not_unit_price"), words("thread.toml", "per_unit")
     heading_term = None  # "Your figures, CFR Dar:" names the term of the offer lines under it
     for line in (quoted or "").splitlines():
         prices = list(PRICE.finditer(line))
@@ -359,11 +360,14 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
             continue  # freight, insurance, a deposit or an L/C floor: no unit price of a product
         skus = [p["sku"] for p in products if p["sku"].lower() in line.lower()
                 or (p.get("asked") and p["asked"].lower() in line.lower())]
+        named = bool(skus)
         if not skus and len(products) == 1:
             skus = [products[0]["sku"]]
         for match in prices:
             if line[: match.start()].rstrip().endswith("+"):
                 continue
+            if not named and not any(w in line[match.end(): match.end() + 12].lower() for w in per_unit):
+                continue  # a line that names no product states a unit price as one ("/pc"), else it is a cost
             term = _term_near(line, match.start(), heading_term)
             for sku in skus:
                 value = float(match.group(1) or match.group(2))
