@@ -62,6 +62,9 @@ We distribute to 40 installers in Bohemia.
     assert "(your \"13A switched socket BS1363, single, white\"): 6,000 pcs at" in body
     assert "(your \"13A switched socket BS1363, twin, white\"): 4,000 pcs at" in body
     assert "Total: 10,000 pcs, USD" in body
+    single, twin = (line.split(" at ")[1].split("/")[0] for line in body.splitlines() if "(your \"13A switched" in line)
+    assert single == twin  # one SKU, one price: the break its 10,000 pcs together reach
+    assert "below our MOQ" not in body
 
 
 def test_counts_written_before_the_names_on_one_line_go_to_each_name(tmp_path, profile):

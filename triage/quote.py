@@ -162,7 +162,7 @@ def _buyer_words(row: str, value: float) -> str:
     at = min((row.find(f) for f in forms if f in row), default=-1)
     text = _LABEL.sub("", row[:at] if at > 3 else row[at + len(digits):] if at >= 0 else row)
     text = re.sub(r"^\s*(?:x|×)\s+", "", text)
-    pieces = [p for p in re.split(r"\s[-–—]\s|:\s|\(", text) if p.strip()]
+    pieces = [p for p in re.split(r"\s[-–—]\s|:\s", text) if p.strip()]
     text = max(pieces, key=len).strip(" -–—:,;(") if pieces else ""
     return (text if len(text) <= 60 else text[:60].rsplit(" ", 1)[0]).rstrip(" ,;:-–—")
 
@@ -200,7 +200,13 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
     by_sku = {p["sku"]: p for p in products}
     ordered = ([(p["sku"], None, p.get("asked", "")) for p in products] if moq_only else
                order_lines(products, text, stated, each_words() if stated and len(products) > 1 else ()))
-    lines = [_line({**by_sku[sku], "asked": asked}, q, profile, earlier.get(sku), moq_only) for sku, q, asked in ordered]
+    per_sku: dict[str, float] = {}  # one SKU on several lines (single and twin): its break and MOQ on their sum
+    for sku, q, _ in ordered:
+        per_sku[sku] = per_sku.get(sku, 0) + (q or 0)
+    last = {sku: i for i, (sku, _, _) in enumerate(ordered)}
+    lines = [_line({**by_sku[sku], "asked": asked}, q, profile, earlier.get(sku), moq_only,
+                   sku_qty=per_sku[sku] or None, gap_here=last[sku] == i)
+             for i, (sku, q, asked) in enumerate(ordered)]
     to_fill: list[str] = []
     freight = _freight(term, place, country, lines, profile, to_fill)
     for line in lines:
@@ -238,9 +244,12 @@ def each_words() -> list[str]:
 
 
 def _line(product: dict[str, Any], qty: float | None, profile: Any, earlier: dict[str, Any] | None,
-          moq_only: bool) -> dict[str, Any]:
+          moq_only: bool, sku_qty: float | None = None, gap_here: bool = True) -> dict[str, Any]:
+    """One offer line; ``sku_qty`` is the SKU's quantity over all its lines (the break and the MOQ gap are
+    on it), and the gap is stated on the SKU's last line only (``gap_here``)."""
     breaks = product["breaks"]
-    chosen = break_for(breaks, None if moq_only else qty)
+    on = sku_qty if qty and sku_qty else qty
+    chosen = break_for(breaks, None if moq_only else on)
     fob = chosen["price"] if chosen else None
     line = {
         "sku": product["sku"], "name": product["name"], "asked": product.get("asked", ""),
@@ -248,7 +257,8 @@ def _line(product: dict[str, Any], qty: float | None, profile: Any, earlier: dic
         "qty": int(qty) if qty and float(qty).is_integer() else qty,
         "break_qty": chosen["qty"] if chosen else None,
         "fob": fob, "price": fob,
-        "moq_gap": int(product["moq"] - qty) if qty and product["moq"] and qty < product["moq"] else 0,
+        "moq_qty": int(on) if on and float(on).is_integer() else on,
+        "moq_gap": int(product["moq"] - on) if on and gap_here and product["moq"] and on < product["moq"] else 0,
         "earlier": None, "changed_from": None,
     }
     if earlier and fob is not None:
