@@ -1,5 +1,6 @@
 """The drafts' bar over ../shared/inquiries: the share of genuine drafts that name the buyer's quantity,
-the buyer's incoterm, address each extracted question (answer or "to fill" marker) and are in the
+the buyer's incoterm, address each extracted question (answer or "to fill" marker; a mere greeting such as
+"Tudo bem?" is no question to answer) and are in the
 buyer's language: each line of the draft's own text (quotes and markers out) is identified by
 triage.draftcheck from the stopwords and scripts of playbooks/languages.toml, and the draft counts
 when most identified lines are in the language detected for the inquiry and none is clearly in
@@ -16,16 +17,19 @@ import json
 import subprocess
 from pathlib import Path
 
+from triage.answers import is_greeting
 from triage.draft import languages
-from triage.draftcheck import foreign, line_languages, own_text
+from triage.draftcheck import foreign, line_language, line_languages, own_text
 from triage.profile import load_profile
 
 
-def main(directory: Path) -> None:
+def main(directory: Path, verbose: bool = False) -> None:
     out = subprocess.run(["triage", "inquiry", "--offline", "--no-store", "--json",
                           str(directory)], capture_output=True, text=True).stdout
     counts = {"quantity": [0, 0], "incoterm": [0, 0], "questions": [0, 0], "language": [0, 0],
               "language (all)": [0, 0]}
+    misses: dict[str, list[str]] = {key: [] for key in counts}
+    unquoted: list[str] = []
     known = set(languages())
     profile = load_profile()
     names = [profile.company.get("name", ""), profile.name] + [n for p in profile.products
@@ -36,26 +40,40 @@ def main(directory: Path) -> None:
         if r.get("category") != "genuine" or not body:
             continue
         req = r["request"]
+        where = (r.get("source") or {}).get("path") or r.get("id") or "?"
         q = (req.get("quantity") or {}).get("value")
-        if q and (req.get("quantity") or {}).get("unit") == "pcs":
-            forms = {f"{int(q):,}", f"{int(q):,}".replace(",", "."), f"{int(q):,}".replace(",", " ")}
-            _count(counts, "quantity", any(f in body for f in forms))
-        if req.get("incoterm"):
-            _count(counts, "incoterm", req["incoterm"].upper().replace("CNF", "CFR") in body)
-        for question in req.get("questions") or []:
-            _count(counts, "questions", question.strip()[-40:] in body or question.strip()[:40] in body)
+        quoted = any(p.get("sku") and profile.product(p["sku"]) for p in req.get("products") or [])
+        if q and (req.get("quantity") or {}).get("unit") == "pcs" and not quoted:
+            unquoted.append(f"{where}: {int(q):,} pcs, no catalogue product matched")
+        elif q and (req.get("quantity") or {}).get("unit") == "pcs":
+            forms = {f"{int(q):,}", f"{int(q):,}".replace(",", "."), f"{int(q):,}".replace(",", " "),
+                     f"{int(q):,}".replace(",", "\u202f"), f"{int(q):,}".replace(",", "\u00a0")}
+            _count(counts, "quantity", any(f in body for f in forms), misses, f"{where}: {int(q):,} pcs")
+        if req.get("incoterm") and quoted:  # no offer line (no product matched): no price to put on a term
+            term = req["incoterm"].upper().replace("CNF", "CFR")
+            _count(counts, "incoterm", term in body, misses, f"{where}: {term}")
+        for question in [q for q in req.get("questions") or [] if not is_greeting(q)]:
+            _count(counts, "questions", question.strip()[-40:] in body or question.strip()[:40] in body,
+                   misses, f"{where}: {question.strip()[:60]}")
         if r.get("language"):
             ok = in_language(body, r["language"], names + _buyer_names(r))
-            _count(counts, "language (all)", ok)
+            _count(counts, "language (all)", ok, misses, f"{where}: {r['language']}")
             if r["language"] in known:
                 _count(counts, "language", ok)
     for key, (hit, total) in counts.items():
         print(f"{key:15} {hit}/{total} = {hit / total:.0%}" if total else f"{key:15} n/a")
+        for miss in misses[key] if verbose else ():
+            print(f"  miss {miss}")
+    print(f"{'no product':15} {len(unquoted)} drafts with a quantity but no catalogue product (not counted)")
+    for miss in unquoted if verbose else ():
+        print(f"  {miss}")
 
 
 def in_language(body: str, lang: str, names: list[str]) -> bool:
     """Most identified lines of the draft are in ``lang`` and none is clearly in another language."""
     found = [found for _, found in line_languages(body, ignore=names) if found]
+    if not found:  # a short draft (a chat reply) whose lines are each too short to tell: read it whole
+        found = [line_language(" ".join(own_text(line, names) for line in body.splitlines()))]
     clear = [foreign(own_text(line, names), lang) for line in body.splitlines()]
     return bool(found) and sum(f == lang for f in found) * 2 > len(found) and not any(clear)
 
@@ -65,16 +83,19 @@ def _buyer_names(record: dict) -> list[str]:
     return words + [p.get("text") or "" for p in (record.get("request") or {}).get("products") or []]
 
 
-def _count(counts, key, ok):
+def _count(counts, key, ok, misses=None, what=""):
     counts[key][1] += 1
     counts[key][0] += bool(ok)
+    if not ok and misses is not None:
+        misses[key].append(what)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="list each miss")
     parser.add_argument("directory", nargs="?", type=Path, default=Path("../shared/inquiries"),
                         help="the inquiries to draft for (default: ../shared/inquiries)")
     args = parser.parse_args()
     if not args.directory.is_dir():
         parser.error(f"{args.directory}: no such directory")
-    main(args.directory)
+    main(args.directory, args.verbose)

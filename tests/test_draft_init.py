@@ -82,13 +82,53 @@ def test_init_writes_nothing_when_the_import_is_refused(triage_home, csv_file):
 
 
 def test_init_asks_the_products_one_by_one(triage_home):
-    products = ["AC-9", "Wall fan 18 inch", "wall mounted fan", "800", "UL", "11.5-14", ""]
+    # no price break: the price range is asked instead
+    products = ["AC-9", "Wall fan 18 inch", "wall mounted fan", "", "11.5-14", "800", "UL", ""]
     result = run("init", input="\n".join(ANSWERS + products + TAIL) + "\n")
     assert result.exit_code == 0, result.output
     profile = tomllib.loads((triage_home / "profile.toml").read_text())
     assert profile["products"] == [{"sku": "AC-9", "name": "Wall fan 18 inch", "aliases": ["wall mounted fan"],
                                     "moq": 800, "price": [11.5, 14.0], "certifications": ["UL"]}]
     assert "BL-GFCI" not in (triage_home / "profile.toml").read_text()
+
+
+# two products, each with its own price breaks (one answer asked again: "lots" is no quantity)
+WALKED = ["AC-9", "Wall fan 18 inch", "wall mounted fan",
+          "500", "14.20", "lots", "2000", "12.80", "10000", "11.40", "",  # breaks; the MOQ is then asked
+          "", "UL; ETL",  # MOQ: the first break's 500 by default
+          "AC-7", "Ceiling fan 52 inch", "ceiling fan", "300", "31", "3000", "27.5", "", "600", "CE",
+          ""]
+
+
+def test_init_walks_through_price_breaks_moq_and_certificates_per_product(triage_home):
+    result = run("init", input="\n".join(ANSWERS + WALKED + TAIL) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Price break 1: from how many pieces" in result.output and "'lots' is not a whole number" in result.output
+    profile = tomllib.loads((triage_home / "profile.toml").read_text())
+    wall, ceiling = profile["products"]
+    assert wall["breaks"] == [[500, 14.2], [2000, 12.8], [10000, 11.4]]
+    assert wall["moq"] == 500 and wall["certifications"] == ["UL", "ETL"]
+    assert ceiling["breaks"] == [[300, 31.0], [3000, 27.5]] and ceiling["moq"] == 600
+    assert ceiling["certifications"] == ["CE"]
+    from triage.profile import load_profile
+
+    loaded = load_profile(triage_home / "profile.toml")
+    assert loaded.product("AC-9").breaks == [(500, 14.2), (2000, 12.8), (10000, 11.4)]
+
+
+@pytest.mark.parametrize("qty, price", [("2,500", "12.80"), ("12,000", "11.40"), ("800", "14.20")])
+def test_the_draft_quotes_the_break_the_buyers_quantity_reaches(triage_home, qty, price):
+    assert run("init", input="\n".join(ANSWERS + WALKED + TAIL) + "\n").exit_code == 0
+    mail = (f"Hello,\n\nPlease quote {qty} pcs wall mounted fan, FOB Shenzhen, for our stores.\n\n"
+            "Regards\nTom Baker\nPurchasing Manager\nBaker Home Supply Ltd\n+44 20 7946 0321\nwww.bakerhome.example\n")
+    result = run("inquiry", "--offline", "--no-store", "--json", "-", input=mail)
+    assert result.exit_code == 0, result.output
+    import json
+
+    record = json.loads(next(line for line in result.output.splitlines() if line.startswith("{")))
+    body = record["draft"]["body"]
+    assert f"{qty} pcs at USD {price}/pc" in body, body
+    assert "BL-" not in body  # nothing of the demo company's catalogue
 
 
 def test_a_profile_left_with_the_demo_catalogue_says_so(triage_home):
@@ -101,3 +141,16 @@ def test_a_profile_left_with_the_demo_catalogue_says_so(triage_home):
     inquiry = CliRunner().invoke(main, ["inquiry", "--offline", "--no-store", "-"],
                                                  input="Please quote 3,000 pcs GFCI receptacle, FOB.")
     assert inquiry.exit_code == 0 and "DEMO company's catalogue" in inquiry.output
+
+
+def test_a_catalogue_file_gives_price_breaks_too(tmp_path):
+    path = tmp_path / "breaks.csv"
+    path.write_text("sku,name,moq,breaks,certifications\nAC-1,Ceiling fan,,1000:20; 300:24.5 ;5000:18,UL\n"
+                    "AC-2,Stand fan,100,100=9,CE\n", encoding="utf-8")
+    first, second = read_catalogue(path)
+    assert first["breaks"] == [[300, 24.5], [1000, 20.0], [5000, 18.0]] and second["breaks"] == [[100, 9.0]]
+    assert "300+ 24.50, 1,000+ 20.00, 5,000+ 18.00" in preview([first, second])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sku,name,breaks\nAC-1,Fan,1000 for 20\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="line 2.*quantity:price"):
+        read_catalogue(bad)

@@ -46,6 +46,11 @@ def _word_lists(name: str, home: Path, group: str | None = None) -> dict[str, li
             for key, value in sections.items() if isinstance(value, dict) and "words" in value}
 
 
+def words(name: str, section: str) -> list[str]:
+    """The words of ``[section]`` in the draft data file ``name`` (lower case; [] when there is none)."""
+    return list(_word_lists(name, user_dir()).get(section, ()))
+
+
 def said(text: str, section: str) -> str | None:
     """The first phrase of thread.toml's [section] found in the text, or None."""
     folded = (text or "").lower()
@@ -77,6 +82,11 @@ def answer_questions(questions: list[str], facts: dict[str, Any]) -> list[dict[s
         out.append({"question": _clean(question), "answers": answers,
                     "fill": None if answers else f"answer to \"{_clean(question)}\""})
     return out
+
+
+def is_greeting(question: str) -> bool:
+    """A mere greeting written as a question ("Tudo bem?"): no topic, a greeting word; the draft does not answer it."""
+    return not topics_of(question) and _greeting(question)
 
 
 def _greeting(question: str) -> bool:

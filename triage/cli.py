@@ -320,7 +320,7 @@ def eval_(directory, expect, verbose, baseline, as_json, profile_file):
 @main.command()
 @click.option("--catalogue", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Import the product catalogue from a CSV or XLSX (columns sku,name,aliases,moq,price_min,"
-                   "price_max,certifications); previewed before it is imported.")
+                   "price_max,breaks,certifications; breaks as 1000:0.25;5000:0.21); previewed before it is imported.")
 @click.option("--force", is_flag=True, help="Overwrite an existing profile.")
 @click.option("--defaults", is_flag=True, help="Take every default without asking (starts from the demo profile).")
 @errors

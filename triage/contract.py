@@ -62,7 +62,7 @@ def to_contract(inquiry: Inquiry) -> dict[str, Any]:
 def _thread(m) -> dict[str, Any]:
     """Where the message sits in a conversation: the draft answers the right address and honours the history."""
     return {"reply_to": list(m.reply_to), "in_reply_to": m.in_reply_to, "references": list(m.references),
-            "quoted": m.quoted or None}
+            "quoted": m.quoted or None, "history": m.history or None}
 
 
 def _number(value: float) -> int | float:

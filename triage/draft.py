@@ -367,11 +367,12 @@ def thread_facts(record: dict[str, Any], text: str) -> dict[str, Any]:
     thread = record.get("thread") or {}
     quoted = str(thread.get("quoted") or "")
     new = str(thread.get("new_text") or "") or (text[: len(text) - len(quoted)] if quoted and quoted in text else text)
+    quoted = quoted or str(thread.get("history") or "")  # a conversation the store knows (triage.thread)
     in_thread = bool(quoted.strip() or thread.get("in_reply_to"))
     return {
         "in_thread": in_thread,
         "closing": said(new, "closing") if in_thread or said(new, "closing") in ("proforma invoice", "send the pi") else None,
-        "samples_done": said(text, "samples_done"),
+        "samples_done": said(f"{text}\n{thread.get('history') or ''}", "samples_done"),
         "quoted": quoted,
     }
 
@@ -379,23 +380,39 @@ def thread_facts(record: dict[str, Any], text: str) -> dict[str, Any]:
 def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Prices our side offered (or the buyer's side agreed) in the quoted history, per SKU:
     a USD figure on a line that names the product (or on any line when one product is asked),
-    with the incoterm on that line (FOB when none is named). The last figure per term wins."""
+    with the incoterm on that line (or the offer's heading above it; FOB when none is named). The history
+    reads newest first, as mail clients quote it: the first figure wins, an FOB one before any other.
+    A surcharge ("black +USD 0.10/pc") is no price, nor a figure on a line that names no product unless
+    it is written per piece ("USD 0.47/pc"; "about USD 35 to Bergamo" is the courier)."""
     from triage.quote import PRICE
 
+    from triage.answers import words
+
     out: dict[str, dict[str, Any]] = {}
+    skip, per_unit = words("thread.toml", "not_unit_price"), words("thread.toml", "per_unit")
+    heading_term = None  # "Your figures, CFR Dar:" names the term of the offer lines under it
     for line in (quoted or "").splitlines():
         prices = list(PRICE.finditer(line))
         if not prices:
+            terms = _TERM.findall(line)
+            heading_term = terms[-1].upper().replace("CNF", "CFR") if terms else heading_term
             continue
+        if any(w in line.lower() for w in skip):
+            continue  # freight, insurance, a deposit or an L/C floor: no unit price of a product
         skus = [p["sku"] for p in products if p["sku"].lower() in line.lower()
                 or (p.get("asked") and p["asked"].lower() in line.lower())]
+        named = bool(skus)
         if not skus and len(products) == 1:
             skus = [products[0]["sku"]]
         for match in prices:
-            term = _term_near(line, match.start())
+            if line[: match.start()].rstrip().endswith("+"):
+                continue
+            if not named and not any(w in line[match.end(): match.end() + 12].lower() for w in per_unit):
+                continue  # a line that names no product states a unit price as one ("/pc"), else it is a cost
+            term = _term_near(line, match.start(), heading_term)
             for sku in skus:
                 value = float(match.group(1) or match.group(2))
-                if term == "FOB" or sku not in out or out[sku].get("term") != "FOB":
+                if sku not in out or (term == "FOB" and out[sku].get("term") != "FOB"):
                     out[sku] = {"price": value, "term": term}
     return out
 
@@ -403,12 +420,12 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
 _TERM = re.compile(r"\b(FOB|CIF|CFR|CNF|DAP|DDP|EXW|FCA)\b", re.I)
 
 
-def _term_near(line: str, at: int) -> str:
+def _term_near(line: str, at: int, heading: str | None = None) -> str:
     after = _TERM.search(line, at)
     before = [m for m in _TERM.finditer(line, 0, at)]
     if after and after.start() - at < 20:
         return after.group(1).upper()
-    return before[-1].group(1).upper() if before else "FOB"
+    return before[-1].group(1).upper() if before else (heading or "FOB")
 
 
 def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", today: date | None = None,
@@ -516,7 +533,7 @@ def _buyer(record: dict[str, Any]) -> dict[str, Any]:
     from triage.names import person
 
     contact, sender, company = (record.get(k) or {} for k in ("contact", "sender", "company"))
-    name = person(contact.get("name") or sender.get("name") or "")
+    name = person(contact.get("name") or sender.get("name") or "", contact.get("title") or "", record.get("language"))
     return {
         **name,
         "title": contact.get("title") or "",

@@ -71,6 +71,7 @@ class Message:
     raw_hash: str = ""  # sha256 of the normalised content, for de-duplication of pasted text
     headers: str = ""  # how the mail was sent: the bulk/automation header fields, one "name: value" a line
     content_digest: str = ""  # sender, Date, Subject, Reply-To and body as written (triage.identity): same Message-ID, same message?
+    history: str = ""  # the stored conversation a message continues without quoting it (triage.thread), for the draft
 
 
 @dataclass(slots=True)

@@ -20,8 +20,13 @@ def _table() -> dict[str, Any]:
     return data("names.toml")
 
 
-def person(raw: str) -> dict[str, Any]:
-    """{'name', 'first_name', 'last_name', 'gender' (m, f or None)} of a contact's name."""
+def person(raw: str, title: str = "", lang: str | None = None) -> dict[str, Any]:
+    """{'name', 'first_name', 'last_name', 'gender' (m, f or None)} of a contact's name.
+
+    The gender comes from a title before the name, else the first name, else a job title that a
+    gendered language writes so ("Acheteuse principale", "Coordinadora", "Einkäuferin"); the last
+    name is the first of two surnames where the buyer's language puts the father's first
+    ("Carolina Méndez Restrepo" is Sra. Méndez): names.toml [title_words] and [surnames]."""
     words = [w for w in _SPLIT.split(str(raw or "").strip()) if w]
     table = _table()
     titles = {**{w: "m" for w in table["titles"]["male"]}, **{w: "f" for w in table["titles"]["female"]}}
@@ -35,8 +40,34 @@ def person(raw: str) -> dict[str, Any]:
         folded = first.lower()
         names = table["first_names"]
         gender = "m" if folded in names["male"] else "f" if folded in names["female"] else None
-    return {"name": " ".join(words), "first_name": first, "last_name": words[-1] if len(words) > 1 else "",
+    if gender is None and title:
+        gender = _title_gender(title, table)
+    return {"name": " ".join(words), "first_name": first, "last_name": _surname(words, lang, table),
             "gender": gender}
+
+
+def _title_gender(title: str, table: dict[str, Any]) -> str | None:
+    said = set(re.findall(r"[^\W\d_]+", title.lower()))
+    words = table.get("title_words", {})
+    male, female = said & set(words.get("male", [])), said & set(words.get("female", []))
+    return "f" if female and not male else "m" if male and not female else None
+
+
+def _surname(words: list[str], lang: str | None, table: dict[str, Any]) -> str:
+    """The surname to address: the last word, or where ``lang`` writes two surnames (father's first),
+    the first of them with its particles ("de la Fuente") when the name has three words or more."""
+    if len(words) < 2:
+        return ""
+    surnames = table.get("surnames", {})
+    if lang not in surnames.get("paternal_first", []) or len(words) < 3:
+        return words[-1]
+    particles = set(surnames.get("particles", []))
+    taken = []
+    for word in words[1:]:
+        taken.append(word)
+        if word.lower() not in particles:
+            break
+    return " ".join(taken) if taken and taken[-1].lower() not in particles else words[-1]
 
 
 def looks_like_company(text: str) -> bool:

@@ -134,6 +134,10 @@ class _Stages:
         platform_form = inquiry.message.platform not in (None, "chat", "whatsapp", "wechat", "linkedin") and len(inquiry.message.body) < 200
         inquiry.persona = persona.read_persona(inquiry.message.body or inquiry.message.new_text, inquiry.language,
                                                genuine=genuine, platform_form=platform_form)
+        if store is not None:  # a later mail of a stored conversation whose headers do not say so
+            from triage.thread import attach_history
+
+            attach_history(store, inquiry.message)
         inquiry.draft = draft.draft_reply(inquiry, profile, lang=None)
         if genuine:
             start = options.today or _today()
@@ -304,6 +308,10 @@ def _link_thread(store, inquiry: Inquiry) -> None:
     """A reply to a stored inquiry (In-Reply-To, References) joins that inquiry's conversation."""
     message = inquiry.message
     thread = store.thread_of([message.in_reply_to, *message.references])
+    if thread is None:  # no threading headers: the same address and subject, or the history it quotes
+        from triage.thread import conversation_of
+
+        thread = conversation_of(store, message, inquiry.id)
     if thread is not None:
         store.link_thread(inquiry.id, thread)
 

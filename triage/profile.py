@@ -29,6 +29,7 @@ class Product:
     unit: str = "pcs"
     certifications: list[str] = field(default_factory=list)
     excludes: list[str] = field(default_factory=list)  # words right after a name that make it another product
+    breaks: list[tuple[int, float]] = field(default_factory=list)  # [(from quantity, FOB unit price)], the seller's own
 
     @property
     def price(self) -> float | None:
@@ -182,15 +183,17 @@ def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
 def _product(raw: Any, path: Path, index: int) -> Product:
     if not isinstance(raw, dict) or not raw.get("sku") or not raw.get("name"):
         raise ProfileError(f"{path}: products[{index}] needs a sku and a name")
-    price = raw.get("price") or [None, None]
+    breaks = _breaks(raw, path, index)
+    price = raw.get("price") or ([min(p for _, p in breaks), max(p for _, p in breaks)] if breaks else [None, None])
     if not isinstance(price, list) or len(price) not in (1, 2):
         raise ProfileError(f"{path}: products[{index}] ({raw['sku']}): price must be [min, max]")
     try:
         return Product(
+            breaks=breaks,
             sku=str(raw["sku"]),
             name=str(raw["name"]),
             aliases=[str(a) for a in raw.get("aliases", [])],
-            moq=int(raw.get("moq", 0)),
+            moq=int(raw.get("moq", 0)) or (breaks[0][0] if breaks else 0),
             price_min=None if price[0] is None else float(price[0]),
             price_max=None if price[-1] is None else float(price[-1]),
             unit=str(raw.get("unit", "pcs")),
@@ -199,6 +202,20 @@ def _product(raw: Any, path: Path, index: int) -> Product:
         )
     except (TypeError, ValueError) as exc:
         raise ProfileError(f"{path}: products[{index}] ({raw['sku']}): {exc}") from None
+
+
+def _breaks(raw: dict[str, Any], path: Path, index: int) -> list[tuple[int, float]]:
+    """``breaks = [[1000, 0.25], [5000, 0.21]]``: (from quantity, unit price), sorted by quantity."""
+    value = raw.get("breaks") or []
+    try:
+        if not isinstance(value, list) or not all(isinstance(b, list) and len(b) == 2 for b in value):
+            raise ValueError("breaks must be [[quantity, unit price], ...]")
+        out = sorted((int(q), float(p)) for q, p in value)
+        if any(q <= 0 or p < 0 for q, p in out) or len({q for q, _ in out}) != len(out):
+            raise ValueError("each break needs its own quantity above 0 and a price of 0 or more")
+    except (TypeError, ValueError) as exc:
+        raise ProfileError(f"{path}: products[{index}] ({raw.get('sku')}): {exc}") from None
+    return out
 
 
 # -- writing (triage init) ---------------------------------------------------
@@ -236,9 +253,29 @@ def _csv_product(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
         if low:
             product["price"] = [float(low), float(high or low)]
         product["certifications"] = _split(row.get("certifications"))
+        if (row.get("breaks") or "").strip():
+            product["breaks"] = parse_breaks(row["breaks"])
     except ValueError as exc:
         raise ProfileError(f"{path}, line {line}: {exc}") from None
     return product
+
+
+def parse_breaks(text: str) -> list[list[float]]:
+    """'1000:0.25, 5000:0.21; 20000:0.18' -> [[1000, 0.25], [5000, 0.21], [20000, 0.18]] (a ValueError says what is wrong)."""
+    out = []
+    for part in (p.strip() for p in str(text).replace(";", ",").replace("|", ",").split(",")):
+        if not part:
+            continue
+        qty, sep, price = part.replace("=", ":").partition(":")
+        if not sep:
+            raise ValueError(f"price break {part!r}: write quantity:price, e.g. 1000:0.25")
+        number = float(qty.strip().replace(" ", "").replace("_", ""))
+        if not number.is_integer() or number <= 0:
+            raise ValueError(f"price break {part!r}: the quantity must be a whole number of pieces")
+        out.append([int(number), float(price.strip().removeprefix("$").removeprefix("USD").strip())])
+    if len({q for q, _ in out}) != len(out):
+        raise ValueError("two price breaks at the same quantity")
+    return sorted(out)
 
 
 product_from_row = _csv_product  # one catalogue row (CSV, XLSX, init's answers) -> a [[products]] table

@@ -23,7 +23,10 @@ DELIVERED = {"DAP", "DPU", "DDP"}
 
 
 def price_breaks(product: Any) -> list[dict[str, Any]]:
-    """Prices at MOQ, 3x and 10x MOQ: the top of the range down to a quarter above the floor."""
+    """The profile's own breaks (``breaks = [[qty, price], ...]``); else, from a price range, prices at MOQ,
+    3x and 10x MOQ: the top of the range down to a quarter above the floor."""
+    if getattr(product, "breaks", None):
+        return [{"qty": q, "price": round(p, 4)} for q, p in product.breaks]
     if product.price_min is None or not product.moq:
         return []
     low, high = product.price_min, product.price_max or product.price_min
@@ -42,23 +45,145 @@ def break_for(breaks: list[dict[str, Any]], quantity: float | None) -> dict[str,
     return eligible[-1] if eligible else breaks[0]
 
 
-def line_quantities(products: list[dict[str, Any]], text: str, total: float | None) -> list[float | None]:
-    """Each product line's own quantity: a number on the line that names it, else the total when
-    there is one product line, else None (the split is unknown)."""
+def order_lines(products: list[dict[str, Any]], text: str, total: float | None,
+                each: list[str] | tuple[str, ...] = ()) -> list[tuple[str, float | None, str]]:
+    """The buyer's order lines as (sku, quantity, the buyer's words for the line), in the products' order.
+
+    A text line names a product by its SKU, name, alias or the buyer's words for it (all of their
+    words, or one word no other product asked shares: "10,000 pcs socket and 3,000 pcs downlight");
+    the count on that line (on a table row: under the table's quantity heading) is the product's;
+    a line naming several products splits at each name, the counts standing before or after the
+    names as the buyer writes them. A product on several lines with their own counts (single and
+    twin of one SKU, two colours) gets a line each, in the buyer's words; a line that only sums the
+    others is left out. One product with no count of its own takes the total; several take it each
+    when the buyer says so (a word of ``each`` right after it), else their quantity is unknown (None).
+    """
+    rows = _text_rows(text)
+    names = [_namer(p, products) for p in products]
+    found: list[list[tuple[float, str]]] = [[] for _ in products]
+    for row, reading in rows:
+        for index, count in _row_counts(row, reading, names):
+            found[index].append(count)
+    out: list[tuple[str, float | None, str]] = []
+    for p, counts in zip(products, found):
+        values = list(dict.fromkeys(q for q, _ in counts))
+        values = [v for v in values if len(values) < 3 or v * 2 != sum(values)]  # a line summing the others
+        if len(values) <= 1:
+            out.append((p["sku"], values[0] if values else None, p.get("asked", "")))
+            continue
+        for value in values:
+            words = next(w for q, w in counts if q == value)
+            out.append((p["sku"], value, words or p.get("asked", "")))
+    if len(products) == 1 and out[0][1] is None and len(out) == 1:
+        out[0] = (out[0][0], total, out[0][2])
+    elif total and all(q is None for _, q, _ in out) and _said_each(text, total, each):
+        out = [(sku, total, asked) for sku, _, asked in out]
+    return out
+
+
+def _text_rows(text: str) -> list[tuple[str, str]]:
+    """(row, the text its count is read from): a table row is read under its heading row."""
+    rows, heading = [], {}
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        sep = "\t" if "\t" in line else "|" if line.count("|") >= 2 else None
+        if sep and not re.search(r"\d", line):
+            heading[sep] = line
+        rows.append((line, f"{heading[sep]}\n{line}" if sep in heading else line))
+    return rows
+
+
+_WORD = re.compile(r"[^\W\d_][\w-]*[^\W_]|[^\W\d_]{3}")
+
+
+def _namer(product: dict[str, Any], products: list[dict[str, Any]]) -> tuple[list[str], tuple[list[re.Pattern], list[re.Pattern]]]:
+    """(phrases that name the product, word patterns that name it): its SKU, name, aliases and the
+    buyer's words as phrases; the buyer's words all together, or one word of its own."""
+    phrases = [w.lower() for w in (product.get("asked"), product.get("name"), product.get("sku"),
+                                   *product.get("aliases", ())) if w and len(w) >= 3]
+    asked = _WORD.findall((product.get("asked") or "").lower())
+    mine = set(_WORD.findall(" ".join([product.get("asked") or "", product.get("name") or ""]).lower()))
+    others = {w for p in products if p is not product
+              for w in _WORD.findall(" ".join([p.get("asked") or "", p.get("name") or ""]).lower())}
+    own = [w for w in mine - others if len(w) >= 3]
+    pattern = [re.compile(rf"(?<![^\W_]){re.escape(w)}(?:e?s)?(?![^\W_])") for w in own]
+    together = [re.compile(rf"(?<![^\W_]){re.escape(w)}") for w in asked] if len(asked) > 1 else []
+    return phrases, (pattern, together)
+
+
+def _named_at(lowered: str, namer: Any) -> tuple[int, int] | None:
+    """Where the row names the product (start, end), or None."""
+    phrases, (own, together) = namer
+    spots = [(lowered.find(p), lowered.find(p) + len(p)) for p in phrases if p in lowered]
+    spots += [(m.start(), m.end()) for m in (r.search(lowered) for r in own) if m]
+    if together and all(r.search(lowered) for r in together):
+        hits = [r.search(lowered) for r in together]
+        spots.append((min(h.start() for h in hits), max(h.end() for h in hits)))  # type: ignore[union-attr]
+    return min(spots) if spots else None
+
+
+def _row_counts(row: str, reading: str, names: list[Any]) -> list[tuple[int, tuple[float, str]]]:
+    """(product index, (count, the buyer's words)) for each product the row names with a count of its own."""
     from triage.request import quantity
 
-    lines = [(ln, ln.lower()) for ln in (text or "").splitlines() if ln.strip()]
-    found: list[float | None] = []
-    for p in products:
-        words = [w.lower() for w in (p.get("text"), p.get("name"), p.get("sku"), *p.get("aliases", ())) if w]
-        naming = [ln for ln, lowered in lines if any(w in lowered for w in words)]
-        counted = [q for q in (quantity(ln) for ln in naming) if q and q.unit in ("pcs", "sets", "units")]
-        found.append(counted[0].value if counted else None)
-    if len(products) == 1 and found and found[0] is None:
-        found[0] = total
-    if total and all(found) and len(set(found)) == 1 and len(found) > 1 and found[0] == total:
-        return [None] * len(found)  # one number on every line is the total, not a line each
-    return found
+    lowered = row.lower()
+    named = sorted((at, i) for i, at in ((i, _named_at(lowered, n)) for i, n in enumerate(names)) if at)
+    if not named:
+        return []
+    if len(named) == 1:
+        q = quantity(reading)
+        return [(named[0][1], (q.value, _buyer_words(row, q.value)))] if _pieces(q) else []
+    starts = [at[0] for at, _ in named]
+    ends = [at[1] for at, _ in named]
+    before = _pieces(quantity(row[: starts[0]]))
+    segments = ([row[(ends[k - 1] if k else 0): ends[k]] for k in range(len(named))] if before else
+                [row[starts[k]: (starts[k + 1] if k + 1 < len(named) else len(row))] for k in range(len(named))])
+    counts = [quantity(seg) for seg in segments]
+    if not all(_pieces(q) for q in counts):
+        return []  # one count for several products: a total (or each, which order_lines reads)
+    return [(i, (q.value, "")) for (_, i), q in zip(named, counts)]  # type: ignore[union-attr]
+
+
+def _pieces(q: Any) -> bool:
+    return bool(q and q.value and q.unit in ("pcs", "sets", "units"))
+
+
+_LABEL = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)]|item\s*\d+\s*[:.)-]?)\s*", re.I)
+
+
+def _buyer_words(row: str, value: float) -> str:
+    """The buyer's words for an order line: the row without its label and its count, at most 60 characters."""
+    cells = [c for c in re.split(r"\t|\|", row) if c.strip()]
+    if len(cells) > 1:
+        row = max(cells, key=len)
+    digits = f"{int(value):,}" if float(value).is_integer() else str(value)
+    forms = [digits, digits.replace(",", "."), digits.replace(",", " "), digits.replace(",", "")]
+    at = min((row.find(f) for f in forms if f in row), default=-1)
+    text = _LABEL.sub("", row[:at] if at > 3 else row[at + len(digits):] if at >= 0 else row)
+    text = re.sub(r"^\s*(?:x|×)\s+", "", text)
+    pieces = [p for p in re.split(r"\s[-–—]\s|:\s", text) if p.strip()]
+    text = max(pieces, key=len).strip(" -–—:,;(") if pieces else ""
+    return (text if len(text) <= 60 else text[:60].rsplit(" ", 1)[0]).rstrip(" ,;:-–—")
+
+
+def _said_each(text: str, total: float, each: list[str] | tuple[str, ...]) -> bool:
+    """Whether the buyer writes a word of ``each`` next to the total ("500 pcs each one", "je 500 Stück",
+    "各500个"): within 20 characters before or after it."""
+    digits = f"{int(total):,}" if float(total).is_integer() else str(total)
+    lowered = (text or "").lower()
+    patterns = [re.compile(rf"(?<![^\W\d_]){re.escape(w)}(?![^\W\d_])" if w[:1].isascii() else re.escape(w))
+                for w in each]
+    for form in dict.fromkeys([digits, digits.replace(",", "."), digits.replace(",", " "), digits.replace(",", "")]):
+        at = lowered.find(form)
+        while at >= 0:
+            before = re.split(r"\d", lowered[max(0, at - 20): at])[-1]  # no other number in between
+            after = re.split(r"\d", lowered[at + len(form): at + len(form) + 20])[0]
+            near = f"{before} {after}"
+            if any(p.search(near) for p in patterns):
+                return True
+            at = lowered.find(form, at + 1)
+    return False
 
 
 def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile: Any, *, text: str = "",
@@ -71,18 +196,29 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
     unit = (request.get("quantity") or {}).get("unit") or "pcs"
     term = (request.get("incoterm") or "FOB").upper().replace("CNF", "CFR")
     place = request.get("destination") or ""
-    quantities = [None] * len(products) if moq_only else line_quantities(products, text, total_qty if unit in ("pcs", "units", "sets") else None)
-    lines = [_line(p, q, profile, earlier.get(p["sku"]), moq_only) for p, q in zip(products, quantities)]
+    stated = total_qty if unit in ("pcs", "units", "sets") else None
+    by_sku = {p["sku"]: p for p in products}
+    ordered = ([(p["sku"], None, p.get("asked", "")) for p in products] if moq_only else
+               order_lines(products, text, stated, each_words() if stated and len(products) > 1 else ()))
+    per_sku: dict[str, float] = {}  # one SKU on several lines (single and twin): its break and MOQ on their sum
+    for sku, q, _ in ordered:
+        per_sku[sku] = per_sku.get(sku, 0) + (q or 0)
+    last = {sku: i for i, (sku, _, _) in enumerate(ordered)}
+    lines = [_line({**by_sku[sku], "asked": asked}, q, profile, earlier.get(sku), moq_only,
+                   sku_qty=per_sku[sku] or None, gap_here=last[sku] == i)
+             for i, (sku, q, asked) in enumerate(ordered)]
     to_fill: list[str] = []
     freight = _freight(term, place, country, lines, profile, to_fill)
     for line in lines:
         _on_term(line, term, freight)
     priced = [ln for ln in lines if ln["qty"] and ln["price"] is not None]
     total = round(sum(ln["qty"] * ln["price"] for ln in priced), 2) if priced and len(priced) == len(lines) else None
-    units = {ln["unit"] for ln in priced}
-    total_qty_priced = sum(ln["qty"] for ln in priced) if total is not None and len(units) == 1 else None
+    counted = [ln for ln in lines if ln["qty"]]
+    units = {ln["unit"] for ln in counted}
+    total_qty_lines = sum(ln["qty"] for ln in counted) if len(counted) == len(lines) and len(units) == 1 else None
+    asked_total = None
     if any(ln["qty"] is None for ln in lines) and not moq_only and len(lines) > 1 and total_qty:
-        to_fill.append("the quantity of each item (the message gives a total only)")
+        asked_total = {"value": int(total_qty) if total_qty.is_integer() else total_qty, "unit": unit}  # the draft asks the split
     port = profile.terms.get("port") or ""
     return {
         "term": term,
@@ -91,7 +227,8 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
         "port": port,
         "lines": lines,
         "total": total,
-        "total_qty": total_qty_priced,  # the pieces of every line together, when all are priced in one unit
+        "total_qty": total_qty_lines,  # the pieces of every line together, when every line has them in one unit
+        "asked_total": asked_total,  # the buyer's one total for several products, when it is not split per line
         "freight": freight,
         "to_fill": to_fill,
         "timing": timing(request, profile, freight, today),
@@ -99,10 +236,20 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
     }
 
 
+def each_words() -> list[str]:
+    """Words that make one quantity apply to every product named ("500 pcs each"): playbooks/draft/quantity.toml."""
+    from triage.answers import words
+
+    return words("quantity.toml", "each")
+
+
 def _line(product: dict[str, Any], qty: float | None, profile: Any, earlier: dict[str, Any] | None,
-          moq_only: bool) -> dict[str, Any]:
+          moq_only: bool, sku_qty: float | None = None, gap_here: bool = True) -> dict[str, Any]:
+    """One offer line; ``sku_qty`` is the SKU's quantity over all its lines (the break and the MOQ gap are
+    on it), and the gap is stated on the SKU's last line only (``gap_here``)."""
     breaks = product["breaks"]
-    chosen = break_for(breaks, None if moq_only else qty)
+    on = sku_qty if qty and sku_qty else qty
+    chosen = break_for(breaks, None if moq_only else on)
     fob = chosen["price"] if chosen else None
     line = {
         "sku": product["sku"], "name": product["name"], "asked": product.get("asked", ""),
@@ -110,7 +257,8 @@ def _line(product: dict[str, Any], qty: float | None, profile: Any, earlier: dic
         "qty": int(qty) if qty and float(qty).is_integer() else qty,
         "break_qty": chosen["qty"] if chosen else None,
         "fob": fob, "price": fob,
-        "moq_gap": int(product["moq"] - qty) if qty and product["moq"] and qty < product["moq"] else 0,
+        "moq_qty": int(on) if on and float(on).is_integer() else on,
+        "moq_gap": int(product["moq"] - on) if on and gap_here and product["moq"] and on < product["moq"] else 0,
         "earlier": None, "changed_from": None,
     }
     if earlier and fob is not None:
@@ -202,4 +350,5 @@ def _number(value: Any) -> float | None:
         return None
 
 
-PRICE = re.compile(r"(?:USD|US\$|\$)\s?(\d{1,5}(?:\.\d{1,4})?)|(\d{1,5}\.\d{2,4})\s?(?:USD|US\$)", re.I)
+PRICE = re.compile(r"(?:USD|US\$|\$)\s?(\d{1,5}(?:\.\d{1,4})?)(?!\d|[,.]\d)|(?<![\d,.])(\d{1,5}\.\d{2,4})\s?(?:USD|US\$)", re.I)
+"""A unit price: "USD 0.49", "0.49 USD"; never a part of a larger figure ("USD 9,800.00", a line total)."""

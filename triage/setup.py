@@ -98,8 +98,8 @@ def _catalogue(catalogue: Path | None, ask: Callable[..., Any] | None, confirm: 
         return products
     if ask is None:
         return []
-    echo("Your products (SKU, name, MOQ, FOB price range, certificates); an empty SKU ends the list.")
-    return ask_products(ask)
+    echo("Your products (SKU, name, price breaks, MOQ, certificates); an empty SKU ends the list.")
+    return ask_products(ask, echo)
 
 
 def summary(path: Path) -> list[str]:

@@ -1,0 +1,99 @@
+"""Which stored conversation a message continues when its headers do not say (no In-Reply-To, no
+References: a webmail that drops them, a buyer who writes again from the same address).
+
+A message joins the latest stored conversation of the same address whose subject is the same once
+the mail clients' reply and forward prefixes (playbooks/draft/thread.toml [subject]: "Re:", "AW:",
+"回复:", "Fwd:"), spaces, brackets and case are set aside, or whose opening lines its quoted history
+repeats. ``history`` is then what that conversation already said, newest first: each earlier message
+of the buyer and the reply drafted to it, so the draft honours the prices and samples offered there and
+asks nothing again. Only the store's reads are used here (sender_history, get, store_web.thread).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_SPACE = re.compile(r"\s+")
+_BRACKETS = re.compile(r"^[\[\(【（][^\]\)】）]{0,20}[\]\)】）]\s*")  # "[EXT]", "(Ext)", "【外部】"
+
+
+def subject_key(subject: str | None) -> str:
+    """'RE: AW: Fwd:  RFQ  duplex receptacles' -> 'rfq duplex receptacles': the conversation's name."""
+    from triage.answers import words
+
+    prefixes = sorted(words("thread.toml", "subject"), key=len, reverse=True)
+    pattern = re.compile(r"^(?:" + "|".join(re.escape(p) for p in prefixes) + r")\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*",
+                         re.I) if prefixes else None
+    text = _SPACE.sub(" ", str(subject or "")).strip()
+    while text:
+        before = text
+        text = _BRACKETS.sub("", text)
+        if pattern is not None:
+            text = pattern.sub("", text)
+        text = text.strip()
+        if text == before:
+            break
+    return text.casefold()
+
+
+def _lines(text: str) -> list[str]:
+    """The text's lines without quote marks and spaces, the short ones left out (greetings, names)."""
+    out = []
+    for line in (text or "").splitlines():
+        line = _SPACE.sub(" ", re.sub(r"^[\s>]+", "", line)).strip().casefold()
+        if len(line) >= 25:
+            out.append(line)
+    return out
+
+
+def _quotes(quoted: str, body: str) -> bool:
+    """Whether the quoted history repeats the opening lines of an earlier message (two lines, or its only one)."""
+    earlier = _lines(body)[:3]
+    if not earlier:
+        return False
+    seen = set(_lines(quoted))
+    return sum(line in seen for line in earlier) >= min(2, len(earlier))
+
+
+def conversation_of(store: Any, message: Any, own_id: int | None = None) -> int | None:
+    """The stored conversation (its first inquiry's id) that a message without threading headers continues."""
+    if store is None or message.in_reply_to or message.references or not message.from_email:
+        return None
+    key = subject_key(message.subject)
+    for row in store.sender_history(message.from_email, limit=LOOK_BACK):  # latest first, this address only
+        if own_id is not None and row["id"] >= own_id:
+            continue
+        if row.get("message_id") and row["message_id"] == message.message_id:
+            continue
+        stored = store.row(row["id"])
+        same_subject = bool(key) and subject_key(stored.get("subject")) == key
+        if same_subject or (message.quoted and _quotes(message.quoted, stored.get("body") or "")):
+            return stored["thread_id"] or row["id"]
+    return None
+
+
+LOOK_BACK = 50  # the address's latest stored messages a conversation is looked for in
+
+
+def attach_history(store: Any, message: Any) -> int | None:
+    """Give a message that continues a stored conversation without quoting it that conversation's
+    history (``message.history``, which the draft reads); the conversation's id, or None."""
+    root = conversation_of(store, message)
+    if root is not None and not (message.quoted or "").strip():
+        message.history = history(store, root)
+    return root
+
+
+def history(store: Any, root: int) -> str:
+    """What the conversation said so far, newest first as a mail client quotes it: each reply drafted
+    to the buyer above the buyer's message it answers."""
+    from triage.store_web import thread
+
+    parts = []
+    for row in thread(store, root):
+        parts.append(str(row.get("body") or "").strip())
+        draft = (store.get(row["id"]).get("draft") or {}).get("body")
+        if draft:
+            parts.append(str(draft).strip())
+    return "\n\n".join(p for p in reversed(parts) if p)
