@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 from triage.answers import is_greeting
-from triage.draft import languages
+from triage.templating import languages
 from triage.draftcheck import foreign, line_language, line_languages, own_text
 from triage.profile import load_profile
 

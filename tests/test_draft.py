@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from triage import draft as drafting
+from triage import templating
 from triage.cli_followup import COMMANDS
 from triage.errors import TemplateError
 from triage.model import Attachment, Hit, Inquiry, Judgment, Message, Persona, ProductMatch, Quantity
@@ -209,7 +210,7 @@ def test_language_fallback_notes_english(profile):
     fr = drafting.draft_reply(make("genuine-fr-fallback"), profile, today=TODAY)
     assert fr.language == "fr" and fr.body.startswith("Bonjour Monsieur Dawson,")
     with pytest.raises(TemplateError, match="no drafts in 'xx'"):
-        drafting.check_language("xx")
+        templating.check_language("xx")
 
 
 def test_selection_order():
@@ -279,7 +280,7 @@ def test_a_user_template_or_phrase_added_later_is_used_on_the_next_draft(profile
 
 def test_every_shipped_template_renders_in_every_language(profile):
     used = set()
-    for lang in drafting.languages():
+    for lang in templating.languages():
         for category, tiers in (("genuine", "ABCD"), ("competitor", "D")):
             for tier in tiers:
                 for persona in PERSONAS:
@@ -297,7 +298,7 @@ def test_every_shipped_template_renders_in_every_language(profile):
                         d = drafting.draft_followup(rec, 1, profile, today=TODAY)
                         assert d.body.strip() and "None" not in d.body
                         used.add(d.template)
-    assert len(drafting.languages()) >= 8
+    assert len(templating.languages()) >= 8
 
 
 def test_draft_command_writes_a_threaded_reply(tmp_path, triage_home):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from triage import draft as drafting
+from triage import templating
 from triage.draftcheck import foreign, leftovers
 from triage.inputs import items
 from triage.pipeline import Options, triage_items
@@ -35,7 +36,7 @@ def _names(profile, inquiry) -> list[str]:
 
 
 def _problems(draft, profile, inquiry, env) -> list[str]:
-    t = drafting.phrases(env, draft.language)
+    t = templating.phrases(env, draft.language)
     return leftovers(draft.body, draft.language, greetings=t["greet"].values(), ignore=_names(profile, inquiry),
                      doubled_ok=t.get("doubled_ok", []))
 
@@ -46,18 +47,18 @@ def test_no_draft_carries_template_leftovers(directory):
     profile_file = directory / "profile.toml"
     profile = load_profile(profile_file if profile_file.exists() else demo_profile_path())
     batch = triage_items(items([str(directory)]), profile, Options(offline=True))
-    env = drafting.default_environment()
+    env = templating.default_environment()
     found, drafted = [], 0
     for result in batch.results:
         inquiry = result.inquiry
         if inquiry.draft is None:
             continue
         drafts = [inquiry.draft] + [drafting.draft_reply(inquiry, profile, lang=lang, env=env)
-                                    for lang in drafting.languages(env)]
+                                    for lang in templating.languages(env)]
         for draft in drafts:
             drafted += 1
             found += [f"{inquiry.message.path} [{draft.language}] {p}" for p in _problems(draft, profile, inquiry, env)]
-    assert drafted >= 2 * len(drafting.languages(env)), f"only {drafted} drafts from {directory}"
+    assert drafted >= 2 * len(templating.languages(env)), f"only {drafted} drafts from {directory}"
     assert not found, "\n".join(found[:40])
 
 

@@ -119,10 +119,10 @@ def test_a_price_each_is_not_a_quantity_each():
 
 
 def test_a_competitor_asking_for_nothing_we_make_gets_no_empty_price_list(profile):
-    from triage import draft as drafting
+    from triage import draft as drafting, templating
 
     record = {"category": "competitor", "tier": "D", "language": "zh", "contact": {"name": "徐薇"},
               "sender": {"email": "vivian@rival.example"}, "request": {"products": []}}
-    t = drafting.phrases(drafting.default_environment(), "zh")
+    t = templating.phrases(templating.default_environment(), "zh")
     body = drafting.draft_reply(record, profile).body
     assert t["competitor"]["open"].split("，")[0] not in body and t["open"]["no_products"] in body

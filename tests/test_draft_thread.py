@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from triage import draft as drafting
+from triage import templating
 from triage.pipeline import Options, triage_paths
 from triage.profile import demo_profile_path, load_profile
 from triage.store import Store
@@ -28,7 +29,7 @@ def thread(tmp_path):
 
 
 def _t(lang="en"):
-    return drafting.phrases(drafting.default_environment(), lang)
+    return templating.phrases(templating.default_environment(), lang)
 
 
 def test_the_second_mail_joins_the_stored_conversation(thread):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from triage import draft as drafting
+from triage import templating
 from triage.pipeline import Options, triage_paths
 from triage.profile import demo_profile_path, load_profile
 from triage.store import Store
@@ -30,7 +31,7 @@ def stored(tmp_path):
 
 
 def _t():
-    return drafting.phrases(drafting.default_environment(), "en")
+    return templating.phrases(templating.default_environment(), "en")
 
 
 @pytest.mark.parametrize("subject", ["RE: AW:  RFQ  duplex receptacles 15A TR", "Fwd: [EXT] rfq duplex receptacles 15a tr",

@@ -63,13 +63,13 @@ def draft_command(ident: int, step: int | None, lang: str | None, eml_path: Path
 
     Phishing and scam get a warning instead of a draft; spam and ordinary mail get nothing.
     """
-    from triage import draft as drafting
+    from triage import draft as drafting, templating
     from triage.profile import load_profile
 
     with _store(db_path) as store:
         record = stored_record(store, ident)
     profile = load_profile()
-    lang = drafting.check_language(lang)
+    lang = templating.check_language(lang)
     warning = drafting.warning(record)
     if warning:
         from triage.report import safe
