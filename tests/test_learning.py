@@ -8,7 +8,6 @@ inquiries are stored and marked; the other copies, in other words, are held out.
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,7 @@ from triage.pipeline import Options, read_path, triage_paths
 from triage.profile import demo_profile_path, load_profile
 from triage.judge.signals import CATEGORY_GROUPS
 from triage.store import Store
+from triage.store_forget import forget
 from triage.store_marks import load_model, mark, mark_counts
 
 MAILS = Path(__file__).parent / "learning"
@@ -151,7 +151,7 @@ def test_forget_untrains_what_the_buyers_mail_taught(demo, store):
     stored = triage(mails("wave", "train")[:2], demo, store)
     for result in stored.values():
         mark(store, result.id, "scam")
-    store.forget("procurement@westbridge-supplies.com")
+    forget(store, "procurement@westbridge-supplies.com")
     tokens_left = dict(store.conn.execute("SELECT token, messages FROM learned_tokens"))
     assert mark_counts(store) == {"scam": 1}
     assert "from:westbridge-supplies.com" not in tokens_left and "okafor" not in tokens_left

@@ -71,17 +71,18 @@ def forget_command(who: str, yes: bool, db_path: Path | None):
     gone from disk (backups you made are not touched).
     """
     from triage.report import safe
+    from triage.store_forget import forget, forget_preview
 
     with _store(db_path) as store:
         if not yes:
-            plan = store.forget_preview(who)
+            plan = forget_preview(store, who)
             shown = ", ".join(safe(a) for a in plan["addresses"][:10])
             more = f" and {len(plan['addresses']) - 10} more" if len(plan["addresses"]) > 10 else ""
             click.echo(f"{safe(plan['who'])}: {plan['inquiries']} inquiries from {len(plan['addresses'])} "
                        f"address(es){': ' + shown + more if shown else ''} will be deleted, with their follow-ups "
                        "and events; other inquiries, restore copies and cached lookups that name them are scrubbed.")
             click.confirm(f"Remove everything kept about {safe(plan['who'])}?", abort=True)
-        gone = store.forget(who)
+        gone = forget(store, who)
     click.echo(f"forgot {safe(gone.who)}: {gone.inquiries} inquiries (with their drafts), "
                f"{gone.followups} follow-ups, {gone.events} events, {gone.lookups} cached lookups"
                + (f"; scrubbed from {gone.mentions} other inquiries that named them" if gone.mentions else "")
