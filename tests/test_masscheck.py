@@ -1,8 +1,8 @@
 """Mass-check regression: the issue-15 figures on real and hand-written mail, offline (~30 s).
 
 Floors for bench/corpus/written were measured on 2026-12-07 after the signals for the sample scam,
-supplier pitches, memos and asks in the buyers' languages (electrical category 0.908, 0 fakes as
-genuine, 6 genuine lost; furniture 0.950, 0, 0; textile 0.947, 0, 0; voices 0.958, 0, 0; before
+supplier pitches, memos, asks in the buyers' languages and colleagues' forwards (electrical category
+0.915, 0 fakes as genuine, 5 genuine lost; furniture 0.950, 0, 0; textile 0.947, 0, 0; voices 0.958, 0, 0; before
 them electrical 0.862, 3, 9, furniture 0.750, 0, 3, textile 0.842, 1, 1) and are set a small margin
 below the category figure, at the counts themselves.
 """
@@ -53,7 +53,7 @@ def test_the_labelled_inquiries(demo):
 
 
 @pytest.mark.parametrize("trade, category, leaks, losses", [
-    ("electrical", 0.90, 0, 6),
+    ("electrical", 0.90, 0, 5),
     ("furniture", 0.94, 0, 0),
     ("textile", 0.94, 0, 0),
     ("voices", 0.95, 0, 0),
