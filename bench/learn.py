@@ -9,6 +9,11 @@ one 0/1 vector per message (which named signals hit), and fits an L2-regularised
 share judged as its label for (a) the shipped hand-set weights (the judge's own decision) and (b) the
 learned weights, and the held-out phishing_pot-odd figure for both (never used for training).
 --write FILE writes the learned weights as a [weights] TOML table ($TRIAGE_HOME/signals.toml format).
+
+--fit is the procedure whose output is shipped (bench/prior_fit.py): the category weights fitted
+inside the judge's own decision with the hand-set weights as the prior, cross-validated by source;
+`--fit --write playbooks/signals/weights.toml` writes them when they lose on no source and hold the
+hard constraints in every fold. Needs nothing beyond triage itself (no scikit-learn).
 """
 
 from __future__ import annotations
@@ -51,34 +56,88 @@ def _judge(paths: list[Path], profile, with_paths: bool = False) -> list:
     return pairs if with_paths else [i for _, i in pairs]
 
 
-def _labelled(directory: Path, profile) -> tuple[list, list[str]]:
-    labels = {x["file"]: x["category"] for x in json.loads((directory / "labels.json").read_text())}
-    paths = [directory / f for f in labels]
-    pairs = _judge(paths, profile, with_paths=True)
-    return [i for _, i in pairs], [labels[p.name] for p, _ in pairs]
+def _labelled(directory: Path, profile) -> list[tuple[str, object, str, str | None]]:
+    """(file name, judged inquiry, category, tier) for each labelled message that could be read."""
+    labels = {x["file"]: x for x in json.loads((directory / "labels.json").read_text())}
+    pairs = _judge([directory / f for f in labels], profile, with_paths=True)
+    return [(p.name, i, _category(labels[p.name]), labels[p.name].get("tier")) for p, i in pairs]
 
 
-def collect(args) -> list[tuple[str, list, list[bool]]]:
+def _category(label: dict) -> str:
+    """The label's category, or not-genuine where the label says only that (a public set's `expect`)."""
+    return NOT_GENUINE if label.get("expect") == NOT_GENUINE else label["category"]
+
+
+def _unlabelled(paths: list[Path], root: Path, profile, label: str) -> list[tuple[str, object, str, None]]:
+    return [(str(p.relative_to(root)), i, label, None) for p, i in _judge(paths, profile, with_paths=True)]
+
+
+def collect_labelled(args) -> list[tuple[str, list[tuple[str, object, str, str | None]]]]:
+    """Per source: (name, [(file, judged inquiry, category or not-genuine, tier)])."""
     demo = load_profile(demo_profile_path())
     sources = []
     if (args.inquiries / "labels.json").exists():
-        sources.append(("inquiries", *_labelled(args.inquiries, demo)))
+        sources.append(("inquiries", _labelled(args.inquiries, demo)))
     if args.corpora.exists():
         ordinary = [p for d in sorted(args.corpora.iterdir()) if d.is_dir() and d.name != "phishing_pot"
                     for p in _files(d)]
-        got = _judge(ordinary, demo)
-        sources.append(("ordinary mail", got, ["not_inquiry"] * len(got)))
+        sources.append(("ordinary mail", _unlabelled(ordinary, args.corpora, demo, "not_inquiry")))
         if (args.corpora / "phishing_pot").exists():
-            got = _judge(_files(args.corpora / "phishing_pot"), demo)
-            sources.append(("phishing_pot", got, [NOT_GENUINE] * len(got)))
+            pot = args.corpora / "phishing_pot"
+            sources.append(("phishing_pot", _unlabelled(_files(pot), pot, demo, NOT_GENUINE)))
     for trade in sorted(args.written.iterdir()) if args.written.exists() else []:
         own = trade / "profile.toml"
         if (trade / "labels.json").exists():
-            sources.append((f"written/{trade.name}", *_labelled(trade, load_profile(own) if own.exists() else demo)))
+            sources.append((f"written/{trade.name}", _labelled(trade, load_profile(own) if own.exists() else demo)))
     for name in ("spamassassin-spam", "spamassassin-nice"):
         if (args.public / name / "labels.json").exists():
-            sources.append((name, *_labelled(args.public / name, demo)))
-    return sources
+            sources.append((name, _labelled(args.public / name, demo)))
+    return [(name, got) for name, got in sources if got]
+
+
+def collect(args) -> list[tuple[str, list, list[str]]]:
+    """Per source: (name, judged inquiries, labels), as the logistic and perceptron runs read them."""
+    return [(name, [g[1] for g in got], [g[2] for g in got]) for name, got in collect_labelled(args)]
+
+
+def fit_cases(args) -> list:
+    """The labelled mail as prior_fit's cases (the named signals each message fired). With --cases FILE
+    they are read from FILE when it exists, else judged and saved there (rerun without it after any
+    change to the signals)."""
+    from prior_fit import Case
+    from triage.model import Hit
+
+    if args.cases and args.cases.exists():
+        return [Case(c["source"], c["name"], c["label"], c["tier"], [Hit(*h, "", "") for h in c["hits"]])
+                for c in json.loads(args.cases.read_text(encoding="utf-8"))]
+    cases = [Case(name, file, label, tier, list(inquiry.judgment.signals))
+             for name, got in collect_labelled(args) for file, inquiry, label, tier in got]
+    if args.cases:
+        args.cases.write_text(json.dumps([{"source": c.source, "name": c.name, "label": c.label, "tier": c.tier,
+                                           "hits": [[h.name, h.group, h.weight] for h in c.hits]} for c in cases]),
+                              encoding="utf-8")
+    return cases
+
+
+def run_fit(args) -> int:
+    """--fit: the shipped procedure (bench/prior_fit.py)."""
+    import prior_fit
+    from triage.judge.signals import CATEGORY_GROUPS, load_shipped
+
+    shipped = load_shipped()
+    hand = {s.name: float(s.shipped_weight) for s in shipped.signals if s.group in CATEGORY_GROUPS}
+    cases = fit_cases(args)
+    if not cases:
+        print("no labelled mail found", file=sys.stderr)
+        return 2
+    settings = prior_fit.Settings(folds=args.folds, steps=args.steps, l2=args.l2)
+    command = "python bench/learn.py --fit --write " + (args.write.name if args.write else "FILE")
+    odd = args.public / "phishing_pot-odd"
+    held = [prior_fit.Case("phishing_pot-odd", f, NOT_GENUINE, None, list(i.judgment.signals))
+            for f, i, _, _ in _unlabelled(_files(odd), odd, load_profile(demo_profile_path()), NOT_GENUINE)] \
+        if odd.exists() else []
+    ships = prior_fit.run(cases, hand, shipped.decision, settings, args.write, command, held)
+    return 0 if ships or args.write is None else 1
 
 
 def vector(inquiry, names: list[str]) -> list[int]:
@@ -99,10 +158,19 @@ def main() -> None:
                         help="fit the category signals' weights inside the judge's own decision (bench/perceptron.py); "
                              "with --write, writes playbooks/signals/weights.toml when cross-validation does not lose")
     parser.add_argument("--thresholds", action="store_true", help="with --perceptron: also fit the `sure` thresholds (CV)")
+    parser.add_argument("--fit", action="store_true",
+                        help="the shipped procedure (bench/prior_fit.py): category weights fitted in the judge's decision, "
+                             "prior = the hand-set weights, cross-validated by source; with --write, writes the file when "
+                             "they lose on no source and hold the hard constraints in every fold")
+    parser.add_argument("--steps", type=int, default=300, help="with --fit: optimiser steps")
+    parser.add_argument("--cases", type=Path, help="with --fit: read the judged mail from this JSON file, or save it there")
+    parser.add_argument("--l2", type=float, help="with --fit: a fixed L2 strength (default: chosen by inner CV)")
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--rate", type=float, default=1.0, help="perceptron step, in weight points")
     parser.add_argument("--decay", type=float, default=0.2, help="pull towards the hand-set weight per epoch (L2)")
     args = parser.parse_args()
+    if args.fit:
+        sys.exit(run_fit(args))
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 

@@ -17,8 +17,8 @@ def test_number_pattern_with_the_digit_first_matches_as_before():
     from triage import request
 
     old_q = re.compile(_OLD_NUMBER + r"\s*(?:x\s*)?(?:-\s*)?(pcs|k|sets)(?![\w])", re.I)
-    new_q = re.compile(request._NUMBER + r"\s*(?:x\s*)?(?:-\s*)?(pcs|k|sets)(?![\w])", re.I)
-    old_n, new_n = re.compile(_OLD_NUMBER, re.I), re.compile(request._NUMBER, re.I)
+    new_q = re.compile(request._scale_words().alone.pattern + r"\s*(?:x\s*)?(?:-\s*)?(pcs|k|sets)(?![\w])", re.I)
+    old_n, new_n = re.compile(_OLD_NUMBER, re.I), re.compile(request._scale_words().alone.pattern, re.I)
     rng = random.Random(11)
     pieces = ["1", "12", "123", "1234", "0", ",", ".", " ", "  ", "\n", "k", "pcs", "x", "-", "a", "mil", "sets", "_", "٣", "５"]
     for _ in range(20_000):

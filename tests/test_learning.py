@@ -59,7 +59,9 @@ def learned_hits(result) -> list[dict]:
 
 def test_five_marks_of_a_new_scam_wave_catch_its_next_copies_in_other_words(demo, store):
     before = triage(mails("wave", "heldout"), demo, None)
-    assert {r.record["category"] for r in before.values()} == {"genuine"}  # a new wave: the judge misses it
+    # a new wave: the judge alone calls none of it scam (most genuine; one that asks nothing, not_inquiry)
+    assert "scam" not in {r.record["category"] for r in before.values()}
+    assert sum(r.record["category"] == "genuine" for r in before.values()) >= 3
 
     stored = triage(mails("wave", "train") + mails("genuine", "train"), demo, store)
     for name, result in stored.items():

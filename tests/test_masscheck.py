@@ -1,8 +1,10 @@
 """Mass-check regression: the issue-15 figures on real and hand-written mail, offline (~30 s).
 
-Floors for bench/corpus/written were measured on 2026-12-07 with the mailkind.toml signals
-(electrical category 0.862, 3 fakes as genuine, 9 genuine lost; furniture 0.750, 0, 3; textile
-0.842, 1, 1) and are set a small margin below the category figure, at the counts themselves.
+Floors for bench/corpus/written were measured on 2026-12-07 after the signals for the sample scam,
+supplier pitches, memos, asks in the buyers' languages and colleagues' forwards (electrical category
+0.915, 0 fakes as genuine, 5 genuine lost; furniture 0.950, 0, 0; textile 0.947, 0, 0; voices 0.958, 0, 0; before
+them electrical 0.862, 3, 9, furniture 0.750, 0, 3, textile 0.842, 1, 1) and are set a small margin
+below the category figure, at the counts themselves.
 """
 
 from __future__ import annotations
@@ -51,9 +53,10 @@ def test_the_labelled_inquiries(demo):
 
 
 @pytest.mark.parametrize("trade, category, leaks, losses", [
-    ("electrical", 0.85, 3, 9),
-    ("furniture", 0.74, 0, 3),
-    ("textile", 0.83, 1, 1),
+    ("electrical", 0.90, 0, 5),
+    ("furniture", 0.94, 0, 0),
+    ("textile", 0.94, 0, 0),
+    ("voices", 0.95, 0, 0),
 ])
 def test_the_hand_written_corpus_stays_above_its_floor(demo, trade, category, leaks, losses):
     own = WRITTEN / trade / "profile.toml"

@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Iterable
 
+from triage.errors import DataFileError
 from triage.lexicon import Lexicon, fold, fold_lines, lexicon
 from triage.matching import Matcher, WordPlaces, WordScan, aligned_lower, finditer_at, pattern
 from triage.model import Quantity
@@ -66,26 +67,43 @@ _SPACED = f"[^\\W{CJK}]"
 # A number not glued to a word or another number: '(?<![\w.,])(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)',
 # written with the first digit ahead of the look-behinds (which then span that digit): the same
 # matches, tried in the same order, but a pattern that opens with a digit lets the regex engine
-# skip ahead to the digits of the text instead of trying every position. The scale words: 'k', 'mil',
-# '万' (ten thousand) ...
+# skip ahead to the digits of the text instead of trying every position. The scale words ('k', 'mil',
+# '万' ten thousand ...) that may follow are the lexicon's [scales] (see _scale_words).
 _DIGITS = r"(?:\d{0,2}(?:[.,\s]\d{3})+|\d*(?:[.,]\d+)?))"
 _NUMBER_START = rf"(\d(?<![.,]\d)(?<!{_SPACED}\d){_DIGITS}"
 # A quantity's number: a '.' or ',' before it hides it only after a digit ('12,000' is not read as '000'),
 # since a full-width comma folds to ',': '12W，2000只' is '12w,2000只' there.
 _QUANTITY_START = rf"(\d(?<!\d[.,]\d)(?<!{_SPACED}\d){_DIGITS}"
-_SCALES = {fold(w): n for w, n in {"k": 1e3, "mil": 1e3, "thousand": 1e3, "million": 1e6, "mio": 1e6, "mio.": 1e6,
-                                   "lakh": 1e5, "万": 1e4, "萬": 1e4, "千": 1e3, "만": 1e4, "천": 1e3}.items()}
-# (as the folded text writes them: Korean '만' is its two jamo there)
-_SCALE = r"\s*(" + "|".join(re.escape(w) for w in sorted(_SCALES, key=len, reverse=True)) + ")?"
-_NUMBER = _NUMBER_START + _SCALE + rf"(?!{_SPACED})"
-
-_NUMBER_ALONE = re.compile(_NUMBER, re.I)
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+
+
+@dataclass(frozen=True)
+class _ScaleWords:
+    """The lexicon's [scales]: each word (folded, as the text is: Korean '만' is its two jamo there)
+    and its factor, and the optional group a number may end with."""
+
+    factors: dict[str, int]
+    group: str  # r"\s*(k|mil|...)?"
+    alone: re.Pattern  # a number on its own, with its scale word
+
+    @classmethod
+    def build(cls, lex: Lexicon) -> _ScaleWords:
+        factors = lex.numbered("scales")
+        bad = sorted(w for w, n in factors.items() if n < 2 or not w)
+        if bad:
+            raise DataFileError(f"{lex.path}: [scales] a factor must be a whole number above 1, "
+                                f"for words that are not empty (see {', '.join(map(repr, bad))})")
+        group = r"\s*(" + "|".join(re.escape(w) for w in sorted(factors, key=len, reverse=True)) + ")?"
+        return cls(factors, group, re.compile(_NUMBER_START + group + rf"(?!{_SPACED})", re.I))
+
+
+def _scale_words() -> _ScaleWords:
+    return _compiled("scales", _ScaleWords.build)
 
 
 def number(text: str) -> float | None:
     """'12,000' -> 12000, '3.000' -> 3000, '1,5' -> 1.5, '20k' -> 20000."""
-    match = _NUMBER_ALONE.match(text.strip())
+    match = _scale_words().alone.match(text.strip())
     if not match:
         return None
     return _value(match.group(1), match.group(2))
@@ -97,14 +115,14 @@ def _value(digits: str, scale: str | None) -> float:
         value = float(digits.replace(".", "").replace(",", ""))
     else:
         value = float(digits.replace(",", "."))
-    return value * _SCALES.get((scale or "").lower(), 1)
+    return value * _scale_words().factors.get(fold(scale or "").lower(), 1) if scale else value
 
 
-def _quantity_pattern() -> re.Pattern:
+def _quantity_pattern(lex: Lexicon) -> re.Pattern:
     """A number and a unit word. The unit may be glued to the number ('3000pcs', '3000个', '100шт'):
     _mentions drops the glued units of [quantity] not_glued ('21st', '50db')."""
-    units = tuple(lexicon().units)
-    number = (_QUANTITY_START + _SCALE + r"(?!\d)").replace("{", "{{").replace("}", "}}")
+    units = tuple(lex.units)
+    number = (_QUANTITY_START + _scale_words().group + r"(?!\d)").replace("{", "{{").replace("}", "}}")
     template = number + r"\s*(?:x\s*)?(?:-\s*)?({})" + f"(?!{_SPACED})"
     return pattern("quantity", units, template)
 
@@ -130,7 +148,7 @@ class _QuantityWords:
             units=lex.units,
             nouns=frozenset(lex.words("quantity", "noun_units")),
             noun_min=int(lex.data["quantity"].get("noun_units_min", 50)),
-            regex=_quantity_pattern(),
+            regex=_quantity_pattern(lex),
             ignore_before=pattern("qty-ignore", tuple(lex.words("quantity", "ignore_before")),
                                   f"(?<!{_SPACED})(?:{{}})(?!{_SPACED})"),
             ignore_after=pattern("qty-after", tuple(lex.words("quantity", "ignore_after")),
@@ -414,6 +432,17 @@ def _compiled_date_patterns(months: tuple[str, ...]):
     ]
 
 
+def _cjk_date_pattern(lex: Lexicon) -> tuple[re.Pattern, tuple[str, ...]]:
+    """'2027年3月15日', '3月15日', '3월 15일' (the marks of [cjk_dates], folded as the text is), and the
+    month marks, where such a date is looked for."""
+    def marks(key: str) -> str:
+        return "|".join(re.escape(w) for w in lex.words("cjk_dates", key))
+
+    regex = re.compile(rf"(?:(20\d\d)\s*(?:{marks('year')})\s*)?(?<!\d)(\d{{1,2}})\s*(?:{marks('month')})\s*"
+                       rf"(\d{{1,2}})\s*(?:{marks('day')})")
+    return regex, tuple(lex.words("cjk_dates", "month"))
+
+
 
 
 def deadline(text: str, today: date, *, field: str | None = None, us_dates: bool = False,
@@ -457,7 +486,8 @@ def dates_in(text: str, today: date, *, us_dates: bool = False,
     taken = _Taken()
     original = text if len(text) == len(folded) else folded
     for kind, start, segment in _date_windows(folded, date_words.month_any, words):
-        for m in patterns[kind].finditer(segment):
+        regex = patterns[kind] if kind != "cjk" else _compiled("cjk-dates", _cjk_date_pattern)[0]
+        for m in regex.finditer(segment):
             position = start + m.start()
             if taken.near(position, 4) or _everyday_word(kind, m, original, start):
                 continue
@@ -477,8 +507,10 @@ def _date_windows(folded: str, month_any: re.Pattern, words: WordPlaces | None):
         segment = folded[start:m.end() + 30]
         for kind in ("dmy_text", "mdy_text", "month_end"):
             yield kind, start, segment
-    for needle, kind, before, after in (("/", "numeric", 6, 12), (".20", "dotted", 6, 6), ("20", "ymd", 1, 10),
-                                        ("on the ", "ordinal", 0, 14)):
+    needles = [("/", "numeric", 6, 12), (".20", "dotted", 6, 6), ("20", "ymd", 1, 10), ("on the ", "ordinal", 0, 14)]
+    if _HAS_CJK.search(folded):
+        needles += [(mark, "cjk", 12, 8) for mark in _compiled("cjk-dates", _cjk_date_pattern)[1]]
+    for needle, kind, before, after in needles:
         i = folded.find(needle)
         while i >= 0:
             start = max(0, i - before)
@@ -502,6 +534,8 @@ def _everyday_word(kind: str, m: re.Match, original: str, offset: int) -> bool:
 
 
 def _resolve(kind: str, m: re.Match, months: dict[str, int], today: date, us_dates: bool) -> date | None:
+    if kind == "cjk":
+        return _future(today, int(m.group(2)), int(m.group(3)), m.group(1)) if 1 <= int(m.group(2)) <= 12 else None
     if kind == "ymd":
         return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if kind == "dmy_text":
@@ -663,17 +697,36 @@ _DESTINATION_TERMS = ("CFR", "CNF", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP", "D
 
 def destination(text: str, field: str | None = None) -> str | None:
     """The place in 'CIF Lagos', 'DDP Avonmouth' (C- and D- terms name the destination; EXW, FCA and
-    FOB name the seller's side), or a platform's destination field."""
+    FOB name the seller's side), in '运到汉堡', '目的港：汉堡', 'CIF汉堡' (the lexicon's [destination]),
+    or a platform's destination field."""
     if field:
         return field.strip()
-    if not any(term in text for term in _DESTINATION_TERMS):  # most texts: no walk through them
-        return None
-    for match in _DESTINATION.finditer(text):
-        place = _PORT_OF.sub("", match.group(1))
-        place = _PLACE_TAIL.sub("", place)
-        if place.split()[0].lower() not in _SKIP_PLACES:
-            return place.strip(" .,;")
+    if any(term in text for term in _DESTINATION_TERMS):  # most texts: no walk through them
+        for match in _DESTINATION.finditer(text):
+            place = _PORT_OF.sub("", match.group(1))
+            place = _PLACE_TAIL.sub("", place)
+            if place.split()[0].lower() not in _SKIP_PLACES:
+                return place.strip(" .,;")
+    return _cjk_destination(text) if _HAS_CJK.search(text) else None
+
+
+def _cjk_destination(text: str) -> str | None:
+    """The place after a Chinese, Japanese or Korean destination word: a run of those scripts' characters,
+    cut before the first end word from its third character on ('CIF价格' names no place: it opens with one)."""
+    regex, ends = _compiled("cjk-destination", _cjk_destination_words)
+    for match in regex.finditer(text):
+        place = match.group(1)
+        if place.startswith(ends):
+            continue
+        cut = min((i for i in (place.find(end, 2) for end in ends) if i >= 2), default=len(place))
+        return place[:cut]
     return None
+
+
+def _cjk_destination_words(lex: Lexicon) -> tuple[re.Pattern, tuple[str, ...]]:
+    cues = tuple(lex.data.get("destination", {}).get("cjk_cues", [])) + _DESTINATION_TERMS
+    ends = tuple(lex.data.get("destination", {}).get("cjk_ends", []))
+    return pattern("cjk-destination", cues, f"(?:{{}})[ \t]*[:：]?[ \t]*([{CJK}]{{{{2,16}}}})"), ends
 
 
 def certifications(text: str, field: str | None = None, *, words: WordPlaces | None = None) -> list[str]:

@@ -160,13 +160,14 @@ def _check_off_catalogue(f: Facts, min_matches: int = 1) -> str | None:
 
 @lru_cache(maxsize=8)
 def _not_made_pattern(words: tuple[str, ...]) -> re.Pattern | None:
-    """The phrases, each a whole word run. Phrases that start with a word character get ``\\b``
-    (the same as ``(?<!\\w)`` there), which lets the engine gate the search on their first words."""
+    """The phrases, each a whole word run, also in the plural ('office chairs' for 'office chair').
+    Phrases that start with a word character get ``\\b`` (the same as ``(?<!\\w)`` there), which
+    lets the engine gate the search on their first words."""
     if not words:
         return None
     phrases = sorted({w.lower().strip() for w in words if w.strip()}, key=len, reverse=True)
     start = r"\b" if all(WORD.match(w) for w in phrases) else r"(?<![\w])"
-    return re.compile(start + "(?:" + "|".join(re.escape(w) for w in phrases) + r")(?![\w])")
+    return re.compile(start + "(?:" + "|".join(re.escape(w) for w in phrases) + r")(?:e?s)?(?![\w])")
 
 
 

@@ -60,6 +60,23 @@ def check_internal(f: Facts) -> str | None:
 
 
 
+_ADDRESS = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+@check("forwards_outside_mail")
+def _check_forwards_outside(f: Facts) -> str | None:
+    """Mail from our own domain whose quoted or forwarded part holds a writer from outside: a colleague
+    passing on someone's mail (a buyer's inquiry from a fair), which is judged by what it passes on."""
+    own = own_domains(f)
+    if registrable(f.field("sender_domain") or "") not in own:
+        return None
+    for m in _ADDRESS.finditer(f.field("quoted") or ""):
+        if registrable(m.group(1).lower()) not in own:
+            return f"passes on mail from {m.group(0)}"
+    return None
+
+
+
 @check("reply_to_differs")
 def _check_reply_to(f: Facts) -> str | None:
     sender = registrable(f.field("sender_domain") or "")
