@@ -1,0 +1,112 @@
+"""The site reader on phrasings the bench's first sites did not have, served from loopback.
+
+Approximate numerals ("une trentaine"), declined numerals and nouns ("czterdziestu pracowników",
+"28 elektryków"), number words that exist in one language only (Turkish "on iki"), a negation
+after the verb ("vi tillverkar inte"), a customer named before its marker ("電気工事店さまのための"),
+Arabic words with their glued prefixes ("للمقاولات"), CJK addresses without commas and a company
+profile table. Each page is a real HTML page on a local HTTP server read through enrich().
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sites.helpers import FakeResolver, inquiry, local_fetcher, serve
+from triage.enrich import enrich
+from triage.enrich.reading import number_value
+
+
+# A home page needs some words, else it reads as a placeholder and no other page is fetched.
+FILL = "<p>" + " ".join(["texte", "tekst", "text"] * 15) + "</p>"
+
+
+def _read(server, host: str, lang: str, pages: dict[str, str]) -> dict:
+    pages = {path: body + (FILL if path == "/" else "") for path, body in pages.items()}
+    for path, body in pages.items():
+        serve(server, host, path, f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+                                  f"<title>{host}</title></head><body>{body}</body></html>")
+    return enrich(inquiry(f"info@{host}"), fetcher=local_fetcher(server, host), resolver=FakeResolver())["site"]
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    ("une quarantaine", "", 40), ("una ventina", "", 20), ("ein dutzend", "", 12), ("zwei dutzend", "", 24),
+    ("decenas", "", 10), ("dutzende", "", 12), ("deux centaines", "", 200), ("czterdziestu", "", 40), ("sześciu", "", 6),
+    ("arton", "", 18), ("catorze", "", 14), ("zestig", "", 60), ("восьми", "", 8), ("on iki", "tr", 12),
+    ("on", "tr", 10), ("on", "en", None), ("iki yüz elli", "tr", 250), ("مائتي", "", 200),
+])
+def test_number_words_approximate_declined_and_per_language(text, lang, value):
+    assert number_value(text, lang) == value
+
+
+def test_an_approximate_headcount_is_read_and_marked(httpserver):
+    site = _read(httpserver, "electro-savoie.fr", "fr", {
+        "/": '<nav><a href="/qui-sommes-nous">Qui sommes-nous</a></nav><h1>Électricité générale</h1>'
+             "<p>Entreprise d'électricité générale à Chambéry.</p>",
+        "/qui-sommes-nous": "<p>Fondée en 2004, l'entreprise compte une quarantaine de salariés.</p>"})
+    assert (site["staff"], site["founded"], site["business_type"]) == (40, 2004, "contractor")
+    assert site["evidence"]["staff"]["approximate"] is True
+    assert site["evidence"]["staff"]["page"] == "http://electro-savoie.fr/qui-sommes-nous"
+    assert site["size_band"] == "small"
+
+
+def test_the_customers_count_is_not_the_headcount(httpserver):
+    site = _read(httpserver, "cable-counter.com", "en", {
+        "/": "<h1>Electrical wholesaler</h1><p>We serve 2,000 electricians across the county.</p>"
+             "<p>A team of 35 runs our three trade counters.</p>"})
+    assert site["staff"] == 35
+
+
+def test_declined_polish_numerals_and_nouns(httpserver):
+    site = _read(httpserver, "elektromont.pl", "pl", {
+        "/": '<nav><a href="/o-nas">O nas</a></nav><h1>Wykonujemy instalacje elektryczne</h1>'
+             "<p>Projektujemy i wykonujemy instalacji elektrycznych w halach.</p>",
+        "/o-nas": "<p>Firma założona w 2006 roku zatrudnia 28 elektryków i działa w sześciu oddziałach.</p>"})
+    assert (site["business_type"], site["founded"], site["staff"], site["branches"]) == ("contractor", 2006, 28, 6)
+
+
+def test_turkish_number_words_count_on_a_turkish_page_only(httpserver):
+    tr = _read(httpserver, "anadolu-kablo.com.tr", "tr", {
+        "/": "<h1>Kablo üretimi</h1><p>Tesisimizde kablo imal ediyoruz.</p><p>Firmamızda on iki mühendis çalışmaktadır.</p>"})
+    assert tr["staff"] == 12 and tr["business_type"] == "manufacturer"
+    en = _read(httpserver, "onstaff.com", "en", {
+        "/": "<h1>Electrical distributor</h1><p>Authorized distributor with engineers on staff.</p>"})
+    assert en["staff"] is None
+
+
+def test_a_negation_after_the_verb_is_evidence_against(httpserver):
+    site = _read(httpserver, "ljusagent.se", "sv", {
+        "/": "<h1>Belysning från Europas bästa tillverkare</h1>"
+             "<p>Vi är distributör för sju armaturmärken.</p><p>Vi tillverkar inte själva.</p>"})
+    assert site["business_type"] == "distributor" and not site["same_trade"]
+    assert "manufacturer" in site["evidence"]["business_type_against"]
+    german = _read(httpserver, "schaltwerk-ost.de", "de", {
+        "/": "<h1>Wir sind Hersteller und keine Händler</h1><p>Hersteller von Schaltern seit 1990.</p>"})
+    assert german["business_type"] == "manufacturer"  # "und keine Händler" does not deny "Hersteller"
+
+
+def test_a_customer_named_before_its_marker_in_japanese(httpserver):
+    site = _read(httpserver, "kansai-densetsu.co.jp", "ja", {
+        "/": "<h1>電気工事店さまのための電材卸売</h1><p>スイッチ、ケーブルを電気工事店・工務店さまに卸売しております。</p>"})
+    assert site["business_type"] == "wholesaler" and site["business_type_tie"] == []
+
+
+def test_arabic_terms_with_glued_prefixes(httpserver):
+    site = _read(httpserver, "nile-power.com.eg", "ar", {
+        "/": "<h1>شركة النيل للمقاولات الكهربائية</h1><p>تأسست الشركة عام 1985، ويعمل بها أكثر من مائتي مهندس وفني.</p>"})
+    assert (site["business_type"], site["founded"], site["staff"]) == ("contractor", 1985, 200)
+    assert site["evidence"]["staff"]["approximate"] is True
+
+
+def test_a_chinese_address_without_commas_gives_the_country(httpserver):
+    site = _read(httpserver, "hengda-imex.com", "zh", {
+        "/": "<h1>进出口贸易</h1><p>我们不是工厂，是专业外贸公司。</p><p>地址：浙江省宁波市江北区人民路132号</p>"})
+    assert site["country"] == "CN" and site["business_type"] == "trading_company" and not site["same_trade"]
+    assert any(p["kind"] == "address" and "浙江省" in p["phrase"] for p in site["evidence"]["country"])
+
+
+def test_a_company_profile_table_row_is_one_sentence(httpserver):
+    site = _read(httpserver, "toyo-shomei.co.jp", "ja", {
+        "/": "<h1>業務用LED照明メーカー</h1><table><tr><th>創業</th><td>1958年</td></tr>"
+             "<tr><th>従業員</th><td>320名</td></tr></table>"})
+    assert (site["founded"], site["staff"]) == (1958, 320)
+    assert site["evidence"]["founded"]["phrase"] == "創業 1958年"
