@@ -110,3 +110,12 @@ def test_a_company_profile_table_row_is_one_sentence(httpserver):
              "<tr><th>従業員</th><td>320名</td></tr></table>"})
     assert (site["founded"], site["staff"]) == (1958, 320)
     assert site["evidence"]["founded"]["phrase"] == "創業 1958年"
+
+
+def test_later_items_of_a_customer_list_name_customers(httpserver):
+    site = _read(httpserver, "pune-switchgear.in", "en", {
+        "/": "<h1>Authorised distributor of switchgear</h1>"
+             "<p>We supply builders, panel makers and electrical contractors across Pune.</p>"
+             "<p>For hotels, hospitals, wholesalers and retailers we keep 8,000 items in stock.</p>"})
+    assert site["business_type"] == "distributor"
+    assert set(site["business_type_scores"]) == {"distributor"}, site["business_type_scores"]

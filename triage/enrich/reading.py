@@ -171,11 +171,33 @@ def _customer(sentence: str, start: int, end: int | None = None) -> bool:
     markers = set(words(data, "before"))
     if any(word in markers for word in before) or " ".join(before) in markers:
         return True
+    if _listed_after_marker(sentence[max(0, start - 90):start], markers, set(words(load("reading"), "negation", "and"))):
+        return True
     if end is None:
         return False
     after = sentence[end:end + int(data.get("after_window", 8))]
     after = re.split(r"[。、，,.;；:：!?！？]", after, maxsplit=1)[0]
     return any(marker in after for marker in words(data, "after"))
+
+
+def _listed_after_marker(head: str, markers: set[str], ands: set[str]) -> bool:
+    """"for builders, panel makers and electrical contractors": the term is a later item of a
+    list of customers (items of at most three words, joined by commas or "and")."""
+    tokens = re.findall(r"[\w'’-]+|[^\w\s]", head)
+    items, words_in_item, right = 0, 0, ""
+    for token in reversed(tokens):
+        if items and (token in markers or f"{token} {right}" in markers):  # "for", "we supply"
+            return True
+        right = token
+        if token in (",", "、", "/") or token in ands:
+            items, words_in_item = items + 1, 0
+        elif token[0].isalnum():
+            words_in_item += 1
+            if words_in_item > 3:
+                return False
+        else:
+            return False
+    return False
 
 
 def _negated(sentence: str, start: int, end: int) -> bool:
