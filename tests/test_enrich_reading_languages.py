@@ -119,3 +119,13 @@ def test_later_items_of_a_customer_list_name_customers(httpserver):
              "<p>For hotels, hospitals, wholesalers and retailers we keep 8,000 items in stock.</p>"})
     assert site["business_type"] == "distributor"
     assert set(site["business_type_scores"]) == {"distributor"}, site["business_type_scores"]
+
+
+def test_traditional_chinese_and_swiss_german_forms(httpserver):
+    tw = _read(httpserver, "fuhsing-plugs.com.tw", "zh-Hant", {
+        "/": "<h1>專業插頭製造廠</h1><p>全部在自有工廠完成。</p><p>本公司成立於1981年，員工約150人。</p>"})
+    assert (tw["business_type"], tw["founded"], tw["staff"]) == ("manufacturer", 1981, 150)
+    ch = _read(httpserver, "elektro-keller.ch", "de-CH", {
+        "/": '<nav><a href="/portrait">Portrait</a></nav><h1>Elektroinstallationen</h1>',
+        "/portrait": "<p>Rund 40 Mitarbeitende arbeiten in Chur.</p>"})
+    assert ch["staff"] == 40 and ch["evidence"]["staff"]["page"] == "http://elektro-keller.ch/portrait"
