@@ -129,3 +129,24 @@ def test_traditional_chinese_and_swiss_german_forms(httpserver):
         "/": '<nav><a href="/portrait">Portrait</a></nav><h1>Elektroinstallationen</h1>',
         "/portrait": "<p>Rund 40 Mitarbeitende arbeiten in Chur.</p>"})
     assert ch["staff"] == 40 and ch["evidence"]["staff"]["page"] == "http://elektro-keller.ch/portrait"
+
+
+def test_your_own_number_words_and_a_bad_value(httpserver, tmp_path, monkeypatch):
+    from triage.enrich.data import load
+    from triage.errors import DataFileError
+
+    body = {"/": "<h1>Sähkötukku</h1><p>Meillä työskentelee parikymmentä työntekijää Oulussa.</p>"}
+    assert _read(httpserver, "oulun-sahko.fi", "fi", body)["staff"] is None
+    (tmp_path / "enrich").mkdir()
+    own = tmp_path / "enrich" / "reading.toml"
+    own.write_text('[numbers.approximate]\n"parikymmentä" = 20\n[staff]\nafter = ["työntekijä*"]\n', encoding="utf-8")
+    monkeypatch.setenv("TRIAGE_HOME", str(tmp_path))
+    httpserver.clear()
+    site = _read(httpserver, "oulun-sahko.fi", "fi", body)
+    assert site["staff"] == 20 and site["evidence"]["staff"]["approximate"] is True
+    own.write_text('[numbers.approximate]\n"parikymmentä" = "twenty"\n', encoding="utf-8")
+    monkeypatch.setenv("TRIAGE_HOME", str(tmp_path / "elsewhere"))  # a new home: read afresh
+    (tmp_path / "elsewhere" / "enrich").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "enrich" / "reading.toml").write_text(own.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(DataFileError, match="numbers.approximate"):
+        load("reading")
