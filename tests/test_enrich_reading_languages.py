@@ -150,3 +150,9 @@ def test_your_own_number_words_and_a_bad_value(httpserver, tmp_path, monkeypatch
     (tmp_path / "elsewhere" / "enrich" / "reading.toml").write_text(own.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(DataFileError, match="numbers.approximate"):
         load("reading")
+
+
+def test_round_the_clock_is_not_a_headcount(httpserver):
+    site = _read(httpserver, "nightowl-electric.com", "en", {
+        "/": "<h1>Electrical wholesaler</h1><p>Our 24/7 support staff answers every call.</p>"})
+    assert site["staff"] is None

@@ -330,7 +330,8 @@ def _number_table(_data_id: int, lang: str) -> tuple[dict[str, tuple[str, int]],
     word = rf"(?:{morph})(?:(?:{glue})?(?:{morph}))*"
     spelled = rf"(?<!\w){word}(?:[\s-]+(?:(?:{glue})[\s-]+)?{word})*(?!\w)"
     cjk = "|".join(re.escape(w) for w in table if _CJK.search(w))
-    digits = r"(?<![\d.,])\d{1,3}(?:[,.'’ \u00a0]\d{3})+(?![\d])|(?<![\d.,])\d+(?![\d])"
+    # not the "7" of "24/7 support staff" nor a part of "1/2"
+    digits = r"(?<![\d.,/])\d{1,3}(?:[,.'’ \u00a0]\d{3})+(?![\d/])|(?<![\d.,/])\d+(?![\d/])"
     pattern = rf"(?P<num>{digits}|(?:{cjk})+|{spelled})"
     return table, joiners, re.compile(pattern)
 
