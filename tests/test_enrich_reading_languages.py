@@ -156,3 +156,12 @@ def test_round_the_clock_is_not_a_headcount(httpserver):
     site = _read(httpserver, "nightowl-electric.com", "en", {
         "/": "<h1>Electrical wholesaler</h1><p>Our 24/7 support staff answers every call.</p>"})
     assert site["staff"] is None
+
+
+def test_the_installers_warehouse_is_a_wholesaler_and_a_swedish_elfirma_a_contractor(httpserver):
+    it = _read(httpserver, "elettro-etna.it", "it", {
+        "/": "<h1>Il magazzino dell'installatore</h1><p>Materiale elettrico all'ingrosso per ditte con partita IVA.</p>"})
+    assert it["business_type"] == "wholesaler" and it["business_type_tie"] == []
+    sv = _read(httpserver, "norrsken-el.se", "sv", {
+        "/": "<h1>Behöriga elektriker i Luleå</h1><p>Vi installerar laddboxar och solceller åt villaägare.</p>"})
+    assert sv["business_type"] == "contractor"
