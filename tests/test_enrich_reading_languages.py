@@ -165,3 +165,15 @@ def test_the_installers_warehouse_is_a_wholesaler_and_a_swedish_elfirma_a_contra
     sv = _read(httpserver, "norrsken-el.se", "sv", {
         "/": "<h1>Behöriga elektriker i Luleå</h1><p>Vi installerar laddboxar och solceller åt villaägare.</p>"})
     assert sv["business_type"] == "contractor"
+
+
+def test_a_definition_list_a_japanese_denial_and_a_french_elision(httpserver):
+    ja = _read(httpserver, "nihon-yunyu.co.jp", "ja", {
+        "/": "<h1>配線器具の輸入</h1><p>当社はメーカーではなく、輸入専門の商社です。協力工場で生産した製品を検品しています。</p>"
+             "<dl><dt>設立</dt><dd>2003年6月</dd><dt>社員数</dt><dd>18名</dd></dl>"})
+    assert (ja["business_type"], ja["founded"], ja["staff"]) == ("trading_company", 2003, 18)
+    assert "manufacturer" in ja["evidence"]["business_type_against"]
+    fr = _read(httpserver, "elec-outaouais.ca", "fr", {
+        "/": "<h1>Distributeur de matériel électrique</h1>"
+             "<p>L'entreprise a vu le jour en 1981. Une cinquantaine d'employés vous accueillent.</p>"})
+    assert (fr["founded"], fr["staff"]) == (1981, 50)

@@ -88,7 +88,8 @@ def _page_weight(doc, index: int, about: list[str], weights: dict) -> float:
 def _blocks(doc) -> list[tuple[str, str]]:
     """``(text, zone)`` per block element, zone one of heading, navigation (menus), footer, body.
 
-    A table row is one block, so that "創業 | 1958年" or "Employees | 120" read as one sentence."""
+    A table row is one block, and a definition list's term with its description, so that
+    "創業 | 1958年" or "Employees | 120" read as one sentence."""
     groups: dict[int, list] = {}
     for string in doc.soup.find_all(string=True):
         text = str(string).strip()
@@ -105,6 +106,8 @@ def _blocks(doc) -> list[tuple[str, str]]:
             if frame:
                 zone = frame
                 break
+        if block is not None and block.name == "dd":  # "<dt>設立</dt><dd>2003年</dd>" is one sentence
+            block = block.find_previous_sibling("dt") or block
         key = id(block)
         groups.setdefault(key, [zone, []])[1].append(text)
     out = [(re.sub(r"\s+", " ", " ".join(parts)), zone) for zone, parts in groups.values()]
@@ -378,7 +381,7 @@ def _counts(sents: list[Sentence], after: list[str], before: list[str], low: int
     data = load("reading")
     approx = "|".join(re.escape(w) for w in sorted(words(data, "approx", "words"), key=len, reverse=True))
     vague = set(data["numbers"].get("approximate", {})) | set(words(data, "approx", "words"))
-    fill = rf"(?:\s*(?:{approx})\s*|\s+\w+\s+)?"
+    fill = rf"(?:\s*(?:{approx})\s*|\s+\w+\s+|\s+\w['’])?"  # "une soixantaine d'employés"
     proclitics = tuple(words(data, "terms", "proclitics"))
     found = []
     for s in sents:
