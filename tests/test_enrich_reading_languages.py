@@ -177,3 +177,13 @@ def test_a_definition_list_a_japanese_denial_and_a_french_elision(httpserver):
         "/": "<h1>Distributeur de matériel électrique</h1>"
              "<p>L'entreprise a vu le jour en 1981. Une cinquantaine d'employés vous accueillent.</p>"})
     assert (fr["founded"], fr["staff"]) == (1981, 50)
+
+
+def test_an_about_page_with_an_unknown_label_is_still_read(httpserver):
+    site = _read(httpserver, "lapin-sahko.fi", "fi", {
+        "/": '<nav><a href="/">Etusivu</a> <a href="/kirjaudu">Login</a> <a href="/tarinamme">Tarinamme</a></nav>'
+             "<h1>Electrical wholesaler in Lapland</h1>",
+        "/tarinamme": "<p>Founded in 1977. Today 45 employees work in Rovaniemi.</p>",
+        "/kirjaudu": "<p>Founded in 2020, 3 employees.</p>"})
+    assert (site["founded"], site["staff"]) == (1977, 45)
+    assert site["evidence"]["founded"]["page"] == "http://lapin-sahko.fi/tarinamme"
