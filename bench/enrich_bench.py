@@ -11,7 +11,9 @@ to ``n``, which the result says.
 
 The ``sites`` run serves every site under ``bench/sites/`` from one local HTTP server
 (the Host header picks the site, 127.0.0.1 only) and compares what enrich() reads with
-``bench/sites/labels.toml``: per-fact accuracy, and every miss with what was read.
+``bench/sites/labels.toml``: per-fact accuracy, and every miss with what was read; then the
+same for the held-out sites (``set = "holdout"``, written by another hand than the reader's
+words) and for each round of them (``batch``).
 """
 
 from __future__ import annotations
@@ -208,6 +210,9 @@ if __name__ == "__main__":
         print(json.dumps(score_sites(results), indent=1, ensure_ascii=False))
         print("held out:", json.dumps(score_sites([r for r in results if r[0].get("set") == "holdout"]),
                                       indent=1, ensure_ascii=False))
+        for batch in dict.fromkeys(r[0]["batch"] for r in results if r[0].get("batch")):
+            print(f"held out, batch {batch}:", json.dumps(score_sites([r for r in results if r[0].get("batch") == batch]),
+                                                         indent=1, ensure_ascii=False))
     else:
         print(json.dumps(run(), indent=1))
         print(json.dumps(run(workers=8), indent=1))

@@ -16,6 +16,8 @@ from triage.enrich.domains import cctld_country, host_of, is_disposable, is_free
     ("electrosilla.com.mx", "electrosilla.com.mx"),
     ("127.0.0.1", None),
     ("localhost", None),
+    ("elmax.lublin.pl", "elmax.lublin.pl"),  # a Polish regional domain: the company's, not lublin.pl
+    ("www.acme.wixsite.com", "acme.wixsite.com"),
 ])
 def test_registrable_uses_bundled_suffix_list(host, reg):
     assert registrable(host) == reg

@@ -54,6 +54,8 @@ def test_background_in_json_and_report(sites):
     assert records[1]["enrichment"]["site"]["founded"] == 1978
     report = CliRunner().invoke(main, ["show", "1"]).output
     assert "Background" in report and "distributor" in report and "1986" in report
+    proof = first["site"]["evidence"]["founded"]
+    assert f'founded 1986: "{proof["phrase"][:60]}' in report and proof["page"].split("//")[1] in report
 
 
 def test_cached_lookup_costs_no_network(sites):

@@ -27,9 +27,25 @@ NAV = '<nav><a href="/about">About us</a> <a href="/contact">Contact</a></nav>'
 
 
 @pytest.fixture(scope="module")
-def bench_figures():
-    enrich_bench = bench_module("enrich_bench")
-    return enrich_bench.score_sites(enrich_bench.read_sites())
+def bench_results():
+    return bench_module("enrich_bench").read_sites()
+
+
+@pytest.fixture(scope="module")
+def bench_figures(bench_results):
+    return bench_module("enrich_bench").score_sites(bench_results)
+
+
+def test_held_out_sites_are_read_as_labelled(bench_results):
+    """The sites written by other hands than the reader's words (labels.toml set = "holdout")."""
+    figures = bench_module("enrich_bench").score_sites([r for r in bench_results if r[0].get("set") == "holdout"])
+    facts = figures["facts"]
+    assert figures["sites"] >= 24
+    for fact in ("business_type", "country"):
+        assert facts[fact]["accuracy"] >= 0.85, (fact, figures["misses"])
+    for fact in ("founded", "staff", "branches"):
+        assert facts[fact]["accuracy"] >= 0.8, (fact, figures["misses"])
+    assert figures["false_same_trade_factory"] == []
 
 
 def test_bench_sites_are_read_as_labelled(bench_figures):
@@ -102,11 +118,11 @@ def test_national_phone_and_cctld_decide_without_an_international_number(httpser
 
 
 def test_your_own_words_are_added_from_triage_home(httpserver, tmp_path, monkeypatch):
-    body = {"/": NAV + "<h1>Vi är en elgrossistkedja i Norrland</h1><p>Elgrossistkedja med lager i Umeå.</p>"}
-    assert _site(httpserver, "norr-el.se", body)["site"]["business_type"] is None
+    body = {"/": NAV + "<h1>Olemme sähkötukku Pohjois-Suomessa</h1><p>Sähkötukku, varasto Oulussa.</p>"}
+    assert _site(httpserver, "pohjois-sahko.fi", body)["site"]["business_type"] is None  # no Finnish words shipped
     (tmp_path / "enrich").mkdir()
-    (tmp_path / "enrich" / "reading.toml").write_text('[types.wholesaler]\nstrong = ["elgrossist*"]\nweak = []\n',
+    (tmp_path / "enrich" / "reading.toml").write_text('[types.wholesaler]\nstrong = ["*tukku*"]\nweak = []\n',
                                                       encoding="utf-8")
     monkeypatch.setenv("TRIAGE_HOME", str(tmp_path))
     httpserver.clear()
-    assert _site(httpserver, "norr-el.se", body)["site"]["business_type"] == "wholesaler"
+    assert _site(httpserver, "pohjois-sahko.fi", body)["site"]["business_type"] == "wholesaler"

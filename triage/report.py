@@ -131,9 +131,10 @@ def _missing(r: dict[str, Any], t: dict[str, str]) -> list[str]:
 def _background(r: dict[str, Any], t: dict[str, str]) -> list[str]:
     if not r.get("enrichment"):
         return []
-    from triage.enrich import summary
+    from triage.enrich import evidence_lines, summary
 
-    return [_row(t["background"], safe(summary(r["enrichment"])))]
+    return [_row(t["background"], safe(summary(r["enrichment"])))] + \
+        [_row("", safe(line)) for line in evidence_lines(r["enrichment"])]
 
 
 def _judgment(r: dict[str, Any], t: dict[str, str]) -> list[str]:

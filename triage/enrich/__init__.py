@@ -11,6 +11,6 @@ package is cheap: requests, bs4 and dnspython are imported when first used.
 from triage.enrich.cache import DictCache
 from triage.enrich.core import analyse_domains, enrich, enrich_many
 from triage.enrich.fetch import Fetcher
-from triage.enrich.summary import summary
+from triage.enrich.summary import evidence_lines, summary
 
-__all__ = ["enrich", "enrich_many", "analyse_domains", "summary", "Fetcher", "DictCache"]
+__all__ = ["enrich", "enrich_many", "analyse_domains", "summary", "evidence_lines", "Fetcher", "DictCache"]

@@ -62,7 +62,8 @@ _REQUIRED = {
     "reading": [("negation", "before"), ("negation", "after"), ("negation", "cancel"), ("approx", "words"),
                 ("founded", "strong"), ("founded", "weak"), ("founded", "not_before"), ("staff", "after"),
                 ("staff", "before"), ("branches", "after"), ("branches", "before"), ("area", "square_metres"),
-                ("area", "square_feet"), ("numbers", "joiners")],
+                ("area", "square_feet"), ("numbers", "joiners"), ("negation", "and"), ("customers", "after"),
+                ("terms", "proclitics")],
 }
 
 
@@ -120,6 +121,12 @@ def _check_reading(data: dict, where: str) -> None:
     for table in ("units", "small", "large"):
         if not all(isinstance(v, int) for v in (data["numbers"].get(table) or _missing(where, f"numbers.{table}")).values()):
             raise DataFileError(f"{where}: numbers.{table} values must be integers")
+    tables = {"approximate": data["numbers"].get("approximate", {})}
+    for lang, own in data["numbers"].get("languages", {}).items():
+        tables |= {f"languages.{lang}.{name}": own.get(name, {}) for name in ("units", "large")}
+    for name, table in tables.items():
+        if not isinstance(table, dict) or not all(isinstance(v, int) for v in table.values()):
+            raise DataFileError(f"{where}: numbers.{name} values must be integers")
     for key in ("address", "address_cap", "phone", "phone_cap", "cctld", "conflict_share"):
         if not isinstance(data.get("country", {}).get(key), (int, float)):
             raise DataFileError(f"{where}: country.{key} must be a number")

@@ -58,11 +58,20 @@ def split(host: str | None) -> HostParts:
 
 
 def registrable(host: str | None) -> str | None:
-    """``message.alibaba.com.cn`` -> ``alibaba.com.cn``; None for IPs and bare names."""
+    """``message.alibaba.com.cn`` -> ``alibaba.com.cn``; None for IPs and bare names.
+
+    A name under a suffix from the list's private section is the company's own: ``elmax.lublin.pl``
+    (Polish regional domains), ``acme.wixsite.com``, not ``lublin.pl`` or ``wixsite.com``."""
     if not host:
         return None
-    parts = split(host)
+    parts = _split_private(host)
     return f"{parts.domain}.{parts.suffix}" if parts.domain and parts.suffix else None
+
+
+@lru_cache(maxsize=4096)
+def _split_private(host: str) -> HostParts:
+    parts = _extractor()(host, include_psl_private_domains=True)
+    return HostParts(parts.subdomain, parts.domain, parts.suffix)
 
 
 @cache

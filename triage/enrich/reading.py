@@ -30,8 +30,10 @@ _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "address",
            "footer", "nav", "header", "dd", "dt", "blockquote", "title", "main", "body", "ul", "ol", "table", "tr",
            "aside", "figcaption", "caption", "label", "form"}
 _HEADINGS = {"title", "h1", "h2"}
-_FRAMES = {"footer", "nav", "header"}
+_FRAMES = {"footer": "footer", "nav": "navigation", "header": "navigation"}
+_CELLS = {"td", "th"}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'«“(¿¡]?[^\W\d_a-z])|(?<=[。！？；])")
 
 
@@ -41,6 +43,7 @@ class Sentence:
     text: str  # lower case
     raw: str
     weight: float
+    lang: str = ""  # the page's language (``<html lang>``, two letters), "" if it does not say
 
 
 # --- sentences ---------------------------------------------------------------
@@ -54,14 +57,21 @@ def sentences(docs: list) -> list[Sentence]:
     seen: set[str] = set()  # a title, menu or footer repeated on every page counts once
     for i, doc in enumerate(docs):
         page = _page_weight(doc, i, about, weights)
+        lang = _lang(doc)
         for text, zone in _blocks(doc):
-            zone_weight = {"heading": weights["heading"], "frame": weights["footer"]}.get(zone, 1.0)
+            zone_weight = weights.get(zone, 1.0)
             for part in _SENTENCE_END.split(text):
                 part = part.strip()
                 if len(part) > 1 and part.lower() not in seen:
                     seen.add(part.lower())
-                    out.append(Sentence(doc.url, part.lower(), part, page * zone_weight))
+                    out.append(Sentence(doc.url, part.lower(), part, page * zone_weight, lang))
     return out
+
+
+def _lang(doc) -> str:
+    html = doc.soup.find("html")
+    value = str(html.get("lang", "")) if html is not None else ""
+    return value.strip().lower()[:2]
 
 
 def _page_weight(doc, index: int, about: list[str], weights: dict) -> float:
@@ -76,7 +86,10 @@ def _page_weight(doc, index: int, about: list[str], weights: dict) -> float:
 
 
 def _blocks(doc) -> list[tuple[str, str]]:
-    """``(text, zone)`` per block element, zone one of heading, frame (footer/menus), body."""
+    """``(text, zone)`` per block element, zone one of heading, navigation (menus), footer, body.
+
+    A table row is one block, and a definition list's term with its description, so that
+    "創業 | 1958年" or "Employees | 120" read as one sentence."""
     groups: dict[int, list] = {}
     for string in doc.soup.find_all(string=True):
         text = str(string).strip()
@@ -85,13 +98,16 @@ def _blocks(doc) -> list[tuple[str, str]]:
         block, zone = None, "body"
         for parent in string.parents:
             name = parent.name or ""
-            if block is None and name in _BLOCKS:
-                block = parent
+            if (block is None or block.name in _CELLS) and name in _BLOCKS:
+                block = parent if block is None or name == "tr" else block
             if name in _HEADINGS and zone == "body":
                 zone = "heading"
-            if name in _FRAMES or _framelike(parent):
-                zone = "frame"
+            frame = _FRAMES.get(name) or _framelike(parent)
+            if frame:
+                zone = frame
                 break
+        if block is not None and block.name == "dd":  # "<dt>設立</dt><dd>2003年</dd>" is one sentence
+            block = block.find_previous_sibling("dt") or block
         key = id(block)
         groups.setdefault(key, [zone, []])[1].append(text)
     out = [(re.sub(r"\s+", " ", " ".join(parts)), zone) for zone, parts in groups.values()]
@@ -101,44 +117,90 @@ def _blocks(doc) -> list[tuple[str, str]]:
     return out
 
 
-def _framelike(tag) -> bool:
+def _framelike(tag) -> str | None:
+    """"footer" or "navigation" for a ``<div class="footer">`` or ``<div id="main-menu">``."""
     attrs = getattr(tag, "attrs", None) or {}
     marks = " ".join([str(attrs.get("id", ""))] + [str(c) for c in attrs.get("class", []) or []]).lower()
-    return any(m in marks for m in ("footer", "navbar", "menu", "breadcrumb", "cookie"))
+    if any(m in marks for m in ("footer", "cookie", "copyright")):
+        return "footer"
+    if any(m in marks for m in ("navbar", "menu", "breadcrumb", "nav")):
+        return "navigation"
+    return None
 
 
 # --- terms ---------------------------------------------------------------------
 
 
 @lru_cache(maxsize=256)
-def _term_regex(terms: tuple[str, ...]) -> re.Pattern | None:
-    """One regex for a list of terms: "word" whole, "stem*" any ending, "*part*" inside a compound;
-    Chinese and Japanese terms anywhere."""
+def _term_regex(terms: tuple[str, ...], proclitics: tuple[str, ...] = ()) -> re.Pattern | None:
+    """One regex for a list of terms: "word" whole, "stem*" any ending (also inside a phrase:
+    "instalacj* elektryczn*"), "*part*" inside a compound;
+    Chinese and Japanese terms anywhere; an Arabic term also with the letters glued before it
+    (``proclitics``: "و", "ب", "لل", "ال": "للمقاولات" is "مقاولات")."""
+    glued = "|".join(re.escape(p) for p in sorted(proclitics, key=len, reverse=True))
     parts = []
     for term in sorted(set(terms), key=len, reverse=True):
         inside, prefix = term.startswith("*"), term.endswith("*")
-        core = re.escape(term.strip("*"))
-        if not core:
+        # "instalacj* elektryczn*": every word of a phrase may be a stem
+        core = " ".join(re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w)
+                        for w in term.strip("*").split(" "))
+        if not term.strip("*"):
             continue
         if _CJK.search(term):
             parts.append(core)
             continue
         start = "" if inside or not term.strip("*")[:1].isalnum() else r"(?<!\w)"
+        if start and glued and _ARABIC.match(term):
+            start = rf"(?<!\w)(?:{glued})?"
         end = r"\w*" if prefix else (r"(?!\w)" if term[-1:].isalnum() else "")
         parts.append(f"{start}{core}{end}")
     return re.compile("|".join(parts)) if parts else None
 
 
 def find_terms(text: str, terms: list[str]) -> list[re.Match]:
-    regex = _term_regex(tuple(terms))
+    regex = _regex(terms)
     return list(regex.finditer(text)) if regex else []
 
 
-def _customer(sentence: str, start: int) -> bool:
-    """The term names who the company sells to ("for contractors", "für Elektroinstallateure")."""
+def _regex(terms: list[str]) -> re.Pattern | None:
+    return _term_regex(tuple(terms), tuple(words(load("reading"), "terms", "proclitics")))
+
+
+def _customer(sentence: str, start: int, end: int | None = None) -> bool:
+    """The term names who the company sells to ("for contractors", "für Elektroinstallateure",
+    "電気工事店さまのための")."""
+    data = load("reading")["customers"]
     before = re.findall(r"[\w']+", sentence[max(0, start - 30):start])[-2:]
-    markers = set(words(load("reading"), "customers", "before"))
-    return any(word in markers for word in before) or " ".join(before) in markers
+    markers = set(words(data, "before"))
+    if any(word in markers for word in before) or " ".join(before) in markers:
+        return True
+    if _listed_after_marker(sentence[max(0, start - 90):start], markers, set(words(load("reading"), "negation", "and"))):
+        return True
+    if end is None:
+        return False
+    after = sentence[end:end + int(data.get("after_window", 8))]
+    after = re.split(r"[。、，,.;；:：!?！？]", after, maxsplit=1)[0]
+    return any(marker in after for marker in words(data, "after"))
+
+
+def _listed_after_marker(head: str, markers: set[str], ands: set[str]) -> bool:
+    """"for builders, panel makers and electrical contractors": the term is a later item of a
+    list of customers (items of at most three words, joined by commas or "and")."""
+    tokens = re.findall(r"[\w'’-]+|[^\w\s]", head)
+    items, words_in_item, right = 0, 0, ""
+    for token in reversed(tokens):
+        if items and (token in markers or f"{token} {right}" in markers):  # "for", "we supply"
+            return True
+        right = token
+        if token in (",", "、", "/") or token in ands:
+            items, words_in_item = items + 1, 0
+        elif token[0].isalnum():
+            words_in_item += 1
+            if words_in_item > 3:
+                return False
+        else:
+            return False
+    return False
 
 
 def _negated(sentence: str, start: int, end: int) -> bool:
@@ -154,12 +216,30 @@ def _negated(sentence: str, start: int, end: int) -> bool:
             following = words_before[i + 1] if i + 1 < len(words_before) else ""
             if following not in cancel and not following[:1].isdigit():
                 return True
-    head = sentence[max(0, start - 8):start]
+    head = re.split(r"[，,。；;：:、!！?？]", sentence[max(0, start - 8):start])[-1]  # "不是工厂，是外贸公司"
+    for stop in (w for w in stops if _CJK.search(w) and w in head):
+        head = head.rsplit(stop, 1)[-1]
     if any(n in head for n in words(data, "before") if _CJK.search(n)):
         return True
-    after = sentence[end:end + 24]
-    after_words = re.findall(r"\w+", after)[:3]
-    return any(n in after_words or (_CJK.search(n) and n in after) for n in words(data, "after"))
+    after = sentence[end:end + 40]
+    if any(_CJK.search(n) and n in after[:24] for n in words(data, "after")):
+        return True
+    return _negated_after(re.findall(r"[\w'’]+|[^\w\s]", after), data)
+
+
+def _negated_after(tokens: list[str], data: dict) -> bool:
+    """"vi tillverkar inte", "wij produceren zelf niets", "üretici değiliz": a negation among the next
+    words, before any punctuation or "and"/"but" (``stop``, ``and``), and not "nicht nur" (``cancel``)."""
+    negators, cancel = set(words(data, "after")), set(words(data, "cancel"))
+    ends = set(words(data, "stop")) | set(words(data, "and"))
+    window = [w for w in tokens[:int(data.get("window", 4)) + 1]]
+    for i, word in enumerate(window):
+        if word in ends or not (word[0].isalnum() or word[0] == "_"):
+            return False
+        if word in negators:
+            following = window[i + 1] if i + 1 < len(window) else ""
+            return following not in cancel
+    return False
 
 
 # --- business type ----------------------------------------------------------------
@@ -180,7 +260,7 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
             found = [(m, factor) for strength, factor in (("strong", 1.0), ("weak", weights["weak"]))
                      for m in find_terms(s.text, words(lists, strength))]
             found = [(m, f) for m, f in found if used.get(m.group(0), 0) < weights["per_term_cap"]
-                     and not _customer(s.text, m.start())]
+                     and not _customer(s.text, m.start(), m.end())]
             if not found:
                 continue
             negated = [(m, f) for m, f in found if _negated(s.text, m.start(), m.end())]
@@ -233,31 +313,39 @@ def _proof(s: Sentence, term: str) -> dict:
 # --- numbers -------------------------------------------------------------------------
 
 
-@cache
-def _number_words() -> tuple[dict[str, tuple[str, int]], set[str], re.Pattern]:
-    """word -> (kind, value), the joiners, and a regex for a number written in words or digits."""
+def _number_words(lang: str = "") -> tuple[dict[str, tuple[str, int]], set[str], re.Pattern]:
+    """word -> (kind, value), the joiners, and a regex for a number written in words or digits;
+    with the words that count only on a page in ``lang`` (Turkish "on" = 10)."""
+    return _number_table(id(load("reading")), lang)
+
+
+@lru_cache(maxsize=64)
+def _number_table(_data_id: int, lang: str) -> tuple[dict[str, tuple[str, int]], set[str], re.Pattern]:
     data = load("reading")["numbers"]
-    table = {k.lower(): ("unit", int(v)) for k, v in data["units"].items()}
-    table |= {k.lower(): ("small", int(v)) for k, v in data["small"].items()}
-    table |= {k.lower(): ("large", int(v)) for k, v in data["large"].items()}
+    own = data.get("languages", {}).get(lang, {}) if lang else {}
+    table = {k.lower(): ("unit", int(v)) for k, v in (data["units"] | own.get("units", {})).items()}
+    # "une quarantaine", "ein Dutzend", "decenas": multiply what stands before them, like "hundred"
+    table |= {k.lower(): ("small", int(v)) for k, v in (data["small"] | data.get("approximate", {})).items()}
+    table |= {k.lower(): ("large", int(v)) for k, v in (data["large"] | own.get("large", {})).items()}
     joiners = {j.lower() for j in data["joiners"]}
     morph = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
     glue = "|".join(re.escape(j) for j in sorted(joiners, key=len, reverse=True))
     word = rf"(?:{morph})(?:(?:{glue})?(?:{morph}))*"
     spelled = rf"(?<!\w){word}(?:[\s-]+(?:(?:{glue})[\s-]+)?{word})*(?!\w)"
     cjk = "|".join(re.escape(w) for w in table if _CJK.search(w))
-    digits = r"(?<![\d.,])\d{1,3}(?:[,.'’ \u00a0]\d{3})+(?![\d])|(?<![\d.,])\d+(?![\d])"
+    # not the "7" of "24/7 support staff" nor a part of "1/2"
+    digits = r"(?<![\d.,/])\d{1,3}(?:[,.'’ \u00a0]\d{3})+(?![\d/])|(?<![\d.,/])\d+(?![\d/])"
     pattern = rf"(?P<num>{digits}|(?:{cjk})+|{spelled})"
     return table, joiners, re.compile(pattern)
 
 
-def number_value(text: str) -> int | None:
-    """The value of "1,200", "zweihundertfünfzig", "twenty-five", "二百五十", else None."""
+def number_value(text: str, lang: str = "") -> int | None:
+    """The value of "1,200", "zweihundertfünfzig", "twenty-five", "二百五十", "une quarantaine", else None."""
     clean = text.strip()
     if re.fullmatch(r"[\d,.'’ \u00a0]+", clean):
         digits = re.sub(r"\D", "", clean)
         return int(digits) if digits else None
-    table, joiners, _ = _number_words()
+    table, joiners, _ = _number_words(lang)
     keys = sorted(table, key=len, reverse=True)
     total = current = pending = 0
     found = False
@@ -288,24 +376,38 @@ def number_value(text: str) -> int | None:
 
 
 def _counts(sents: list[Sentence], after: list[str], before: list[str], low: int, high: int) -> list[tuple]:
-    """``(value, sentence, term)`` for every count next to one of the nouns."""
-    _, _, number = _number_words()
-    approx = "|".join(re.escape(w) for w in sorted(words(load("reading"), "approx", "words"), key=len, reverse=True))
-    fill = rf"(?:\s*(?:{approx})\s*|\s+\w+\s+)?"
-    regexes = _count_regexes(tuple(after), tuple(before), number.pattern, approx, fill)
+    """``(value, sentence, term, approximate)`` for every count next to one of the nouns, but not
+    one that counts the customers ("we serve 2,000 electricians")."""
+    data = load("reading")
+    approx = "|".join(re.escape(w) for w in sorted(words(data, "approx", "words"), key=len, reverse=True))
+    vague = set(data["numbers"].get("approximate", {})) | set(words(data, "approx", "words"))
+    fill = rf"(?:\s*(?:{approx})\s*|\s+\w+\s+|\s+\w['’])?"  # "une soixantaine d'employés"
+    proclitics = tuple(words(data, "terms", "proclitics"))
     found = []
     for s in sents:
-        for regex in regexes:
+        _, _, number = _number_words(s.lang)
+        for regex in _count_regexes(tuple(after), tuple(before), number.pattern, approx, fill, proclitics):
             for m in regex.finditer(s.text):
-                value = number_value(m.group("num"))
-                if value is not None and low <= value <= high:
-                    found.append((value, s, m.group(0)))
+                value = number_value(m.group("num"), s.lang)
+                if value is None or not low <= value <= high or _counts_customers(s.text, m.start()):
+                    continue
+                around = s.text[max(0, m.start() - 16):m.end()]
+                approximate = any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", around) for w in vague)
+                found.append((value, s, m.group(0), approximate))
     return found
 
 
-@lru_cache(maxsize=16)
-def _count_regexes(after: tuple, before: tuple, number: str, approx: str, fill: str) -> list[re.Pattern]:
-    after_re, before_re = _term_regex(after), _term_regex(before)
+def _counts_customers(sentence: str, start: int) -> bool:
+    """"we serve 2,000 electricians", "für 500 Installateure": the word right before the count
+    is a customer word, so the count is of the customers."""
+    before = re.findall(r"[\w']+", sentence[max(0, start - 20):start])[-1:]
+    return bool(before) and before[0] in set(words(load("reading"), "customers", "before"))
+
+
+@lru_cache(maxsize=64)
+def _count_regexes(after: tuple, before: tuple, number: str, approx: str, fill: str,
+                   proclitics: tuple = ()) -> list[re.Pattern]:
+    after_re, before_re = _term_regex(after, proclitics), _term_regex(before, proclitics)
     out = [re.compile(rf"{number}\s*\+?{fill}\s*(?P<noun>{after_re.pattern})")] if after_re else []
     if before_re:
         out.append(re.compile(rf"(?P<noun>{before_re.pattern})[\s:：]*(?:(?:{approx})\s*)?{number}"))
@@ -330,7 +432,7 @@ def branches(sents: list[Sentence]) -> tuple | None:
 def area_m2(sents: list[Sentence]) -> tuple | None:
     data = load("reading")["area"]
     metres = _counts(sents, words(data, "square_metres"), [], 20, 10_000_000)
-    feet = [(round(v * 0.0929), s, t) for v, s, t in _counts(sents, words(data, "square_feet"), [], 200, 100_000_000)]
+    feet = [(round(v * 0.0929), s, t, a) for v, s, t, a in _counts(sents, words(data, "square_feet"), [], 200, 100_000_000)]
     return _pick(metres + feet)
 
 
@@ -385,18 +487,26 @@ _POSTCODE = re.compile(r"(?<!\d)(?:\d{2}[- ]?\d{3}|\d{4,6}|\d{3}-\d{4})(?!\d)|\b
 
 
 def _country_name(text: str) -> str | None:
-    names = load("reading")["country"]["names"]
+    data = load("reading")["country"]
     folded = text.lower()
-    hits = [(folded.rfind(n), code) for n, code in names.items() if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", folded)]
+    hits = [(folded.rfind(n), code) for n, code in data["names"].items()
+            if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", folded)]
     if hits:
         return max(hits)[1]
-    return geo.country_from_address(text)
+    return geo.country_from_address(text) or _region(text)
+
+
+def _region(text: str) -> str | None:
+    """The country of a region named in a CJK address ("浙江省", "〒"), else None."""
+    hits = [(text.find(n), code) for n, code in load("reading")["country"].get("regions", {}).items() if n in text]
+    return min(hits)[1] if hits else None
 
 
 def _address_lines(doc) -> list[str]:
     blocks = [a.get_text(" ", strip=True) for a in doc.soup.find_all("address")]
     lines = [line.strip() for line in doc.raw_text.split("\n")]
-    blocks += [line for line in lines if 8 < len(line) <= 160 and _POSTCODE.search(line) and "," in line]
+    blocks += [line for line in lines if 8 < len(line) <= 160 and
+               ((_POSTCODE.search(line) and "," in line) or (re.search(r"\d", line) and _region(line)))]
     return list(dict.fromkeys(re.sub(r"\s+", " ", b) for b in blocks if b))
 
 
@@ -475,7 +585,7 @@ def read(docs: list, asked_url: str, phones: list[str]) -> dict:
     for name, found in facts.items():
         out[name] = found[0] if found else None
         if found:
-            evidence[name] = _proof(found[1], found[2])
+            evidence[name] = _proof(found[1], found[2]) | ({"approximate": True} if found[3:4] == (True,) else {})
     where = country(docs, asked_url, phones)
     region = where["country"] or (where["country_conflict"] or [None])[0]
     extra = [p for p in national_phones(docs, region) if p not in phones]

@@ -88,3 +88,37 @@ def _notes(e: dict) -> list[str]:
     if e.get("cache_age_days") is not None:
         out.append(f"cached {e['cache_age_days']:.0f} days ago")
     return out
+
+
+# The facts whose evidence the report shows, in this order, with their labels.
+_EVIDENCE = (("business_type", "type"), ("founded", "founded"), ("staff", "staff"), ("branches", "branches"),
+             ("country", "country"))
+
+
+def evidence_lines(enrichment: dict, width: int = 110) -> list[str]:
+    """One line per site fact with the sentence it was read from and the page:
+    ``founded 1993: "Elmax to rodzinna hurtownia założona w 1993 roku..." (elmax.pl/o-firmie)``."""
+    site = enrichment.get("site") or {}
+    evidence = site.get("evidence") or {}
+    out = []
+    for fact, label in _EVIDENCE:
+        proof = evidence.get(fact)
+        proofs = proof if isinstance(proof, list) else [proof] if proof else []
+        if fact == "country":  # the weightiest piece for the country read (an address over a phone)
+            proofs = sorted((p for p in proofs if p.get("country") == site.get("country")), key=lambda p: -p["weight"])
+        for one in proofs[:2]:
+            value = one.get("type") or one.get("country") or site.get(fact)
+            value = TYPE_LABELS.get(value, value)
+            approx = "~" if one.get("approximate") else ""
+            phrase = one.get("phrase", "")
+            phrase = phrase if len(phrase) <= width else phrase[: width - 1] + "…"
+            out.append(f'{label} {approx}{value}: "{phrase}" ({_page(one.get("page", ""))})')
+            if fact == "country":
+                break
+    for kind, one in (evidence.get("business_type_against") or {}).items():
+        out.append(f'not {TYPE_LABELS.get(kind, kind)}: "{one.get("phrase", "")[:width]}" ({_page(one.get("page", ""))})')
+    return out
+
+
+def _page(url: str) -> str:
+    return url.split("//", 1)[-1]
