@@ -22,11 +22,10 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from triage.judge.decide import decide
 from triage.judge.signals import CATEGORY_GROUPS, load_shipped
 from triage.model import Hit
 
-NOT_GENUINE = "not-genuine"
+from prior_fit import NOT_GENUINE, genuine_right, replay, right  # one replay of the judge for both fits
 
 
 class Case:
@@ -39,26 +38,6 @@ class Case:
 def cases_of(sources) -> list[Case]:
     return [Case(name, label, list(inquiry.judgment.signals))
             for name, inquiries, labels in sources for inquiry, label in zip(inquiries, labels)]
-
-
-def replay(case: Case, weights: dict[str, float], decision) -> tuple[str, str]:
-    hits = [Hit(h.name, h.group, weights.get(h.name, h.weight), h.description, h.evidence) for h in case.hits]
-    judged = decide(hits, decision)
-    return judged.category, judged.tier
-
-
-def right(case: Case, category: str, tier: str) -> bool:
-    """Judged as labelled: the category (or, for a bare not-genuine label, any but genuine A/B)."""
-    if case.label == NOT_GENUINE:
-        return category != "genuine" and tier not in ("A", "B")
-    return category == case.label
-
-
-def genuine_right(case: Case, category: str, tier: str) -> bool:
-    """Genuine or not as labelled (a genuine inquiry of tier D is still genuine)."""
-    if case.label == "genuine":
-        return category == "genuine"
-    return category != "genuine" and tier not in ("A", "B")
 
 
 def fit(cases: list[Case], hand: dict[str, float], groups: dict[str, str], decision, args, seed: int = 15) -> dict[str, float]:
