@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from conftest import INQUIRIES, needs_shared
-from triage import request
+from triage import dates, request
 from triage.inputs import items
 from triage.pipeline import read_inquiry
 from triage.products import catalogue
@@ -105,7 +105,7 @@ def test_boq_extract_total_row():
     ("cable 2.5 mm2, no date here", None),
 ])
 def test_deadline_resolved_against_the_message_date(text, expected):
-    assert request.deadline(text, date(2026, 11, 2)) == expected
+    assert dates.deadline(text, date(2026, 11, 2)) == expected
 
 
 def test_certifications_required_not_optional():
@@ -117,4 +117,4 @@ def test_certifications_required_not_optional():
 @pytest.mark.parametrize("text", ["Please send 2 set of samples by courier", "pay within 30 days net",
                                   "the goods went out 3 weeks ago"])
 def test_no_deadline_from_everyday_words_or_payment_terms(text):
-    assert request.deadline(text, date(2026, 11, 20)) is None
+    assert dates.deadline(text, date(2026, 11, 20)) is None

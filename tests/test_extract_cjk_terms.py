@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from triage import request
+from triage import dates, request
 from triage.errors import DataFileError
 from triage.pipeline import read_path
 from triage.profile import demo_profile_path, load_profile
@@ -71,12 +71,12 @@ def test_no_cjk_destination_where_none_is_named(text):
     ("2027년 2월 1일까지", date(2027, 2, 1)),
 ])
 def test_cjk_dates(text, due):
-    assert request.deadline(text, TODAY) == due
+    assert dates.deadline(text, TODAY) == due
 
 
 @pytest.mark.parametrize("text", ["3个月内交货", "13月40日", "3개월 이내"])
 def test_no_cjk_date_where_none_is_written(text):
-    assert request.deadline(text, TODAY) is None
+    assert dates.deadline(text, TODAY) is None
 
 
 @pytest.mark.parametrize("text, value", [

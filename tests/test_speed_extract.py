@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from randomtext import random_texts
 
-from triage import request
+from triage import dates, request
 from triage.lexicon import fold
 
 # The patterns' texts: letters re treats specially (case partners, non-ASCII digits and spaces), the
@@ -43,13 +43,13 @@ def test_times_sign_is_the_regex_gate():
 
 
 def _relative_plain(folded: str, today: date) -> list[tuple[int, date]]:
-    """request._relative without its needles and openings: every pattern's own finditer."""
+    """dates._relative without its needles and openings: every pattern's own finditer."""
     out = []
-    for regex, kind, _ in request._RELATIVE:
+    for regex, kind, _ in dates._RELATIVE:
         for m in regex.finditer(folded):
-            if request._PAYMENT_BEFORE.search(folded, max(0, m.start() - 25), m.start()):
+            if dates._PAYMENT_BEFORE.search(folded, max(0, m.start() - 25), m.start()):
                 continue
-            found = request._relative_date(kind, m, today)
+            found = dates._relative_date(kind, m, today)
             if found:
                 out.append((m.start(), found))
     return out
@@ -60,7 +60,7 @@ def test_relative_finds_what_every_pattern_finds(seed):
     today = date(2026, 11, 23)
     for text in _pattern_texts(seed):
         folded = fold(text)
-        assert sorted(request._relative(folded, today)) == sorted(_relative_plain(folded, today)), folded
+        assert sorted(dates._relative(folded, today)) == sorted(_relative_plain(folded, today)), folded
 
 
 def test_headline_gate_holds_every_headline():
@@ -113,10 +113,10 @@ def test_request_functions_read_the_same_with_the_scan(seed):
     for text in _list_texts(seed):
         words = request.scan_words(text)
         for us in (False, True):
-            assert request.dates_in(text, today, us_dates=us, words=words) == request.dates_in(text, today, us_dates=us)
-            assert request.deadline(text, today, us_dates=us, words=words) == request.deadline(text, today, us_dates=us)
+            assert dates.dates_in(text, today, us_dates=us, words=words) == dates.dates_in(text, today, us_dates=us)
+            assert dates.deadline(text, today, us_dates=us, words=words) == dates.deadline(text, today, us_dates=us)
         folded = fold(text)
-        assert request._weekdays(folded, today, words) == request._weekdays(folded, today)
+        assert dates._weekdays(folded, today, words) == dates._weekdays(folded, today)
         for field in (None, "", "CE, UL"):
             assert request.certifications(text, field, words=words) == request.certifications(text, field), text
         assert request.sample_requested(text, words=words) == request.sample_requested(text)

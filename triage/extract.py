@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cache, lru_cache
 
-from triage import products, request
+from triage import dates, products, request
 from triage.lexicon import Lexicon, fold, fold_lines, lexicon
 from triage.matching import Matcher, pattern
 from triage.model import Inquiry, Message
@@ -475,7 +475,7 @@ def _request(inquiry: Inquiry, source: Message, fields: dict[str, str], profile:
     order = fields.get("date_order")
     us = order == "mdy" if order else inquiry.country in ("US", "CA", "PH")
     words = request.scan_words(text)  # one scan for the word lists of the next four
-    inquiry.deadline = request.deadline(text, today, field=fields.get("deadline"), us_dates=us, words=words)
+    inquiry.deadline = dates.deadline(text, today, field=fields.get("deadline"), us_dates=us, words=words)
     inquiry.incoterm = request.incoterm(text, fields.get("terms")) or request.incoterm(source.quoted)
     inquiry.destination = request.destination(text, fields.get("destination"))
     inquiry.certifications = request.certifications(text, fields.get("certifications"), words=words)

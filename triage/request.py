@@ -1,26 +1,24 @@
-"""What the buyer asks for, read off the text: quantity, deadline, incoterm,
-destination, certifications, samples, payment terms and questions.
+"""What the buyer asks for, read off the text: quantity, incoterm, destination,
+certifications, samples and payment terms (the deadline and other dates: dates.py).
 
-Pure functions of strings (and the message date for relative deadlines); the
-words they look for are in the extraction lexicon (playbooks/extract.toml).
+Pure functions of strings; the words they look for are in the extraction lexicon
+(playbooks/extract.toml).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
 from itertools import chain
 from typing import Iterable
 
 from triage.errors import DataFileError
 from triage.lexicon import Lexicon, fold, fold_lines, lexicon
-from triage.matching import Matcher, WordPlaces, WordScan, aligned_lower, finditer_at, pattern
+from triage.matching import WordPlaces, WordScan, finditer_at, pattern
 from triage.model import Quantity
 
 
-def _compiled(name: str, build):
+def compiled(name: str, build):
     """``build(lexicon)``, made once per lexicon: the word patterns below are read on every
     message, and rebuilding and hashing their word tuples cost more than using them."""
     lex = lexicon()
@@ -31,21 +29,26 @@ def scan_words(text: str) -> WordPlaces:
     """Where the month, weekday, payment, certification and sample words may be written in
     ``text``, found in one scan: give it to deadline, certifications, payment_terms and
     sample_requested reading the same text, and each tries its pattern only there."""
-    return _compiled("word-scan", _word_scan).read(fold(text))
+    return compiled("word-scan", _word_scan).read(fold(text))
 
 
 def _word_scan(lex: Lexicon) -> WordScan:
     """The lists, each with the words that open every match of its pattern (see below)."""
     return WordScan({
         "months": lex.numbered("months"),  # month_any: r"\b(?:{})\b"
-        "weekdays": ("next", *_weekday_list(lex)),  # r"\b(next\s+)?({})\b"
+        "weekdays": ("next", *weekday_list(lex)),  # r"\b(next\s+)?({})\b"
         "payment": lex.mapping("payment"),  # r"(?<![\w/])(?:{})(?![\w/])"
         "certifications": _canonical_certifications(lex),  # r"(?<![\w-])(?:{})(?!\w)"
         "samples": lex.words("sample", "words"),  # r"(?<!\w)(?:{})(?!\w)"
     })
 
 
-def _word_matches(regex: re.Pattern, folded: str, words: WordPlaces | None, name: str,
+def weekday_list(lex: Lexicon) -> tuple[str, ...]:
+    """The weekday words read as dates: not the three-letter ones ('sat', 'sun', 'wed' are words too)."""
+    return tuple(w for w in lex.numbered("weekdays") if len(w) > 3)
+
+
+def word_matches(regex: re.Pattern, folded: str, words: WordPlaces | None, name: str,
                   offset: int = 0) -> Iterable[re.Match]:
     """``regex.finditer(folded)``, tried only at the places of list ``name`` when ``words`` is the
     scan of ``folded[offset:]`` (and ``folded[:offset]`` holds no match: a lone line break)."""
@@ -98,7 +101,7 @@ class _ScaleWords:
 
 
 def _scale_words() -> _ScaleWords:
-    return _compiled("scales", _ScaleWords.build)
+    return compiled("scales", _ScaleWords.build)
 
 
 def number(text: str) -> float | None:
@@ -161,7 +164,7 @@ class _QuantityWords:
 
 
 def _quantity_words() -> _QuantityWords:
-    return _compiled("quantity", _QuantityWords.build)
+    return compiled("quantity", _QuantityWords.build)
 
 
 # '2 x 40HQ'. The count opens at the start of a digit run ('(?<!\d)' after its first digit): a match
@@ -192,7 +195,7 @@ def quantity(text: str, field: str | None = None) -> Quantity | None:
 MAX_MENTIONS = 500  # quantities read per message; a body listing more is not an inquiry's order lines
 
 
-class _Taken:
+class Taken:
     """Positions already read, to skip a second reading of the same number (linear, not pairwise)."""
 
     def __init__(self):
@@ -230,7 +233,7 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
     if not _DIGIT.search(folded):  # every pattern below (and in _cued_numbers) reads a \d: no digit, no mention
         return []
     out: list[tuple[int, Quantity]] = []
-    taken = _Taken()
+    taken = Taken()
     times = _times_sign(folded)  # else neither '2 x 40HQ' nor '500 x item' is written: spare their walks
     for match in _CONTAINER.finditer(folded) if times else ():
         out.append((match.start(), Quantity(float(match.group(1)), "containers")))
@@ -284,7 +287,7 @@ _LINE_ITEM = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}[.)]|item\s*\d+\b)[^\n]*?[:
 def _cued_numbers(folded: str) -> list[tuple[int, Quantity]]:
     """'Volumes: 5,000 single / 3,000 twin' and '- 20A GFCI, white: 1,900': quantities written without a unit."""
     out = []
-    cues = _compiled("qty-cues", _cue_pattern)
+    cues = compiled("qty-cues", _cue_pattern)
     for cue in chain(_QTY_CUE.finditer(folded), cues.finditer(folded)):
         line_end = folded.find("\n", cue.end())
         line = folded[cue.end(): line_end if line_end >= 0 else None]
@@ -330,7 +333,7 @@ def _multiplied(folded: str, end: int, value: float) -> float:
 
 def _stated_total(text: str, mentions: list[tuple[int, Quantity]]) -> Quantity | None:
     folded = fold(text)
-    totals = _compiled("totals", _total_words)
+    totals = compiled("totals", _total_words)
     for hit in totals.finditer(folded):
         near = [(min(abs(p - hit.end()), abs(hit.start() - p)), q) for p, q in mentions
                 if 0 <= p - hit.end() < 25 or 0 <= hit.start() - p < 20]
@@ -342,7 +345,7 @@ def _stated_total(text: str, mentions: list[tuple[int, Quantity]]) -> Quantity |
 def _table_quantity(text: str) -> Quantity | None:
     """The quantity column of a table (a BOQ extract: tab- or |-separated cells under a heading row that
     names a quantity column): its total row, else the sum of its rows in the unit of the first one."""
-    headings, unit_headings, units, totals = _compiled("qty-table", _table_words)
+    headings, unit_headings, units, totals = compiled("qty-table", _table_words)
     lines = text.split("\n")
     for i, line in enumerate(lines):
         sep = "\t" if "\t" in line else "|" if line.count("|") >= 2 else None
@@ -394,278 +397,6 @@ def _sum(mentions: list[tuple[int, Quantity]]) -> Quantity:
     return Quantity(sum(distinct), unit)
 
 
-# -- dates ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _DateWords:
-    """The lexicon's month words and the date patterns made of them (see ``_compiled``)."""
-
-    months: dict[str, int]
-    month_any: re.Pattern
-    patterns: dict[str, re.Pattern]
-
-    @classmethod
-    def build(cls, lex: Lexicon) -> _DateWords:
-        months = lex.numbered("months")
-        return cls(
-            months=months,
-            month_any=pattern("month-any", tuple(months), r"\b(?:{})\b"),
-            patterns=dict(_compiled_date_patterns(tuple(months))),
-        )
-
-
-def _date_words() -> _DateWords:
-    return _compiled("dates", _DateWords.build)
-
-
-@lru_cache(maxsize=8)
-def _compiled_date_patterns(months: tuple[str, ...]):
-    month_alt = pattern("months", months, "{}").pattern
-    return [
-        ("ymd", re.compile(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")),
-        ("dmy_text", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s*(?:de\s+|of\s+)?({month_alt})\.?,?(?:\s+(?:de\s+)?(20\d\d))?\b", re.I)),
-        ("mdy_text", re.compile(rf"\b({month_alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(20\d\d))?\b", re.I)),
-        ("numeric", re.compile(r"(?<![\d.,/])(\d{1,2})/(\d{1,2})(?:/(20\d\d|\d\d))?(?![\d/]|\.\d)")),
-        ("dotted", re.compile(r"(?<![\d.,])(\d{1,2})\.(\d{1,2})\.(20\d\d)\b")),
-        ("month_end", re.compile(rf"\b(?:end of|fin de|finales de|fim de|final de|fin|ende|ultimo|late)\s+({month_alt})\b", re.I)),
-        ("ordinal", re.compile(r"\bon the (\d{1,2})(?:st|nd|rd|th)\b")),
-    ]
-
-
-def _cjk_date_pattern(lex: Lexicon) -> tuple[re.Pattern, tuple[str, ...]]:
-    """'2027年3月15日', '3月15日', '3월 15일' (the marks of [cjk_dates], folded as the text is), and the
-    month marks, where such a date is looked for."""
-    def marks(key: str) -> str:
-        return "|".join(re.escape(w) for w in lex.words("cjk_dates", key))
-
-    regex = re.compile(rf"(?:(20\d\d)\s*(?:{marks('year')})\s*)?(?<!\d)(\d{{1,2}})\s*(?:{marks('month')})\s*"
-                       rf"(\d{{1,2}})\s*(?:{marks('day')})")
-    return regex, tuple(lex.words("cjk_dates", "month"))
-
-
-
-
-def deadline(text: str, today: date, *, field: str | None = None, us_dates: bool = False,
-             words: WordPlaces | None = None) -> date | None:
-    """The date by which the buyer wants the quote or the goods, resolved against ``today``.
-    ``words``: scan_words(text), when the caller has it."""
-    if field:
-        found = dates_in(field, today, us_dates=us_dates)
-        if found:
-            return found[0][1]
-    folded = fold(text)
-    dates = dates_in(text, today, us_dates=us_dates, words=words)
-    weekdays = [(p, d) for p, d in _weekdays(folded, today, words) if not any(0 < q - p < 25 for q, _ in dates)]
-    candidates = sorted(dates + weekdays + _relative(folded, today))
-    cued = [d for pos, d in candidates if _cued(folded, pos)]
-    if cued:
-        return cued[0]
-    ahead = [d for _, d in candidates if today <= d <= today + timedelta(days=366)]
-    return min(ahead) if ahead else None
-
-
-def _cued(folded: str, position: int) -> bool:
-    before = folded[max(0, position - 40):position]
-    cues = _compiled("cues", lambda lex: pattern("deadline-cues", tuple(lex.words("deadline", "cues")),
-                                                 r"(?<!\w)(?:{})(?!\w)"))
-    return bool(cues.search(before))
-
-
-def dates_in(text: str, today: date, *, us_dates: bool = False,
-             words: WordPlaces | None = None) -> list[tuple[int, date]]:
-    """Every date written in ``text``, resolved against ``today``, with its position (``words``:
-    scan_words(text), when the caller has it).
-
-    Regex scans are the cost here, so each pattern runs only on short windows around the
-    places it can match: month words, slashes, '.20' of a dotted year, 'on the'.
-    """
-    folded = fold(text)
-    date_words = _date_words()
-    months, patterns = date_words.months, date_words.patterns
-    out: list[tuple[int, date]] = []
-    taken = _Taken()
-    original = text if len(text) == len(folded) else folded
-    for kind, start, segment in _date_windows(folded, date_words.month_any, words):
-        regex = patterns[kind] if kind != "cjk" else _compiled("cjk-dates", _cjk_date_pattern)[0]
-        for m in regex.finditer(segment):
-            position = start + m.start()
-            if taken.near(position, 4) or _everyday_word(kind, m, original, start):
-                continue
-            found = _resolve(kind, m, months, today, us_dates)
-            if found:
-                out.append((position, found))
-                taken.add(position)
-        if len(out) >= MAX_MENTIONS:
-            break
-    return out
-
-
-def _date_windows(folded: str, month_any: re.Pattern, words: WordPlaces | None):
-    """(pattern kind, offset, text window) for every place a date pattern could match."""
-    for m in _word_matches(month_any, folded, words, "months"):
-        start = max(0, m.start() - 25)
-        segment = folded[start:m.end() + 30]
-        for kind in ("dmy_text", "mdy_text", "month_end"):
-            yield kind, start, segment
-    needles = [("/", "numeric", 6, 12), (".20", "dotted", 6, 6), ("20", "ymd", 1, 10), ("on the ", "ordinal", 0, 14)]
-    if _HAS_CJK.search(folded):
-        needles += [(mark, "cjk", 12, 8) for mark in _compiled("cjk-dates", _cjk_date_pattern)[1]]
-    for needle, kind, before, after in needles:
-        i = folded.find(needle)
-        while i >= 0:
-            start = max(0, i - before)
-            yield kind, start, folded[start:i + len(needle) + after]
-            i = folded.find(needle, i + len(needle) + after)
-
-
-_YEAR = re.compile(r"20\d\d")
-
-
-def _everyday_word(kind: str, m: re.Match, original: str, offset: int) -> bool:
-    """'2 set of samples': an ambiguous month abbreviation in lower case, with no year beside it."""
-    if kind not in ("dmy_text", "mdy_text", "month_end"):
-        return False
-    group = {"dmy_text": 2, "mdy_text": 1, "month_end": 1}[kind]
-    word = m.group(group).lower().rstrip(".")
-    if word not in _compiled("ambiguous", lambda lex: frozenset(lex.words("month_words", "ambiguous"))):
-        return False
-    written = original[offset + m.start(group):offset + m.end(group)]
-    return not written[:1].isupper() and not _YEAR.search(m.group(0))
-
-
-def _resolve(kind: str, m: re.Match, months: dict[str, int], today: date, us_dates: bool) -> date | None:
-    if kind == "cjk":
-        return _future(today, int(m.group(2)), int(m.group(3)), m.group(1)) if 1 <= int(m.group(2)) <= 12 else None
-    if kind == "ymd":
-        return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    if kind == "dmy_text":
-        return _future(today, months[m.group(2).lower().rstrip(".")], int(m.group(1)), m.group(3))
-    if kind == "month_end":
-        month = months[m.group(1).lower().rstrip(".")]
-        year = today.year if _month_last_day(today.year, month) >= today else today.year + 1
-        return _month_last_day(year, month)
-    if kind == "ordinal":
-        day = int(m.group(1))
-        found = _date(today.year, today.month, day) if day >= today.day else None
-        return found or _future(today, today.month % 12 + 1, day, None)
-    if kind == "mdy_text":
-        return _future(today, months[m.group(1).lower().rstrip(".")], int(m.group(2)), m.group(3))
-    a, b, year = int(m.group(1)), int(m.group(2)), m.group(3)
-    options = [(a, b), (b, a)] if us_dates else [(b, a), (a, b)]
-    for month, day in options:
-        found = _future(today, month, day, year)
-        if found and (year or (found - today).days < 200):
-            return found
-    return None
-
-
-def _month_last_day(year: int, month: int) -> date:
-    return (date(year, month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def _future(today: date, month: int, day: int, year: str | None) -> date | None:
-    if year:
-        y = int(year) + (2000 if len(year) == 2 else 0)
-        return _date(y, month, day)
-    found = _date(today.year, month, day)
-    if found and found < today - timedelta(days=7):
-        found = _date(today.year + 1, month, day)
-    return found
-
-
-def _date(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _weekdays(folded: str, today: date, words: WordPlaces | None = None) -> list[tuple[int, date]]:
-    days, regex = _compiled("weekdays", _weekday_words)
-    out = []
-    for m in _word_matches(regex, folded, words, "weekdays"):
-        ahead = (days[m.group(2)] - today.weekday()) % 7 or 7
-        out.append((m.start(), today + timedelta(days=ahead + (7 if m.group(1) else 0))))
-    return out
-
-
-def _weekday_words(lex: Lexicon) -> tuple[dict[str, int], re.Pattern]:
-    return lex.numbered("weekdays"), pattern("weekdays", _weekday_list(lex), r"\b(next\s+)?({})\b")
-
-
-def _weekday_list(lex: Lexicon) -> tuple[str, ...]:
-    return tuple(w for w in lex.numbered("weekdays") if len(w) > 3)
-
-
-_RELATIVE = [
-    (re.compile(r"end of (?:this|the) month|fin de mes|final de mes|fin du mois|ende des monats|monatsende"), "month_end",
-     ("end", "fin")),
-    (re.compile(r"end of next week|fin de la (?:semana|semaine) (?:que viene|prochaine)|ende nächster woche"),
-     "next_week_end", ("end", "fin")),
-    (re.compile(r"end of (?:this |the )?week|fin de semana|fin de la semaine|ende der woche"), "week_end", ("end", "fin")),
-    (re.compile(r"\b(?:kw|cw|week)\s?(\d{1,2})\b"), "iso_week", ("kw", "cw", "week")),
-    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(?:the next\s+)?(\d{1,2}|one|two|three|four|five|six|dos|tres|deux|trois|zwei|drei)\s+(?:days|dias|días|jours|tagen)"), "days",
-     ("days", "dias", "días", "jours", "tagen")),
-    (re.compile(r"(?:within|in|en|dentro de|em|dans|innerhalb von)\s+(?:the next\s+)?(\d{1,2}|one|two|three|four|five|six|dos|tres|deux|trois|zwei|drei)\s+(?:weeks|semanas|semaines|wochen)"), "weeks",
-     ("weeks", "semanas", "semaines", "wochen")),
-]
-
-
-_PAYMENT_BEFORE = re.compile(r"\b(?:pay\w*|paid|net|credit|invoice\w*|pago|pagamento|paiement|zahlung\w*)\b[^.\n]*$")
-
-
-def _rare(openings: tuple[str, ...]) -> bool:
-    """Openings rare enough to look for: 'end of', 'kw' (a short opening without a vowel is an
-    abbreviation), not 'in' or 'en' (written everywhere)."""
-    return all(len(o) >= 3 or not set(o) & set("aeiou") for o in openings)
-
-
-_RELATIVE_MATCHERS = [Matcher(regex, _rare) for regex, _, _ in _RELATIVE]
-
-
-def _relative(folded: str, today: date) -> list[tuple[int, date]]:
-    out = []
-    lowered = None  # aligned_lower(folded), made once for all the patterns
-    for (_, kind, needles), matcher in zip(_RELATIVE, _RELATIVE_MATCHERS):
-        if not any(n in folded for n in needles):
-            continue
-        if lowered is None:
-            lowered = aligned_lower(folded)
-        for m in matcher.finditer(folded, lowered):
-            if _PAYMENT_BEFORE.search(folded, max(0, m.start() - 25), m.start()):
-                continue  # "pay within 30 days", "net 30 days": payment terms
-            found = _relative_date(kind, m, today)
-            if found:
-                out.append((m.start(), found))
-    return out
-
-
-def _relative_date(kind: str, m: re.Match, today: date) -> date | None:
-    if kind == "month_end":
-        first_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-        return first_next - timedelta(days=1)
-    if kind in ("week_end", "next_week_end"):
-        friday = today + timedelta(days=(4 - today.weekday()) % 7)
-        return friday + timedelta(days=7 if kind == "next_week_end" else 0)
-    if kind == "iso_week":
-        week = int(m.group(1))
-        if not 1 <= week <= 53:
-            return None
-        year = today.year + (1 if week < today.isocalendar()[1] - 4 else 0)
-        return _iso_friday(year, week)
-    words = {"one": 1, "two": 2, "dos": 2, "deux": 2, "zwei": 2, "three": 3, "tres": 3, "trois": 3, "drei": 3,
-             "four": 4, "five": 5, "six": 6}
-    n = int(m.group(1)) if m.group(1).isdigit() else words[m.group(1)]
-    return today + timedelta(days=n if kind == "days" else 7 * n)
-
-
-def _iso_friday(year: int, week: int) -> date | None:
-    try:
-        return date.fromisocalendar(year, week, 5)
-    except ValueError:
-        return None
-
-
 # -- terms ------------------------------------------------------------------------------
 
 # '\b(EXW|FOB|...)\b', with the leading '\b' written after the term as a look-behind over the term and the
@@ -707,13 +438,13 @@ def destination(text: str, field: str | None = None) -> str | None:
             place = _PLACE_TAIL.sub("", place)
             if place.split()[0].lower() not in _SKIP_PLACES:
                 return place.strip(" .,;")
-    return _cjk_destination(text) if _HAS_CJK.search(text) else None
+    return _cjk_destination(text) if HAS_CJK.search(text) else None
 
 
 def _cjk_destination(text: str) -> str | None:
     """The place after a Chinese, Japanese or Korean destination word: a run of those scripts' characters,
     cut before the first end word from its third character on ('CIF价格' names no place: it opens with one)."""
-    regex, ends = _compiled("cjk-destination", _cjk_destination_words)
+    regex, ends = compiled("cjk-destination", _cjk_destination_words)
     for match in regex.finditer(text):
         place = match.group(1)
         if place.startswith(ends):
@@ -732,16 +463,16 @@ def _cjk_destination_words(lex: Lexicon) -> tuple[re.Pattern, tuple[str, ...]]:
 def certifications(text: str, field: str | None = None, *, words: WordPlaces | None = None) -> list[str]:
     """Product approvals the buyer requires, in canonical spelling, optional ones left out.
     ``words``: scan_words(text), when the caller has it."""
-    canonical, regex, optional, documents = _compiled("certifications", _certification_words)
+    canonical, regex, optional, documents = compiled("certifications", _certification_words)
     whole = (field or "") + "\n" + text
     folded = fold_lines([field or "", text])  # the text's own fold, read by the other stages too
-    cjk = _compiled("cjk-words", _cjk_words)[1] if _HAS_CJK.search(folded) else None
+    cjk = compiled("cjk-words", _cjk_words)[1] if HAS_CJK.search(folded) else None
     if len(folded) != len(whole):  # accents changed the length: positions differ, fold per sentence
         return _certifications_by_sentence(whole, canonical, cjk or regex, optional, documents)
     if cjk is not None:
         matches = cjk.finditer(folded)
     else:
-        matches = _word_matches(regex, folded, words, "certifications", 1) if not field else regex.finditer(folded)
+        matches = word_matches(regex, folded, words, "certifications", 1) if not field else regex.finditer(folded)
     found = [canonical[m.group(0).lower()] for m in matches
              if _certification_word(whole, m) and not optional.search(_sentence_at(folded, m.start()))]
     return [c for c in dict.fromkeys(found) if c not in documents]
@@ -795,10 +526,10 @@ def _sentences(text: str) -> list[str]:
 def sample_requested(text: str, *, words: WordPlaces | None = None) -> bool:
     """``words``: scan_words(text), when the caller has it."""
     folded = fold(text)
-    if _HAS_CJK.search(folded):
-        return _compiled("cjk-words", _cjk_words)[0].search(folded) is not None
-    regex = _compiled("samples", _sample_words)
-    return any(True for _ in _word_matches(regex, folded, words, "samples"))
+    if HAS_CJK.search(folded):
+        return compiled("cjk-words", _cjk_words)[0].search(folded) is not None
+    regex = compiled("samples", _sample_words)
+    return any(True for _ in word_matches(regex, folded, words, "samples"))
 
 
 def _sample_words(lex: Lexicon) -> re.Pattern:
@@ -808,7 +539,7 @@ def _sample_words(lex: Lexicon) -> re.Pattern:
 # The sample and certification patterns with _SPACED boundaries ('寄两个样品', 'CE和SASO认证'), tried only on
 # a text that holds CJK characters: on any other text they find what the '\w' ones find, and those keep
 # the one scan of scan_words (whose places are whole runs of '\w').
-_HAS_CJK = re.compile(f"[{CJK}]")
+HAS_CJK = re.compile(f"[{CJK}]")
 
 
 def _cjk_words(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
@@ -819,9 +550,9 @@ def _cjk_words(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
 
 def payment_terms(text: str, *, words: WordPlaces | None = None) -> str | None:
     """``words``: scan_words(text), when the caller has it."""
-    terms, regex = _compiled("payment", _payment_words)
+    terms, regex = compiled("payment", _payment_words)
     folded = fold(text)
-    found = [terms[m.group(0).lower()] for m in _word_matches(regex, folded, words, "payment")]
+    found = [terms[m.group(0).lower()] for m in word_matches(regex, folded, words, "payment")]
     return ", ".join(dict.fromkeys(found)) or None
 
 
