@@ -35,7 +35,7 @@ import re
 from functools import cache, lru_cache, reduce
 from itertools import accumulate, compress, repeat
 from operator import or_
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 try:
     from re import _constants as _sre, _parser as _sre_parse
@@ -132,12 +132,13 @@ class FieldPlan:
         self.unled = 0  # bits of the regexes without a lead
         self.bits: list[int] = []  # per slot, its bit
         self.version = 0
+        self.anywhere: dict[int, frozenset[str]] = {}  # slot -> the literals its lead may open anywhere with
         self._stems: dict[str, list[int]] = {}  # every prefix of a gate or lead prefix -> [gate bits, lead bits]
         self._whole: dict[str, list[int]] = {}  # gate or lead whole words -> [gate bits, lead bits]
         self._gates = _WordBits(self, 0)
         self._leads = _WordBits(self, 1)
 
-    def slot(self, rx: re.Pattern, gate: frozenset[str] | None, lead: frozenset[str] | None) -> int | None:
+    def slot(self, rx: re.Pattern, gate: frozenset[str] | None, lead: Lead | None) -> int | None:
         """The bit of rx, given one on first use."""
         known = self._ids.get(id(rx))  # (by id: see gate_of; a regex with no bit asks slots again)
         if known is not None:
@@ -150,7 +151,9 @@ class FieldPlan:
                 self.open |= 1 << found
             if lead is None:
                 self.unled |= 1 << found
-            for kind, prefixes in ((0, gate), (1, lead)):
+            elif lead.anywhere:
+                self.anywhere[found] = lead.anywhere
+            for kind, prefixes in ((0, gate), (1, lead.words if lead else None)):
                 for p in prefixes or ():
                     if p.endswith(" "):
                         self._whole.setdefault(p[:-1], [0, 0])[kind] |= 1 << found
@@ -193,6 +196,12 @@ class FieldPlan:
             for pos, slots in compress(zip(index.starts, leads), leads):
                 for i in slots:
                     starts[i].append(pos)
+            places: dict[str, list[int]] = {}  # each literal found once, for every regex it leads
+            for i, literals in self.anywhere.items():
+                if gates >> i & 1:
+                    for literal in literals - places.keys():
+                        places[literal] = find_all(index.text, literal)
+                    starts[i] = merge_places(starts[i], [places[literal] for literal in literals])
             found = index._scan = (self, self.version, gates, starts)
         return found[2], found[3]
 
@@ -259,56 +268,118 @@ _PREFIX_MAX = 6
 
 
 
-def pattern_lead(rx: re.Pattern) -> frozenset[str] | None:
-    """Word prefixes every match starts with (after a word boundary), or None.
-    As in :func:`pattern_gate`, an entry ending in a space is a whole word."""
+class Lead(NamedTuple):
+    """Where every match of a regex can begin: at the start of a word that opens with one of
+    ``words`` (a prefix, or a whole word when it ends in a space), or wherever one of the literal
+    strings ``anywhere`` is written ('?', '报价', 'نرجو': a branch with no word boundary before it)."""
+
+    words: frozenset[str]
+    anywhere: frozenset[str] = frozenset()
+
+    def places(self, text: str, index: WordIndex) -> list[int]:
+        """Where a match may begin in ``text`` (the text ``index`` indexes), in order."""
+        starts = index.lead_starts(self.words) if self.words else []
+        return merge_places(starts, [find_all(text, literal) for literal in self.anywhere])
+
+
+def merge_places(starts: list[int], more: list[list[int]]) -> list[int]:
+    """``starts`` and the places of ``more``, in order, each once (all but ``starts`` are mostly empty)."""
+    if not any(more):
+        return starts
+    return sorted(set(starts).union(*more))
+
+
+def find_all(text: str, literal: str) -> list[int]:
+    """Every place ``literal`` is written in ``text``, overlapping ones included, in order."""
+    out = []
+    at = text.find(literal)
+    while at >= 0:
+        out.append(at)
+        at = text.find(literal, at + 1)
+    return out
+
+
+def pattern_lead(rx: re.Pattern) -> Lead | None:
+    """Where every match of ``rx`` begins (see :class:`Lead`), or None when that cannot be told.
+    A word entry is a prefix of at most ``_PREFIX_MAX`` characters, or a whole word."""
     if PLAIN:
         return None
     try:
-        leads = _leads(list(_sre_parse.parse(rx.pattern, rx.flags)), False, _sre)
+        found = _leads(list(_sre_parse.parse(rx.pattern, rx.flags)), False, _sre, rx.flags)
     except Exception:  # pragma: no cover
         return None
-    if not leads:
+    if not found:
         return None
+    leads, anywhere = found
     words = set()
     for lead in leads:
         m = WORD.match(lead)
         if not m:
             return None
         words.add(m.group(0) + " " if m.end() < len(lead) else m.group(0)[:_PREFIX_MAX])
-    return frozenset(words)
+    return Lead(frozenset(words), frozenset(anywhere))
 
 
+_MAX_LEADS = 400
 
-def _leads(seq: list, bounded: bool, C: Any) -> set[str] | None:
+
+def _leads(seq: list, bounded: bool, C: Any, flags: int) -> tuple[set[str], set[str]] | None:
+    """(word-start prefixes, literals written anywhere) one of which opens every match of
+    ``seq``; None when some match may open otherwise. ``bounded``: a word begins here."""
     prefixes = {""}
-    for op, arg in seq:
+    for i, (op, arg) in enumerate(seq):
         # \b, or ^ / \A: a word character after a line's or the text's start begins a word
         if op is C.AT and arg in (C.AT_BOUNDARY, C.AT_BEGINNING, C.AT_BEGINNING_STRING) and prefixes == {""}:
             bounded = True
+        elif op is C.LITERAL and not bounded:  # (prefixes grow only once bounded)
+            literal = _literal_run(seq[i:], C, flags)
+            return (set(), {literal}) if literal else None
         elif op is C.LITERAL:
-            if not bounded:
-                return None
             prefixes = {p + chr(arg) for p in prefixes}
-            if len(prefixes) > 400:
+            if len(prefixes) > _MAX_LEADS:
                 return None
         elif op is C.IN and bounded and prefixes == {""} and arg == [(C.CATEGORY, C.CATEGORY_DIGIT)]:
-            return set("0123456789")
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and arg[0] >= 1 and prefixes == {""}:
-            return _leads(list(arg[2]), bounded, C)
+            return set("0123456789"), set()
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and prefixes == {""}:
+            body = _leads(list(arg[2]), bounded, C, flags)
+            if arg[0] >= 1 or body is None:
+                return body
+            rest = _leads(seq[i + 1:], bounded, C, flags)  # an optional opening: it, or what follows
+            return None if rest is None else (body[0] | rest[0], body[1] | rest[1])
         elif op in (C.SUBPATTERN, C.BRANCH):
             branches = [arg[3]] if op is C.SUBPATTERN else arg[1]
-            found: set[str] = set()
+            words: set[str] = set()
+            anywhere: set[str] = set()
             for branch in branches:
-                sub = _leads(list(branch), bounded, C)
-                if sub is None or "" in sub:
-                    return None if prefixes == {""} else prefixes
-                found |= sub
-            out = {p + t for p in prefixes for t in found}
-            return out if len(out) <= 400 else None
+                sub = _leads(list(branch), bounded, C, flags)
+                if sub is None or "" in sub[0] or sub[1] and prefixes != {""}:
+                    return None if prefixes == {""} else (prefixes, set())
+                words |= sub[0]
+                anywhere |= sub[1]
+            out = {p + t for p in prefixes for t in words}
+            return (out, anywhere) if len(out) <= _MAX_LEADS else None
         else:
             break
-    return None if prefixes == {""} else prefixes
+    return None if prefixes == {""} else (prefixes, set())
+
+
+def _literal_run(seq: list, C: Any, flags: int) -> str:
+    """The literal characters ``seq`` opens with, as str.find can look for them in a lowered text
+    ("" when a case-insensitive pattern's letter could be written in another case)."""
+    run = ""
+    for op, arg in seq:
+        if op is not C.LITERAL:
+            break
+        ch = chr(arg)
+        if flags & re.IGNORECASE and not _caseless(ch):
+            break
+        run += ch
+    return run
+
+
+def _caseless(ch: str) -> bool:
+    """A character that re.IGNORECASE matches to itself only."""
+    return ch.lower() == ch == ch.upper() and (_EXTRA_CASES is None or ord(ch) not in _EXTRA_CASES)
 
 
 
@@ -395,7 +466,7 @@ def _required(seq: list, bounded: bool, C: Any) -> list[set[str]]:
 
 
 
-def planned(rx: re.Pattern, slot: int, lead: frozenset[str] | None, text: str,
+def planned(rx: re.Pattern, slot: int, lead: Lead | None, text: str,
              scan: tuple[int, list[list[int]]]) -> Iterable[re.Match]:
     """Like :func:`gated`, with the gate and lead positions from a :meth:`FieldPlan.scan`."""
     gates, starts = scan
@@ -406,9 +477,9 @@ def planned(rx: re.Pattern, slot: int, lead: frozenset[str] | None, text: str,
 
 
 def gated(rx: re.Pattern, gate: frozenset[str] | None, text: str, index: WordIndex | None,
-           lead: frozenset[str] | None = None) -> Iterable[re.Match]:
+           lead: Lead | None = None) -> Iterable[re.Match]:
     """All matches of rx in text. Skips the scan when no gate word occurs; with a
-    lead, tries the regex only where a word starting with a lead prefix begins."""
+    lead, tries the regex only where a match can begin (see :class:`Lead`)."""
     if index is None:
         if gate is not None and not any(map(text.__contains__, gate)):
             return iter(())
@@ -417,7 +488,7 @@ def gated(rx: re.Pattern, gate: frozenset[str] | None, text: str, index: WordInd
         return iter(())
     if lead is None:
         return rx.finditer(text)
-    return at_starts(rx, text, index.lead_starts(lead))
+    return at_starts(rx, text, lead.places(text, index))
 
 
 
@@ -443,11 +514,11 @@ def non_overlapping(matches: Iterable[re.Match]) -> Iterable[re.Match]:
 
 
 
-_GATES_OF: dict[int, tuple[re.Pattern, frozenset[str] | None, frozenset[str] | None]] = {}
+_GATES_OF: dict[int, tuple[re.Pattern, frozenset[str] | None, Lead | None]] = {}
 
 
 
-def gate_of(rx: re.Pattern) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+def gate_of(rx: re.Pattern) -> tuple[frozenset[str] | None, Lead | None]:
     """pattern_gate and pattern_lead of rx, memoised by id: hashing a compiled regex hashes its
     whole code (~0.7 µs for the big ones), and every check asks again per message. The entry
     holds rx itself, so no other regex can have its id while it is there."""

@@ -33,7 +33,7 @@ from triage.errors import DataFileError
 from triage.judge.checks import CHECKS
 from triage.judge.engine import gate_bit, hit_of, runner
 from triage.judge.facts import FIELDS, INDEXED, TEXT, Facts
-from triage.matching import FieldPlan, lower_pattern, pattern_gate, pattern_lead
+from triage.matching import FieldPlan, Lead, lower_pattern, pattern_gate, pattern_lead
 from triage.model import Hit, Inquiry
 
 
@@ -79,7 +79,7 @@ class Signal:
     unless: re.Pattern | None = None
     min_matches: int = 1
     gate: frozenset[str] | None = None  # word prefixes one of which must be in the text
-    lead: frozenset[str] | None = None  # word prefixes every match starts with
+    lead: Lead | None = None  # where every match can begin: word prefixes, literals written anywhere
     in_list: str | None = None
     check: str | None = None
     params: dict[str, Any] = dc_field(default_factory=dict)
