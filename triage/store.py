@@ -219,6 +219,20 @@ class Store:
             raise NotFound(f"no inquiry with id {ident}")
         return rows[0]
 
+    def address_messages(self, sender_email: str, *, limit: int) -> list[dict[str, Any]]:
+        """The address's latest stored messages, latest first, as a conversation is looked for in them
+        (triage.thread): id, message_id, subject, body and thread_id."""
+        sql = ("SELECT id, message_id, subject, body, thread_id FROM inquiries WHERE sender_email = ? "
+               "ORDER BY id DESC LIMIT ?")
+        return list(self.db.query(sql, [sender_email, limit]))
+
+    def conversation(self, root: int, *, latest: int) -> list[dict[str, Any]]:
+        """The latest ``latest`` messages of the conversation ``root`` opened, oldest first, each with
+        its body and the body of the reply drafted to it (``draft``, None when none was)."""
+        sql = ("SELECT id, body, json_extract(record, '$.draft.body') AS draft FROM inquiries "
+               "WHERE id = ? OR thread_id = ? ORDER BY received DESC, id DESC LIMIT ?")
+        return list(reversed(list(self.db.query(sql, [root, root, latest]))))
+
     def link_thread(self, ident: int, thread_id: int) -> None:
         """Mark inquiry ``ident`` as a later message of ``thread_id``'s conversation."""
         if ident == thread_id:

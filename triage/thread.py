@@ -6,7 +6,7 @@ the mail clients' reply and forward prefixes (playbooks/draft/thread.toml [subje
 "回复:", "Fwd:"), spaces, brackets and case are set aside, or whose opening lines its quoted history
 repeats. ``history`` is then what that conversation already said, newest first: each earlier message
 of the buyer and the reply drafted to it, so the draft honours the prices and samples offered there and
-asks nothing again. Only the store's reads are used here (sender_history, get, store_web.thread).
+asks nothing again. Only the store's reads are used here (address_messages, conversation).
 """
 
 from __future__ import annotations
@@ -61,19 +61,19 @@ def conversation_of(store: Any, message: Any, own_id: int | None = None) -> int 
     if store is None or message.in_reply_to or message.references or not message.from_email:
         return None
     key = subject_key(message.subject)
-    for row in store.sender_history(message.from_email, limit=LOOK_BACK):  # latest first, this address only
+    for row in store.address_messages(message.from_email, limit=LOOK_BACK):  # latest first
         if own_id is not None and row["id"] >= own_id:
             continue
         if row.get("message_id") and row["message_id"] == message.message_id:
             continue
-        stored = store.row(row["id"])
-        same_subject = bool(key) and subject_key(stored.get("subject")) == key
-        if same_subject or (message.quoted and _quotes(message.quoted, stored.get("body") or "")):
-            return stored["thread_id"] or row["id"]
+        same_subject = bool(key) and subject_key(row.get("subject")) == key
+        if same_subject or (message.quoted and _quotes(message.quoted, row.get("body") or "")):
+            return row["thread_id"] or row["id"]
     return None
 
 
 LOOK_BACK = 50  # the address's latest stored messages a conversation is looked for in
+HISTORY_MESSAGES = 10  # the conversation's latest messages its history holds: older offers are superseded
 
 
 def attach_history(store: Any, message: Any) -> int | None:
@@ -86,14 +86,11 @@ def attach_history(store: Any, message: Any) -> int | None:
 
 
 def history(store: Any, root: int) -> str:
-    """What the conversation said so far, newest first as a mail client quotes it: each reply drafted
-    to the buyer above the buyer's message it answers."""
-    from triage.store_web import thread
-
+    """What the conversation said lately (its latest HISTORY_MESSAGES messages), newest first as a
+    mail client quotes it: each reply drafted to the buyer above the buyer's message it answers."""
     parts = []
-    for row in thread(store, root):
+    for row in store.conversation(root, latest=HISTORY_MESSAGES):
         parts.append(str(row.get("body") or "").strip())
-        draft = (store.get(row["id"]).get("draft") or {}).get("body")
-        if draft:
-            parts.append(str(draft).strip())
+        if row.get("draft"):
+            parts.append(str(row["draft"]).strip())
     return "\n\n".join(p for p in reversed(parts) if p)
