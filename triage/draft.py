@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.errors import TemplateError
+from triage.matching import aligned_lower
 from triage.model import Draft, Inquiry
 from triage.profile import salesperson as salesperson_of
 from triage.quote import as_date as _date  # one reading of a date for the offer and the draft
@@ -224,17 +225,21 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
 
     out: dict[str, dict[str, Any]] = {}
     skip, per_unit = words("thread.toml", "not_unit_price"), words("thread.toml", "per_unit")
+    names = [(p["sku"], [n.lower() for n in (p["sku"], p.get("asked")) if n]) for p in products]
     heading_term = None  # "Your figures, CFR Dar:" names the term of the offer lines under it
     for line in (quoted or "").splitlines():
-        prices = list(PRICE.finditer(line))
+        # most lines of a history hold no price and no term: str's own search tells (in the line lowered
+        # as re.I reads it, see aligned_lower) before the regexes are tried
+        low = aligned_lower(line)
+        prices = list(PRICE.finditer(line)) if low is None or "$" in low or "usd" in low else []
         if not prices:
-            terms = _TERM.findall(line)
+            terms = _TERM.findall(line) if low is None or any(t in low for t in _TERMS) else []
             heading_term = terms[-1].upper().replace("CNF", "CFR") if terms else heading_term
             continue
-        if any(w in line.lower() for w in skip):
+        lowered = line.lower()
+        if any(w in lowered for w in skip):
             continue  # freight, insurance, a deposit or an L/C floor: no unit price of a product
-        skus = [p["sku"] for p in products if p["sku"].lower() in line.lower()
-                or (p.get("asked") and p["asked"].lower() in line.lower())]
+        skus = [sku for sku, written in names if any(n in lowered for n in written)]
         named = bool(skus)
         if not skus and len(products) == 1:
             skus = [products[0]["sku"]]
@@ -251,7 +256,8 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
     return out
 
 
-_TERM = re.compile(r"\b(FOB|CIF|CFR|CNF|DAP|DDP|EXW|FCA)\b", re.I)
+_TERMS = ("fob", "cif", "cfr", "cnf", "dap", "ddp", "exw", "fca")
+_TERM = re.compile(rf"\b({'|'.join(_TERMS)})\b", re.I)
 
 
 def _term_near(line: str, at: int, heading: str | None = None) -> str:
