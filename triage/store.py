@@ -221,8 +221,8 @@ class Store:
 
     def address_messages(self, sender_email: str, *, limit: int) -> list[dict[str, Any]]:
         """The address's latest stored messages, latest first, as a conversation is looked for in them
-        (triage.thread): id, message_id, subject, body and thread_id."""
-        sql = ("SELECT id, message_id, subject, body, thread_id FROM inquiries WHERE sender_email = ? "
+        (triage.thread): id, message_id, subject and thread_id (the body, when needed: ``row``)."""
+        sql = ("SELECT id, message_id, subject, thread_id FROM inquiries WHERE sender_email = ? "
                "ORDER BY id DESC LIMIT ?")
         return list(self.db.query(sql, [sender_email, limit]))
 

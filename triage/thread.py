@@ -67,7 +67,7 @@ def conversation_of(store: Any, message: Any, own_id: int | None = None) -> int 
         if row.get("message_id") and row["message_id"] == message.message_id:
             continue
         same_subject = bool(key) and subject_key(row.get("subject")) == key
-        if same_subject or (message.quoted and _quotes(message.quoted, row.get("body") or "")):
+        if same_subject or (message.quoted and _quotes(message.quoted, store.row(row["id"]).get("body") or "")):
             return row["thread_id"] or row["id"]
     return None
 
