@@ -7,7 +7,8 @@ import pytest
 from sites.helpers import inquiry
 from triage.enrich import analyse_domains
 from triage.enrich.core import plan
-from triage.enrich.domains import cctld_country, host_of, is_disposable, is_free_mail, lookalike, registrable
+from triage.enrich.domains import cctld_country, is_disposable, is_free_mail, lookalike
+from triage.hostnames import host_of, registrable
 
 
 @pytest.mark.parametrize("host, reg", [

@@ -118,3 +118,21 @@ def test_certifications_required_not_optional():
                                   "the goods went out 3 weeks ago"])
 def test_no_deadline_from_everyday_words_or_payment_terms(text):
     assert dates.deadline(text, date(2026, 11, 20)) is None
+
+
+@pytest.mark.parametrize("address, domain", [
+    ("biuro@elmax.lublin.pl", "elmax.lublin.pl"),  # a Polish regional name: the company's own
+    ("sales@acme-lighting.wixsite.com", "acme-lighting.wixsite.com"),
+    ("info@mail.acme.co.uk", "acme.co.uk"),
+])
+def test_the_sender_domain_is_the_one_enrich_looks_up(tmp_path, address, domain):
+    from triage.enrich import analyse_domains
+    from triage.hostnames import registrable
+
+    eml = tmp_path / "rfq.eml"
+    eml.write_bytes((f"From: Jan Kowalski <{address}>\nTo: sales@example.cn\nSubject: RFQ sockets\n"
+                     "Date: Mon, 02 Nov 2026 10:00:00 +0100\nMessage-ID: <a1@x>\n\n"
+                     "Please quote 2,000 pcs of wall sockets FOB Ningbo.\n").encode())
+    i = read_inquiry(next(items([str(eml)])), PROFILE)
+    assert i.sender_domain == domain == registrable(address.split("@")[1])
+    assert analyse_domains(i)["registrable"] == domain

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from triage import dates, products, request
+from triage.hostnames import registrable
 from triage.lexicon import Lexicon, fold, fold_lines, lexicon
 from triage.matching import Matcher, pattern
 from triage.model import Inquiry, Message
@@ -108,19 +109,12 @@ def _shown_email(fields: dict[str, str], source: Message, profile: Profile) -> s
     return None
 
 
-@cache
-def _extractor():
-    import tldextract
-
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
 @lru_cache(maxsize=16_384)
 def registrable_domain(host: str) -> str:
-    """'mail.acme.co.uk' -> 'acme.co.uk', with tldextract's bundled suffix list (no network)."""
+    """'mail.acme.co.uk' -> 'acme.co.uk', 'elmax.lublin.pl' stays (see hostnames.registrable); an IP
+    or a bare name as written, without 'www.'."""
     host = host.lower().strip(". ")
-    parts = _extractor()(host)
-    return f"{parts.domain}.{parts.suffix}" if parts.suffix and parts.domain else host.removeprefix("www.")
+    return registrable(host) or host.removeprefix("www.")
 
 
 # -- contact ------------------------------------------------------------------------

@@ -200,7 +200,7 @@ def _buyer_clause(who: str) -> tuple[str, list[Any]]:
 def _registrable(website: str) -> str:
     host = website.lower().split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].removeprefix("www.")
     try:
-        from triage.enrich.domains import registrable
+        from triage.hostnames import registrable
 
         return registrable(host) or host
     except ImportError:

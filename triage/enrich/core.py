@@ -18,9 +18,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime
 
 from triage.enrich.cache import TTL, age, utcnow, worth_caching
-from triage.enrich.domains import (
-    brand_in_display_name, brand_of, cctld_country, host_of, is_disposable, is_free_mail, lookalike, registrable,
-)
+from triage.enrich.domains import brand_in_display_name, brand_of, cctld_country, is_disposable, is_free_mail, lookalike
+from triage.hostnames import host_of, registrable
 
 
 BATCH_BUDGET = 120.0  # seconds for all the fresh lookups of one batch

@@ -12,7 +12,8 @@ from urllib.parse import urljoin, urlsplit
 from triage import geo
 from triage.enrich import reading
 from triage.enrich.data import load, words
-from triage.enrich.domains import cctld_country, host_of
+from triage.enrich.domains import cctld_country
+from triage.hostnames import host_of
 from triage.enrich.site import Doc, hits, is_parked, is_placeholder, off_domain
 
 TYPE_LABELS = {"same_trade_factory": "same-trade factory", "ecommerce_seller": "e-commerce seller",

@@ -14,7 +14,7 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from triage.enrich.data import load, words
-from triage.enrich.domains import host_of, registrable
+from triage.hostnames import host_of, registrable
 from triage.enrich.fetch import FetchError, Fetcher, Page
 
 

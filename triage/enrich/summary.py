@@ -18,7 +18,7 @@ def summary(enrichment: dict) -> str:
 
 
 def _host(url: str) -> str:
-    from triage.enrich.domains import host_of, registrable
+    from triage.hostnames import host_of, registrable
 
     host = host_of(url)
     return registrable(host) or host or url
