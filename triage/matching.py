@@ -3,9 +3,9 @@
 Stages compile their own patterns with ``re`` and ask this module for the few fast paths that pay:
 
 - the judge's gates, leads and per-word bit plan (:class:`FieldPlan`, :func:`pattern_gate`,
-  :func:`pattern_lead`, :func:`gated`): a signal's regex is tried only on texts holding one of the
-  words it needs, and only where a word it can start with begins (about half of the whole
-  pipeline's time);
+  :func:`pattern_lead`, :class:`Lead`, :func:`gated`): a signal's regex is tried only on texts
+  holding one of the words it needs, and only where a word it can start with begins or a literal
+  it can open with ('?', '报价') is written (about half of the whole pipeline's time);
 - :class:`Matcher`: a regex whose every match opens with one of a few literal strings, tried only
   where one of them is written (URLs, SKUs, platform markers, introductions, relative dates);
 - :class:`WordScan`: one scan for where several word lists can match (months, weekdays, payment
@@ -24,7 +24,7 @@ change; ``tests/test_plain_matching.py`` runs the whole pipeline both ways and c
 word list's trie is the pattern itself, not a fast path: a trie and a plain alternation of the same
 words may choose different matches, so plain mode keeps it.)
 
-About 700 lines, over the ~600 a module aims at: each fast path kept here wins more than a tenth of
+About 800 lines, over the ~600 a module aims at: each fast path kept here wins more than a tenth of
 the whole offline pipeline, and the reasoning that makes it exact sits beside its code.
 """
 
