@@ -52,8 +52,9 @@ def test_an_internal_error_is_one_line_and_a_log_entry(triage_home):
     (triage_home / "triage.db").write_bytes(b"")
     conn = sqlite3.connect(triage_home / "triage.db")
     conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    conn.execute("INSERT INTO _migrations VALUES ('0001_initial', 'x'), ('0002_followup_queue', 'x'), "
-                 "('0003_thread_lookup', 'x'), ('0004_message_identity', 'x')")
+    from triage.store import migrations
+
+    conn.executemany("INSERT INTO _migrations VALUES (?, 'x')", [(name,) for name, _ in migrations()])
     conn.execute("CREATE TABLE inquiries (id INTEGER PRIMARY KEY)")  # a database broken behind triage's back
     conn.commit()
     conn.close()
