@@ -89,6 +89,66 @@ counter_examples = ["we met online"]
     assert "mentions_canton_fair" in {h.name for h in sset.evaluate(inq, demo)}
 
 
+_CANTON = """
+[[signal]]
+name = "mentions_canton_fair"
+group = "need"
+weight = 5
+description = "Met us at the Canton Fair"
+field = "text"
+pattern = "canton fair"
+examples = ["we met at the Canton Fair"]
+"""
+
+
+def test_a_meta_signal_reads_a_later_meta_as_fired(triage_home, demo):
+    """none_of names a meta defined after it: evaluate must have decided that one first."""
+    write_user(triage_home, _CANTON + '''
+[[signal]]
+name = "cold_contact"
+group = "need"
+weight = 1
+description = "Writes to us cold"
+all_of = ["mentions_canton_fair"]
+none_of = ["met_in_person"]
+examples = [{}]
+
+[[signal]]
+name = "met_in_person"
+group = "need"
+weight = 1
+description = "Met us in person"
+all_of = ["mentions_canton_fair"]
+examples = [{}]
+''')
+    sset = load_signals(triage_home)
+    inq, _ = example_inquiry({"body": "We met at the Canton Fair in April"})
+    fired = {h.name for h in sset.evaluate(inq, demo)}
+    assert "met_in_person" in fired and "cold_contact" not in fired
+
+
+def test_meta_signals_that_refer_to_each_other_in_a_circle_are_rejected(triage_home):
+    write_user(triage_home, _CANTON + '''
+[[signal]]
+name = "chicken"
+group = "need"
+weight = 1
+description = "x"
+all_of = ["egg"]
+examples = [{}]
+
+[[signal]]
+name = "egg"
+group = "need"
+weight = 1
+description = "x"
+any_of = ["chicken", "mentions_canton_fair"]
+examples = [{}]
+''')
+    with pytest.raises(DataFileError, match=r"signals.toml.*(chicken|egg).*refers back"):
+        load_signals(triage_home)
+
+
 @pytest.mark.parametrize("text, words", [
     ("[weights]\nno_such_signal = 3\n", ["signals.toml", "no_such_signal"]),
     ("[weights]\nfree_mail_sender = \"high\"\n", ["signals.toml", "free_mail_sender", "number"]),

@@ -127,7 +127,7 @@ class SignalSet:
         """Compile the enabled signals for :meth:`evaluate` (call again after changing them)."""
         active = [s for s in self.signals if s.enabled]
         self._simple = [s for s in active if not s.is_meta]
-        self._meta = [s for s in active if s.is_meta]
+        self._meta = _in_dependency_order([s for s in active if s.is_meta])
         self._plans = {name: FieldPlan() for name in INDEXED}
         for sig in self._simple + self._meta:
             if sig.pattern is not None and sig.field in self._plans:
@@ -338,6 +338,30 @@ def _load_signal_file(path: Path, lists: dict[str, frozenset[str]]) -> list[Sign
         raise DataFileError(f"{path}: 'signal' must be an array of tables ([[signal]])")
     return [parse_signal(path, r, lists) for r in raw]
 
+
+
+def _in_dependency_order(metas: list[Signal]) -> list[Signal]:
+    """The meta signals, each after the metas it names in all_of, any_of or none_of (else in file
+    order): evaluate reads those as fired or not, so a later one would be read as not yet fired."""
+    by_name = {s.name: s for s in metas}
+    order: list[Signal] = []
+    placed: set[str] = set()
+
+    def place(sig: Signal, path: tuple[str, ...]) -> None:
+        if sig.name in placed:
+            return
+        if sig.name in path:
+            raise DataFileError(f"{sig.source}: signal {sig.name!r}: refers back to itself through "
+                                f"{' -> '.join(path[path.index(sig.name):] + (sig.name,))}")
+        for ref in (*sig.all_of, *sig.any_of, *sig.none_of):
+            if ref in by_name:
+                place(by_name[ref], path + (sig.name,))
+        placed.add(sig.name)
+        order.append(sig)
+
+    for sig in metas:
+        place(sig, ())
+    return order
 
 
 def _check_references(signals: Iterable[Signal]) -> None:
