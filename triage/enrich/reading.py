@@ -32,6 +32,7 @@ _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "address",
 _HEADINGS = {"title", "h1", "h2"}
 _FRAMES = {"footer": "footer", "nav": "navigation", "header": "navigation"}
 _CELLS = {"td", "th"}
+_CARDS = {"div", "li", "section", "article", "figure", "a"}  # a block that may join its short children
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'«“(¿¡]?[^\W\d_a-z])|(?<=[。！？；])")
@@ -91,10 +92,12 @@ def _blocks(doc) -> list[tuple[str, str]]:
     A table row is one block, and a definition list's term with its description, so that
     "創業 | 1958年" or "Employees | 120" read as one sentence."""
     groups: dict[int, list] = {}
+    cards: dict[int, object] = {}
     for string in doc.soup.find_all(string=True):
         text = str(string).strip()
         if not text or type(string).__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
             continue
+        text = _counter(string, text)
         block, zone = None, "body"
         for parent in string.parents:
             name = parent.name or ""
@@ -108,6 +111,7 @@ def _blocks(doc) -> list[tuple[str, str]]:
                 break
         if block is not None and block.name == "dd":  # "<dt>設立</dt><dd>2003年</dd>" is one sentence
             block = block.find_previous_sibling("dt") or block
+        block = _card(block, cards)
         key = id(block)
         groups.setdefault(key, [zone, []])[1].append(text)
     out = [(re.sub(r"\s+", " ", " ".join(parts)), zone) for zone, parts in groups.values()]
@@ -115,6 +119,33 @@ def _blocks(doc) -> list[tuple[str, str]]:
     if meta and meta.get("content", "").strip():
         out.append((meta["content"].strip(), "heading"))
     return out
+
+
+def _counter(string, text: str) -> str:
+    """A stats counter's number: "<span data-count="120">0</span>" shows 0 until a script counts up."""
+    attrs = getattr(string.parent, "attrs", None) or {}
+    if not re.fullmatch(r"[\d.,+ ]*", text):
+        return text
+    for name, value in attrs.items():
+        if name.startswith("data-") and isinstance(value, str) and re.fullmatch(r"\d[\d.,]*", value.strip()):
+            return value.strip() + text.lstrip("0123456789.,")
+    return text
+
+
+def _card(block, cards: dict):
+    """A stat card, a facts row or a timeline entry written as blocks side by side
+    ("<div>48</div><div>employees</div>", "<div>Founded</div><div>1996</div>", "<div>1983</div><p>...</p>")
+    is one sentence: a short block joins its parent when the parent holds little else."""
+    if block is None:
+        return block
+    if id(block) not in cards:
+        parent, joined = block.parent, block
+        if (parent is not None and parent.name in _CARDS and block.name not in _HEADINGS
+                and len(block.get_text(" ", strip=True)) <= 30
+                and len(parent.find_all(True, recursive=False)) <= 3 and len(parent.get_text(" ", strip=True)) <= 240):
+            joined = parent
+        cards[id(block)] = joined
+    return cards[id(block)]
 
 
 def _framelike(tag) -> str | None:
@@ -181,6 +212,17 @@ def _customer(sentence: str, start: int, end: int | None = None) -> bool:
     after = sentence[end:end + int(data.get("after_window", 8))]
     after = re.split(r"[。、，,.;；:：!?！？]", after, maxsplit=1)[0]
     return any(marker in after for marker in words(data, "after"))
+
+
+def _others(sentence: str, start: int, lang: str = "") -> bool:
+    """The term names other companies, the suppliers or partners: "leading manufacturers",
+    "Vertriebspartner namhafter Hersteller", "von über 300 Herstellern", "de grandes fabricantes"."""
+    before = re.findall(r"[\w'’]+", sentence[max(0, start - 40):start])[-2:]
+    markers = set(words(load("reading"), "others", "before"))
+    if any(word in markers for word in before) or " ".join(before) in markers:
+        return True
+    last = re.findall(r"[\w'’.,$€£¥]+", sentence[max(0, start - 20):start])[-1:]  # not the price "$9.95 Add to cart"
+    return any((number_value(word.rstrip(".,"), lang) or 0) >= 2 for word in last)  # "300 Herstellern", not "un fabricant"
 
 
 def _listed_after_marker(head: str, markers: set[str], ands: set[str]) -> bool:
@@ -260,7 +302,10 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
             found = [(m, factor) for strength, factor in (("strong", 1.0), ("weak", weights["weak"]))
                      for m in find_terms(s.text, words(lists, strength))]
             found = [(m, f) for m, f in found if used.get(m.group(0), 0) < weights["per_term_cap"]
-                     and not _customer(s.text, m.start(), m.end())]
+                     and not _customer(s.text, m.start(), m.end()) and not (f == 1.0 and _others(s.text, m.start(), s.lang))]
+            # "we supply electricians and homeowners": who the customers are says what the company is
+            found += [(m, weights["weak"]) for m in find_terms(s.text, words(lists, "served") if "served" in lists else [])
+                      if _customer(s.text, m.start(), m.end()) and used.get(m.group(0), 0) < weights["per_term_cap"]]
             if not found:
                 continue
             negated = [(m, f) for m, f in found if _negated(s.text, m.start(), m.end())]
@@ -384,9 +429,12 @@ def _counts(sents: list[Sentence], after: list[str], before: list[str], low: int
     fill = rf"(?:\s*(?:{approx})\s*|\s+\w+\s+|\s+\w['’])?"  # "une soixantaine d'employés"
     proclitics = tuple(words(data, "terms", "proclitics"))
     found = []
+    row = int(data["weights"].get("facts_row_chars", 40))
     for s in sents:
         _, _, number = _number_words(s.lang)
-        for regex in _count_regexes(tuple(after), tuple(before), number.pattern, approx, fill, proclitics):
+        # a facts row or stat card, "Mitarbeitende 38", "Standorte | 4": the noun may come first
+        label_first = tuple(before) + (tuple(after) if len(s.text) <= row else ())
+        for regex in _count_regexes(tuple(after), label_first, number.pattern, approx, fill, proclitics):
             for m in regex.finditer(s.text):
                 value = number_value(m.group("num"), s.lang)
                 if value is None or not low <= value <= high or _counts_customers(s.text, m.start()):
@@ -464,7 +512,23 @@ def founded(sents: list[Sentence]) -> tuple | None:
                 found.append((year, s, term.group(0)))
         if found:
             return min(found, key=lambda f: (f[0], -f[1].weight))
-    return None
+    return _timeline_start(sents, this_year)
+
+
+def _timeline_start(sents: list[Sentence], this_year: int) -> tuple | None:
+    """A history told as a timeline ("1983 Two toolmakers rent a unit", "1995 The first branch", ...):
+    with ``timeline_entries`` entries or more on one page, each led by a year, the earliest is the start."""
+    least = int(load("reading")["weights"].get("timeline_entries", 3))
+    pages: dict[str, list[tuple[int, Sentence]]] = {}
+    for s in sents:
+        lead = re.match(r"\W*(1[89]\d\d|20\d\d)(?!\d)", s.text)
+        if lead and int(lead.group(1)) <= this_year:
+            pages.setdefault(s.page, []).append((int(lead.group(1)), s))
+    starts = [min(entries, key=lambda e: e[0]) for entries in pages.values() if len({y for y, _ in entries}) >= least]
+    if not starts:
+        return None
+    year, s = min(starts, key=lambda e: e[0])
+    return year, s, str(year)
 
 
 def size_band(staff_n: int | None, branches_n: int | None, area: int | None) -> tuple[str | None, str | None]:
