@@ -13,7 +13,7 @@ import pytest
 
 from sites.helpers import FakeResolver, inquiry, local_fetcher, serve
 from triage.enrich import enrich
-from triage.enrich.reading import number_value
+from triage.enrich.reading_numbers import number_value
 
 
 # A home page needs some words, else it reads as a placeholder and no other page is fetched.

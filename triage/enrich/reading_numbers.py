@@ -1,0 +1,201 @@
+"""Numbers on a company's pages: founding year, headcount, branches and floor area, and the size band.
+
+A number (digits or number words in a dozen languages) next to a noun ("48 employees", "team of 48",
+"Mitarbeitende | 38") or a founding word ("established in 1986", "1999'dan beri"); a timeline's first
+year; a branch list's entries. The words are in ``playbooks/enrich/reading.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from triage.enrich.data import load, words
+from triage.enrich.reading_text import CJK, Sentence, term_regex, find_terms
+
+def _number_words(lang: str = "") -> tuple[dict[str, tuple[str, int]], set[str], re.Pattern]:
+    """word -> (kind, value), the joiners, and a regex for a number written in words or digits;
+    with the words that count only on a page in ``lang`` (Turkish "on" = 10)."""
+    return _number_table(id(load("reading")), lang)
+
+
+@lru_cache(maxsize=64)
+def _number_table(_data_id: int, lang: str) -> tuple[dict[str, tuple[str, int]], set[str], re.Pattern]:
+    data = load("reading")["numbers"]
+    own = data.get("languages", {}).get(lang, {}) if lang else {}
+    table = {k.lower(): ("unit", int(v)) for k, v in (data["units"] | own.get("units", {})).items()}
+    # "une quarantaine", "ein Dutzend", "decenas": multiply what stands before them, like "hundred"
+    table |= {k.lower(): ("small", int(v)) for k, v in (data["small"] | data.get("approximate", {})).items()}
+    table |= {k.lower(): ("large", int(v)) for k, v in (data["large"] | own.get("large", {})).items()}
+    joiners = {j.lower() for j in data["joiners"]}
+    morph = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
+    glue = "|".join(re.escape(j) for j in sorted(joiners, key=len, reverse=True))
+    word = rf"(?:{morph})(?:(?:{glue})?(?:{morph}))*"
+    spelled = rf"(?<!\w){word}(?:[\s-]+(?:(?:{glue})[\s-]+)?{word})*(?!\w)"
+    cjk = "|".join(re.escape(w) for w in table if CJK.search(w))
+    # not the "7" of "24/7 support staff" nor a part of "1/2"
+    digits = r"(?<![\d.,/])\d{1,3}(?:[,.'’ \u00a0]\d{3})+(?![\d/])|(?<![\d.,/])\d+(?![\d/])"
+    pattern = rf"(?P<num>{digits}|(?:{cjk})+|{spelled})"
+    return table, joiners, re.compile(pattern)
+
+
+def number_value(text: str, lang: str = "") -> int | None:
+    """The value of "1,200", "zweihundertfünfzig", "twenty-five", "二百五十", "une quarantaine", else None."""
+    clean = text.strip()
+    if re.fullmatch(r"[\d,.'’ \u00a0]+", clean):
+        digits = re.sub(r"\D", "", clean)
+        return int(digits) if digits else None
+    table, joiners, _ = _number_words(lang)
+    keys = sorted(table, key=len, reverse=True)
+    total = current = pending = 0
+    found = False
+    rest = clean.lower()
+    while rest:
+        rest = rest.lstrip(" -\u00a0")
+        if not rest:
+            break
+        key = next((k for k in keys if rest.startswith(k)), None)
+        if key is None:
+            joiner = next((j for j in sorted(joiners, key=len, reverse=True) if rest.startswith(j)), None)
+            if joiner is None:
+                return None
+            rest = rest[len(joiner):]
+            continue
+        kind, value = table[key]
+        found = True
+        if kind == "unit":
+            pending += value
+        elif kind == "small":
+            current += (pending or 1) * value
+            pending = 0
+        else:
+            total += (current + pending or 1) * value
+            current = pending = 0
+        rest = rest[len(key):]
+    return total + current + pending if found else None
+
+
+def _counts(sents: list[Sentence], after: list[str], before: list[str], low: int, high: int) -> list[tuple]:
+    """``(value, sentence, term, approximate)`` for every count next to one of the nouns, but not
+    one that counts the customers ("we serve 2,000 electricians")."""
+    data = load("reading")
+    approx = "|".join(re.escape(w) for w in sorted(words(data, "approx", "words"), key=len, reverse=True))
+    vague = set(data["numbers"].get("approximate", {})) | set(words(data, "approx", "words"))
+    fill = rf"(?:\s*(?:{approx})\s*|\s+\w+\s+|\s+\w['’])?"  # "une soixantaine d'employés"
+    proclitics = tuple(words(data, "terms", "proclitics"))
+    found = []
+    row = int(data["weights"].get("facts_row_chars", 40))
+    for s in sents:
+        _, _, number = _number_words(s.lang)
+        # a facts row or stat card, "Mitarbeitende 38", "Standorte | 4": the noun may come first
+        label_first = tuple(before) + (tuple(after) if len(s.text) <= row else ())
+        for regex in _count_regexes(tuple(after), label_first, number.pattern, approx, fill, proclitics):
+            for m in regex.finditer(s.text):
+                value = number_value(m.group("num"), s.lang)
+                if value is None or not low <= value <= high or _counts_customers(s.text, m.start()):
+                    continue
+                around = s.text[max(0, m.start() - 16):m.end()]
+                approximate = any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", around) for w in vague)
+                found.append((value, s, m.group(0), approximate))
+    return found
+
+
+def _counts_customers(sentence: str, start: int) -> bool:
+    """"we serve 2,000 electricians", "für 500 Installateure": the word right before the count
+    is a customer word, so the count is of the customers."""
+    before = re.findall(r"[\w']+", sentence[max(0, start - 20):start])[-1:]
+    return bool(before) and before[0] in set(words(load("reading"), "customers", "before"))
+
+
+@lru_cache(maxsize=64)
+def _count_regexes(after: tuple, before: tuple, number: str, approx: str, fill: str,
+                   proclitics: tuple = ()) -> list[re.Pattern]:
+    after_re, before_re = term_regex(after, proclitics), term_regex(before, proclitics)
+    out = [re.compile(rf"{number}\s*\+?{fill}\s*(?P<noun>{after_re.pattern})")] if after_re else []
+    if before_re:
+        out.append(re.compile(rf"(?P<noun>{before_re.pattern})[\s:：]*(?:(?:{approx})\s*)?{number}"))
+    return out
+
+
+def _pick(found: list[tuple]) -> tuple | None:
+    """The count from the weightiest sentence (the larger if equal)."""
+    return max(found, key=lambda f: (f[1].weight, f[0])) if found else None
+
+
+def staff(sents: list[Sentence]) -> tuple | None:
+    data = load("reading")["staff"]
+    return _pick(_counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"]))
+
+
+def branches(sents: list[Sentence]) -> tuple | None:
+    data = load("reading")["branches"]
+    return _pick(_counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"]))
+
+
+def area_m2(sents: list[Sentence]) -> tuple | None:
+    data = load("reading")["area"]
+    metres = _counts(sents, words(data, "square_metres"), [], 20, 10_000_000)
+    feet = [(round(v * 0.0929), s, t, a) for v, s, t, a in _counts(sents, words(data, "square_feet"), [], 200, 100_000_000)]
+    return _pick(metres + feet)
+
+
+_YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d.,]\d)")
+
+
+def founded(sents: list[Sentence]) -> tuple | None:
+    """``(year, sentence, term)``: a year beside a founding word, the earliest; "since 1998" only if
+    nothing better."""
+    data = load("reading")["founded"]
+    this_year = date.today().year
+    stops = words(data, "not_before")
+    for strength in ("strong", "weak"):
+        found = []
+        for s in sents:
+            terms = find_terms(s.text, words(data, strength))
+            if not terms:
+                continue
+            for y in _YEAR.finditer(s.text):
+                year = int(y.group(1))
+                head = s.text[max(0, y.start() - 8):y.start()]
+                if year > this_year or any(re.search(rf"(?<!\w){re.escape(w)}\W*$", head) for w in stops):
+                    continue
+                term = min(terms, key=lambda t: abs(t.start() - y.start()))
+                if strength == "weak" and not (0 <= y.start() - term.end() <= 4):
+                    continue  # "since" must stand right before the year
+                if strength == "strong" and abs(term.start() - y.start()) > 120:
+                    continue
+                found.append((year, s, term.group(0)))
+        if found:
+            return min(found, key=lambda f: (f[0], -f[1].weight))
+    return _timeline_start(sents, this_year)
+
+
+def _timeline_start(sents: list[Sentence], this_year: int) -> tuple | None:
+    """A history told as a timeline ("1983 Two toolmakers rent a unit", "1995 The first branch", ...):
+    with ``timeline_entries`` entries or more on one page, each led by a year, the earliest is the start."""
+    least = int(load("reading")["weights"].get("timeline_entries", 3))
+    pages: dict[str, list[tuple[int, Sentence]]] = {}
+    for s in sents:
+        lead = re.match(r"\W*(1[89]\d\d|20\d\d)(?!\d)", s.text)
+        if lead and int(lead.group(1)) <= this_year:
+            pages.setdefault(s.page, []).append((int(lead.group(1)), s))
+    starts = [min(entries, key=lambda e: e[0]) for entries in pages.values() if len({y for y, _ in entries}) >= least]
+    if not starts:
+        return None
+    year, s = min(starts, key=lambda e: e[0])
+    return year, s, str(year)
+
+
+def size_band(staff_n: int | None, branches_n: int | None, area: int | None) -> tuple[str | None, str | None]:
+    """``(band, from)``: from the headcount, else the branches, else the floor area."""
+    data = load("reading")["size_bands"]
+    if staff_n:
+        band = next(b["name"] for b in data["bands"] if staff_n <= b["max"])
+        return band, "staff"
+    for value, table, source in ((branches_n, data["by_branches"], "branches"), (area, data["by_area"], "area")):
+        if value:
+            for row in table:
+                if value >= row["min"]:
+                    return row["band"], source
+    return None, None
