@@ -27,7 +27,7 @@ from triage import geo
 from triage.enrich.data import load, words
 from triage.enrich.domains import cctld_country, host_of
 from triage.enrich.reading_numbers import area_m2, branches, founded, number_value, size_band, staff
-from triage.enrich.reading_text import Sentence, is_customer, is_negated, find_terms, sentences
+from triage.enrich.reading_text import CJK, Sentence, is_customer, is_negated, find_terms, sentences
 
 __all__ = ["area_m2", "branches", "business_type", "country", "founded", "number_value", "read", "sentences",
            "size_band", "staff"]
@@ -44,25 +44,24 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
     scores: dict[str, float] = {}
     evidence: dict[str, dict] = {}
     against: dict[str, dict] = {}
+    names = _trade_names(sents)
     for kind, lists in data["types"].items():
         used: dict[str, int] = {}
         total, best = 0.0, None
         for s in sents:
-            found = [(m, factor) for strength, factor in (("strong", 1.0), ("weak", weights["weak"]))
-                     for m in find_terms(s.text, words(lists, strength))]
-            found = [(m, f) for m, f in found if used.get(m.group(0), 0) < weights["per_term_cap"]
-                     and not is_customer(s.text, m.start(), m.end()) and not (f == 1.0 and _others(s.text, m.start(), s.lang))]
-            # "we supply electricians and homeowners": who the customers are says what the company is
-            found += [(m, weights["weak"]) for m in find_terms(s.text, words(lists, "served") if "served" in lists else [])
-                      if is_customer(s.text, m.start(), m.end()) and used.get(m.group(0), 0) < weights["per_term_cap"]]
+            found = [(m, f) for m, f in _terms_for(s, lists, weights, names) if used.get(m.group(0), 0) < weights["per_term_cap"]]
             if not found:
                 continue
             negated = [(m, f) for m, f in found if is_negated(s.text, m.start(), m.end())]
+            found = [(m, f) for m, f in found if (m, f) not in negated]
+            negated = [(m, f) for m, f in negated if f == 1.0]  # "no tooling charge" is no denial of being a works
             if negated:  # one sentence is one piece of evidence per type, for or against
                 m, f = max(negated, key=lambda x: x[1])
                 used[m.group(0)] = used.get(m.group(0), 0) + 1
                 total -= weights["against"] * f * s.weight
                 against.setdefault(kind, _proof(s, m.group(0)))
+                continue
+            if not found:
                 continue
             m, f = max(found, key=lambda x: (x[1], len(x[0].group(0))))
             used[m.group(0)] = used.get(m.group(0), 0) + 1
@@ -91,6 +90,40 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
     return out
 
 
+def _terms_for(s: Sentence, lists: dict, weights: dict, names: list[str]) -> list[tuple[re.Match, float]]:
+    """``(match, factor)`` for one type's terms in one sentence: strong 1, weak ``weights.weak``, but
+    a weak word in the company's own name is strong ("Ridgeway Electrical Wholesale"); not the
+    terms that name the customers or the suppliers; the customers that tell the type (served)."""
+    found = [(m, 1.0 if factor < 1.0 and _in_name(s.text, m, names) else factor)
+             for strength, factor in (("strong", 1.0), ("weak", weights["weak"]))
+             for m in find_terms(s.text, words(lists, strength))]
+    found = [(m, f) for m, f in found if not is_customer(s.text, m.start(), m.end())
+             and not (f == 1.0 and not _in_name(s.text, m, names) and _others(s.text, m.start(), s.lang))]
+    # "for homeowners and DIY": who the customers are says what the company is
+    found += [(m, weights["weak"]) for m in find_terms(s.text, words(lists, "served") if "served" in lists else [])
+              if is_customer(s.text, m.start(), m.end())]
+    return found
+
+
+def _trade_names(sents: list[Sentence]) -> list[str]:
+    """The company's names as written before a legal form: "ridgeway electrical wholesale" from
+    "Ridgeway Electrical Wholesale Ltd" (up to four words; ``[terms] legal_forms``)."""
+    forms = "|".join(re.escape(f) for f in sorted(words(load("reading"), "terms", "legal_forms"), key=len, reverse=True))
+    # capitalised words before a capitalised form: "Ridgeway Electrical Wholesale Ltd", not "liefern wir ab Lager"
+    regex = re.compile(rf"(?<!\w)((?:[^\W\d_a-z][\w&'’-]*\s+){{1,4}})(?P<form>(?i:{forms}))(?!\w)")
+    names = [m.group(1).strip().lower() for s in sents for m in regex.finditer(s.raw)
+             if m.group("form")[0].isupper() and all(w[0].isupper() for w in m.group(1).split())]
+    return list(dict.fromkeys(names))
+
+
+def _in_name(text: str, m: re.Match, names: list[str]) -> bool:
+    for name in names:
+        at = text.find(name, max(0, m.end() - len(name)))
+        if 0 <= at <= m.start() and m.end() <= at + len(name):
+            return True
+    return False
+
+
 def _distinct(matches: list[re.Match]) -> list[re.Match]:
     seen, out = set(), []
     for m in matches:
@@ -110,6 +143,9 @@ def _others(sentence: str, start: int, lang: str = "") -> bool:
     before = re.findall(r"[\w'’]+", sentence[max(0, start - 40):start])[-2:]
     markers = set(words(load("reading"), "others", "before"))
     if any(word in markers for word in before) or " ".join(before) in markers:
+        return True
+    head = sentence[max(0, start - 6):start]  # "代表您与工厂打交道", "寻找并审核工厂": no spaces to split at
+    if any(CJK.search(m) and head.endswith(m) for m in markers):
         return True
     last = re.findall(r"[\w'’.,$€£¥]+", sentence[max(0, start - 20):start])[-1:]  # not the price "$9.95 Add to cart"
     return any((number_value(word.rstrip(".,"), lang) or 0) >= 2 for word in last)  # "300 Herstellern", not "un fabricant"
@@ -215,7 +251,7 @@ def read(docs: list, asked_url: str, phones: list[str]) -> dict:
     sents = sentences(docs)
     out = business_type(docs, sents)
     evidence = out.pop("evidence")
-    facts = {"founded": founded(sents), "staff": staff(sents), "branches": branches(sents), "area_m2": area_m2(sents)}
+    facts = {"founded": founded(sents), "staff": staff(sents), "branches": branches(sents, docs), "area_m2": area_m2(sents)}
     for name, found in facts.items():
         out[name] = found[0] if found else None
         if found:

@@ -128,9 +128,86 @@ def staff(sents: list[Sentence]) -> tuple | None:
     return _pick(_counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"]))
 
 
-def branches(sents: list[Sentence]) -> tuple | None:
+def branches(sents: list[Sentence], docs: list = ()) -> tuple | None:
+    """A stated count ("nine branches", "network of 12 depots"), else the branches a page lists:
+    "Tenemos sucursales en Córdoba, Río Cuarto y Villa María", "Pobočky: Brno, Olomouc, Zlín",
+    or the entries (each with an address or a phone number) under a heading "Our branches"."""
     data = load("reading")["branches"]
-    return _pick(_counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"]))
+    stated = _pick(_counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"]))
+    return stated or _pick(_named_places(sents, data) + [f for doc in docs for f in _listed_entries(doc, data)])
+
+
+def _named_places(sents: list[Sentence], data: dict) -> list[tuple]:
+    """``(n, sentence, term)`` for a branch noun followed by a list of n place names."""
+    ands = set(words(load("reading"), "negation", "and")) | {"&"}
+    lead = "|".join(re.escape(w) for w in sorted(words(data, "list_after"), key=len, reverse=True))
+    found = []
+    for s in sents:
+        if len(s.raw) != len(s.text):  # the offsets of the lower-case text must be the raw text's
+            continue
+        for m in find_terms(s.text, words(data, "after")):
+            head = re.match(rf"\s*(?:{lead})\s+|\s*[:：]\s*", s.raw[m.end():], re.I)
+            if head:
+                places = _places(s.raw[m.end() + head.end():], ands)
+                if places >= 2:
+                    found.append((places, s, m.group(0)))
+    return found
+
+
+def _places(text: str, ands: set[str]) -> int:
+    """How many capitalised names of at most four words open ``text``: "Brno, Olomouc, Zlín" is 3."""
+    count = 0
+    for item in re.split(r"\s*[,;、]\s*", re.split(r"[.!?()\n]", text, maxsplit=1)[0]):
+        parts = re.split(rf"\s+(?:{'|'.join(re.escape(a) for a in ands)})\s+", item)
+        for part in parts:
+            if not part[:1].isupper() or len(part.split()) > 4:
+                return count
+            count += 1
+    return count
+
+
+def _listed_entries(doc, data: dict) -> list[tuple]:
+    """``(n, sentence, term)`` for a heading with a branch noun ("Our branches", "Nasze sklepy")
+    over n entries that each hold a digit (a street number, a postcode, a phone): the items of a
+    list, the rows of a table, or cards side by side."""
+    found = []
+    for heading in doc.soup.find_all(["h1", "h2", "h3"]):
+        title = heading.get_text(" ", strip=True)
+        terms = find_terms(title.lower(), words(data, "after"))
+        if not terms or re.search(r"\d", title):
+            continue
+        entries = [e.get_text(" ", strip=True) for e in _entries(heading)]
+        if len(entries) >= 2 and all(re.search(r"\d", e) for e in entries):
+            raw = f"{title}: " + " | ".join(entries[:3])
+            found.append((len(entries), Sentence(doc.url, raw.lower(), raw[:240], 1.0), terms[0].group(0)))
+    return found
+
+
+def _entries(heading) -> list:
+    """What stands under a heading: cards of one kind after it (``<div class="branch">`` x 9), else the
+    items of the first list or the rows of the first table of its section."""
+    rank = [f"h{i}" for i in range(1, int(heading.name[1]) + 1)]
+    after = []
+    for tag in heading.find_next_siblings(True):
+        if tag.name in rank:
+            break
+        after.append(tag)
+    runs: list[list] = []  # runs of cards of one kind, one right after the other
+    for tag in after:
+        if tag.name in ("div", "article", "section", "address", "li") and runs and \
+                (tag.name, tag.get("class")) == (runs[-1][0].name, runs[-1][0].get("class")):
+            runs[-1].append(tag)
+        else:
+            runs.append([tag])
+    cards = max(runs, key=len, default=[])
+    if len(cards) >= 2:
+        return cards
+    listing = heading.find_next(["ul", "ol", "table"])
+    if listing is None or listing.find_previous(rank) is not heading:
+        return []
+    if listing.name == "table":
+        return [tr for tr in listing.find_all("tr") if tr.find("td")]
+    return listing.find_all("li", recursive=False)
 
 
 def area_m2(sents: list[Sentence]) -> tuple | None:
@@ -153,12 +230,19 @@ def founded(sents: list[Sentence]) -> tuple | None:
         found = []
         for s in sents:
             terms = find_terms(s.text, words(data, strength))
-            if not terms:
+            after = find_terms(s.text, words(data, "weak_after")) if strength == "weak" else []
+            if not terms and not after:
                 continue
             for y in _YEAR.finditer(s.text):
                 year = int(y.group(1))
                 head = s.text[max(0, y.start() - 8):y.start()]
                 if year > this_year or any(re.search(rf"(?<!\w){re.escape(w)}\W*$", head) for w in stops):
+                    continue
+                following = [t for t in after if 0 <= t.start() - y.end() <= 4]  # "1999'dan beri", "1999年から"
+                if following:
+                    found.append((year, s, following[0].group(0)))
+                    continue
+                if not terms:
                     continue
                 term = min(terms, key=lambda t: abs(t.start() - y.start()))
                 if strength == "weak" and not (0 <= y.start() - term.end() <= 4):

@@ -131,6 +131,7 @@ def _card(block, cards: dict):
     if id(block) not in cards:
         parent, joined = block.parent, block
         if (parent is not None and parent.name in _CARDS and block.name not in _HEADINGS
+                and block.find(list(_BLOCKS)) is None  # a leaf: "<div>48</div>", not the card around it
                 and len(block.get_text(" ", strip=True)) <= 30
                 and len(parent.find_all(True, recursive=False)) <= 3 and len(parent.get_text(" ", strip=True)) <= 240):
             joined = parent
@@ -208,12 +209,14 @@ def _listed_after_marker(head: str, markers: set[str], ands: set[str]) -> bool:
     """"for builders, panel makers and electrical contractors": the term is a later item of a
     list of customers (items of at most three words, joined by commas or "and")."""
     tokens = re.findall(r"[\w'’-]+|[^\w\s]", head)
-    items, words_in_item, right = 0, 0, ""
+    items, words_in_item, right = 0, 1, ""  # the term itself is the last item
     for token in reversed(tokens):
-        if items and (token in markers or f"{token} {right}" in markers):  # "for", "we supply"
+        if items and words_in_item and (token in markers or f"{token} {right}" in markers):  # "for", "we supply"
             return True
         right = token
         if token in (",", "、", "/") or token in ands:
+            if not words_in_item:  # an empty item: "...account aan en bestel tegen" is no list
+                return False
             items, words_in_item = items + 1, 0
         elif token[0].isalnum():
             words_in_item += 1
@@ -241,6 +244,8 @@ def is_negated(sentence: str, start: int, end: int) -> bool:
     for stop in (w for w in stops if CJK.search(w) and w in head):
         head = head.rsplit(stop, 1)[-1]
     if any(n in head for n in words(data, "before") if CJK.search(n)):
+        return True
+    if any(head.endswith(n) for n in words(data, "right_before")):  # "我们自己不生产": 不 right before the term
         return True
     after = sentence[end:end + 40]
     if any(CJK.search(n) and n in after[:24] for n in words(data, "after")):
