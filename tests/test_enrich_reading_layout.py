@@ -121,3 +121,25 @@ def test_the_customers_a_shop_serves_tell_it_is_a_shop(httpserver):
              "<p>Horario: de lunes a sábado.</p>"})
     assert site["business_type_scores"].get("retailer", 0) > 0
     assert "contractor" not in site["business_type_scores"]
+
+
+def test_a_whole_headcount_wins_over_the_count_of_one_trade(httpserver):
+    site = _read(httpserver, "bayou-power.com", "en", {
+        "/": '<div class="stat"><b>38</b><span>journeyman electricians</span></div>'
+             "<p>We are a 45-strong shop based in Baton Rouge.</p>"})
+    assert site["staff"] == 45
+
+
+def test_not_selling_to_the_public_is_evidence_against_a_shop(httpserver):
+    site = _read(httpserver, "materiais-douro.pt", "pt", {
+        "/": "<h1>As nossas lojas</h1><p>Três lojas no Grande Porto.</p>"
+             "<p>Trabalhamos só para profissionais: não vendemos ao público.</p>"})
+    assert site["business_type"] != "retailer", site["business_type_scores"]
+    assert site["evidence"]["business_type_against"]["retailer"]["term"] == "ao público"
+
+
+def test_a_turkish_verb_that_ends_in_its_negation(httpserver):
+    site = _read(httpserver, "ege-dagitim.com.tr", "tr", {
+        "/": "<h1>Ege Elektrik Dağıtım</h1><p>Üretim yapmıyoruz; markaların yetkili distribütörüyüz.</p>"})
+    assert site["business_type_scores"].get("manufacturer", 0) < 0, site["business_type_scores"]
+    assert site["business_type"] == "distributor"

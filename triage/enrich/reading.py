@@ -49,12 +49,13 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
         used: dict[str, int] = {}
         total, best = 0.0, None
         for s in sents:
-            found = [(m, f) for m, f in _terms_for(s, lists, weights, names) if used.get(m.group(0), 0) < weights["per_term_cap"]]
+            found = [(m, f, d) for m, f, d in _terms_for(s, lists, weights, names) if used.get(m.group(0), 0) < weights["per_term_cap"]]
             if not found:
                 continue
-            negated = [(m, f) for m, f in found if is_negated(s.text, m.start(), m.end())]
-            found = [(m, f) for m, f in found if (m, f) not in negated]
-            negated = [(m, f) for m, f in negated if f == 1.0]  # "no tooling charge" is no denial of being a works
+            negated = [(m, f, d) for m, f, d in found if is_negated(s.text, m.start(), m.end())]
+            found = [(m, f) for m, f, d in found if (m, f, d) not in negated]
+            # "no tooling charge" is no denial of being a works; "we do not sell to the public" is one of a shop
+            negated = [(m, 1.0) for m, f, d in negated if d]
             if negated:  # one sentence is one piece of evidence per type, for or against
                 m, f = max(negated, key=lambda x: x[1])
                 used[m.group(0)] = used.get(m.group(0), 0) + 1
@@ -90,18 +91,20 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
     return out
 
 
-def _terms_for(s: Sentence, lists: dict, weights: dict, names: list[str]) -> list[tuple[re.Match, float]]:
-    """``(match, factor)`` for one type's terms in one sentence: strong 1, weak ``weights.weak``, but
-    a weak word in the company's own name is strong ("Ridgeway Electrical Wholesale"); not the
-    terms that name the customers or the suppliers; the customers that tell the type (served)."""
+def _terms_for(s: Sentence, lists: dict, weights: dict, names: list[str]) -> list[tuple[re.Match, float, bool]]:
+    """``(match, factor, denial)`` for one type's terms in one sentence: strong 1, weak ``weights.weak``,
+    but a weak word in the company's own name is strong ("Ridgeway Electrical Wholesale"); not the
+    terms that name the customers or the suppliers; the customers that tell the type (served).
+    ``denial``: negated, the term is evidence against (a strong term, or a served customer)."""
     found = [(m, 1.0 if factor < 1.0 and _in_name(s.text, m, names) else factor)
              for strength, factor in (("strong", 1.0), ("weak", weights["weak"]))
              for m in find_terms(s.text, words(lists, strength))]
-    found = [(m, f) for m, f in found if not is_customer(s.text, m.start(), m.end())
+    found = [(m, f, f == 1.0) for m, f in found if not is_customer(s.text, m.start(), m.end())
              and not (f == 1.0 and not _in_name(s.text, m, names) and _others(s.text, m.start(), s.lang))]
     # "for homeowners and DIY": who the customers are says what the company is
-    found += [(m, weights["weak"]) for m in find_terms(s.text, words(lists, "served") if "served" in lists else [])
-              if is_customer(s.text, m.start(), m.end())]
+    markers = set(words(load("reading"), "customers", "before"))
+    found += [(m, weights["weak"], True) for m in find_terms(s.text, words(lists, "served") if "served" in lists else [])
+              if is_customer(s.text, m.start(), m.end()) or m.group(0).split(" ")[0] in markers]  # "ao público"
     return found
 
 
@@ -143,6 +146,8 @@ def _others(sentence: str, start: int, lang: str = "") -> bool:
     before = re.findall(r"[\w'’]+", sentence[max(0, start - 40):start])[-2:]
     markers = set(words(load("reading"), "others", "before"))
     if any(word in markers for word in before) or " ".join(before) in markers:
+        return True
+    if re.match(r"[\w'’]+", sentence[start:]).group(0) in set(words(load("reading"), "others", "words")):
         return True
     head = sentence[max(0, start - 6):start]  # "代表您与工厂打交道", "寻找并审核工厂": no spaces to split at
     if any(CJK.search(m) and head.endswith(m) for m in markers):

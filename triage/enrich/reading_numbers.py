@@ -124,8 +124,11 @@ def _pick(found: list[tuple]) -> tuple | None:
 
 
 def staff(sents: list[Sentence]) -> tuple | None:
+    """The headcount: "52 people", "team of 48", "a 52-strong outfit"; a count of one trade ("46
+    electricians", "18 montörer", ``[staff] subset``) only when no whole headcount is stated."""
     data = load("reading")["staff"]
-    return _pick(_counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"]))
+    whole = _counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"])
+    return _pick(whole) or _pick(_counts(sents, words(data, "subset"), [], data["min"], data["max"]))
 
 
 def branches(sents: list[Sentence], docs: list = ()) -> tuple | None:

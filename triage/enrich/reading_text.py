@@ -125,14 +125,16 @@ def _counter(string, text: str) -> str:
 def _card(block, cards: dict):
     """A stat card, a facts row or a timeline entry written as blocks side by side
     ("<div>48</div><div>employees</div>", "<div>Founded</div><div>1996</div>", "<div>1983</div><p>...</p>")
-    is one sentence: a short block joins its parent when the parent holds little else."""
+    is one sentence: a short block that is only a number or only words joins its parent when the
+    parent holds little else ("<div>2006 建厂</div>" is a card already)."""
     if block is None:
         return block
     if id(block) not in cards:
         parent, joined = block.parent, block
+        text = block.get_text(" ", strip=True)
         if (parent is not None and parent.name in _CARDS and block.name not in _HEADINGS
                 and block.find(list(_BLOCKS)) is None  # a leaf: "<div>48</div>", not the card around it
-                and len(block.get_text(" ", strip=True)) <= 30
+                and len(text) <= 30 and not (re.search(r"\d", text) and re.search(r"[^\W\d_]", text))
                 and len(parent.find_all(True, recursive=False)) <= 3 and len(parent.get_text(" ", strip=True)) <= 240):
             joined = parent
         cards[id(block)] = joined
@@ -249,6 +251,8 @@ def is_negated(sentence: str, start: int, end: int) -> bool:
         return True
     after = sentence[end:end + 40]
     if any(CJK.search(n) and n in after[:24] for n in words(data, "after")):
+        return True
+    if any(sentence[:end].endswith(n) for n in words(data, "suffixes")):  # Turkish "üretim yapmıyoruz"
         return True
     return _negated_after(re.findall(r"[\w'’]+|[^\w\s]", after), data)
 
