@@ -188,3 +188,16 @@ def test_an_about_page_with_an_unknown_label_is_still_read(httpserver):
         "/kirjaudu": "<p>Founded in 2020, 3 employees.</p>"})
     assert (site["founded"], site["staff"]) == (1977, 45)
     assert site["evidence"]["founded"]["page"] == "http://lapin-sahko.fi/tarinamme"
+
+
+@pytest.mark.parametrize("host, lang, body, kind, year, staff", [
+    ("villamszer-debrecen.hu", "hu", "<h1>Villamossági nagykereskedés Debrecenben</h1>"
+     "<p>A céget 1994-ben alapították. Ma 42 munkatárs dolgozik nálunk.</p>", "wholesaler", 1994, 42),
+    ("sinar-listrik.co.id", "id", "<h1>Distributor resmi kabel dan lampu di Surabaya</h1>"
+     "<p>Perusahaan kami didirikan pada tahun 2008 dan kini memiliki 65 karyawan.</p>", "distributor", 2008, 65),
+    ("sahko-virta.fi", "fi", "<h1>Sähköasennukset Tampereella</h1>"
+     "<p>Yritys perustettiin 1999. Meillä on 14 työntekijää.</p>", "contractor", 1999, 14),
+])
+def test_languages_beyond_the_first_twelve(httpserver, host, lang, body, kind, year, staff):
+    site = _read(httpserver, host, lang, {"/": body})
+    assert (site["business_type"], site["founded"], site["staff"]) == (kind, year, staff), site["business_type_scores"]
