@@ -143,3 +143,18 @@ def test_a_turkish_verb_that_ends_in_its_negation(httpserver):
         "/": "<h1>Ege Elektrik Dağıtım</h1><p>Üretim yapmıyoruz; markaların yetkili distribütörüyüz.</p>"})
     assert site["business_type_scores"].get("manufacturer", 0) < 0, site["business_type_scores"]
     assert site["business_type"] == "distributor"
+
+
+def test_a_name_with_partners_and_a_factory_selling_direct_keep_their_evidence(httpserver):
+    agent = _read(httpserver, "ningbo-partners.de", "de", {"/": "<h1>Ningbo Partners – Ihr Einkaufsbüro in China</h1>"})
+    assert agent["business_type"] == "sourcing_agent", agent["business_type_scores"]
+    works = _read(httpserver, "yuyao-switchworks.com", "en", {
+        "/": "<h1>Buy direct from the manufacturer</h1><p>Wall switches and sockets, factory prices.</p>"})
+    assert works["business_type"] in ("manufacturer", "same_trade_factory"), works["business_type_scores"]
+
+
+def test_an_arabic_list_of_customers_joined_by_a_glued_and(httpserver):
+    site = _read(httpserver, "daralnoor-trading.com.sa", "ar", {
+        "/": "<h1>نستورد الأدوات الكهربائية ونوردها لتجار الجملة والمقاولين في المملكة</h1>"})
+    assert site["business_type"] == "trading_company", site["business_type_scores"]
+    assert "contractor" not in site["business_type_scores"]

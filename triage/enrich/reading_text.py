@@ -198,7 +198,9 @@ def is_customer(sentence: str, start: int, end: int | None = None) -> bool:
     markers = set(words(data, "before"))
     if any(word in markers for word in before) or " ".join(before) in markers:
         return True
-    if _listed_after_marker(sentence[max(0, start - 90):start], markers, set(words(load("reading"), "negation", "and"))):
+    ands = set(words(load("reading"), "negation", "and"))
+    glued = _ARABIC.match(sentence[start:start + 1] or " ") and sentence[start] in ands  # "والمقاولين": "and" glued on
+    if _listed_after_marker(sentence[max(0, start - 90):start], markers, ands, items=1 if glued else 0):
         return True
     if end is None:
         return False
@@ -207,13 +209,14 @@ def is_customer(sentence: str, start: int, end: int | None = None) -> bool:
     return any(marker in after for marker in words(data, "after"))
 
 
-def _listed_after_marker(head: str, markers: set[str], ands: set[str]) -> bool:
+def _listed_after_marker(head: str, markers: set[str], ands: set[str], items: int = 0) -> bool:
     """"for builders, panel makers and electrical contractors": the term is a later item of a
     list of customers (items of at most three words, joined by commas or "and")."""
     tokens = re.findall(r"[\w'’-]+|[^\w\s]", head)
-    items, words_in_item, right = 0, 1, ""  # the term itself is the last item
+    words_in_item, right = (0 if items else 1), ""  # the term itself is the last item
     for token in reversed(tokens):
-        if items and words_in_item and (token in markers or f"{token} {right}" in markers):  # "for", "we supply"
+        bare = token[1:] if _ARABIC.match(token) and token[:1] in ands else token  # "ونوردها": and + "we supply them"
+        if items and words_in_item and (bare in markers or f"{token} {right}" in markers):  # "for", "we supply"
             return True
         right = token
         if token in (",", "、", "/") or token in ands:
