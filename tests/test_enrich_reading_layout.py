@@ -158,3 +158,11 @@ def test_an_arabic_list_of_customers_joined_by_a_glued_and(httpserver):
         "/": "<h1>نستورد الأدوات الكهربائية ونوردها لتجار الجملة والمقاولين في المملكة</h1>"})
     assert site["business_type"] == "trading_company", site["business_type_scores"]
     assert "contractor" not in site["business_type_scores"]
+
+
+def test_distribution_boards_are_a_product_not_a_distributor(httpserver):
+    site = _read(httpserver, "metalquadros.com.br", "pt", {
+        "/": "<h1>Quadros de distribuição e caixas de distribuição em aço</h1>"
+             "<p>Somos uma indústria: cortamos, dobramos e soldamos o aço em Joinville.</p>"})
+    assert "distributor" not in site["business_type_scores"], site["business_type_scores"]
+    assert site["business_type"] == "manufacturer"

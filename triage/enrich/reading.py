@@ -96,9 +96,12 @@ def _terms_for(s: Sentence, lists: dict, weights: dict, names: list[str]) -> lis
     but a weak word in the company's own name is strong ("Ridgeway Electrical Wholesale"); not the
     terms that name the customers or the suppliers; the customers that tell the type (served).
     ``denial``: negated, the term is evidence against (a strong term, or a served customer)."""
+    # "Quadros de distribuição", "distribution boards": a product named with the type's word
+    other = [(n.start(), n.end()) for n in find_terms(s.text, words(lists, "not") if "not" in lists else [])]
     found = [(m, 1.0 if factor < 1.0 and _in_name(s.text, m, names) else factor)
              for strength, factor in (("strong", 1.0), ("weak", weights["weak"]))
-             for m in find_terms(s.text, words(lists, strength))]
+             for m in find_terms(s.text, words(lists, strength))
+             if not any(a <= m.start() and m.end() <= b for a, b in other)]
     found = [(m, f, f == 1.0) for m, f in found if not is_customer(s.text, m.start(), m.end())
              and not (f == 1.0 and not _in_name(s.text, m, names) and _others(s.text, m.start(), s.lang))]
     # "for homeowners and DIY": who the customers are says what the company is
@@ -115,7 +118,7 @@ def _trade_names(sents: list[Sentence]) -> list[str]:
     # capitalised words before a capitalised form: "Ridgeway Electrical Wholesale Ltd", not "liefern wir ab Lager"
     regex = re.compile(rf"(?<!\w)((?:[^\W\d_a-z][\w&'’-]*\s+){{1,4}})(?P<form>(?i:{forms}))(?!\w)")
     names = [m.group(1).strip().lower() for s in sents for m in regex.finditer(s.raw)
-             if m.group("form")[0].isupper() and all(w[0].isupper() for w in m.group(1).split())]
+             if m.group("form")[0].isupper() and all(w[0].isupper() or len(w) <= 3 for w in m.group(1).split())]
     return list(dict.fromkeys(names))
 
 
