@@ -27,7 +27,7 @@ from triage import geo
 from triage.enrich.data import load, words
 from triage.enrich.domains import cctld_country, host_of
 from triage.enrich.reading_numbers import area_m2, branches, founded, number_value, size_band, staff
-from triage.enrich.reading_text import CJK, Sentence, is_customer, is_negated, find_terms, sentences
+from triage.enrich.reading_text import CJK, Sentence, lexicon, lexicon_set, is_customer, is_negated, find_terms, sentences
 
 __all__ = ["area_m2", "branches", "business_type", "country", "founded", "number_value", "read", "sentences",
            "size_band", "staff"]
@@ -45,7 +45,8 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
     evidence: dict[str, dict] = {}
     against: dict[str, dict] = {}
     names = _trade_names(sents)
-    for kind, lists in data["types"].items():
+    for kind in data["types"]:
+        lists = {key: lexicon("types", kind, key, optional=True) for key in ("strong", "weak", "served", "not")}
         used: dict[str, int] = {}
         total, best = 0.0, None
         for s in sents:
@@ -97,16 +98,16 @@ def _terms_for(s: Sentence, lists: dict, weights: dict, names: list[str]) -> lis
     terms that name the customers or the suppliers; the customers that tell the type (served).
     ``denial``: negated, the term is evidence against (a strong term, or a served customer)."""
     # "Quadros de distribuição", "distribution boards": a product named with the type's word
-    other = [(n.start(), n.end()) for n in find_terms(s.text, words(lists, "not") if "not" in lists else [])]
+    other = [(n.start(), n.end()) for n in find_terms(s.text, lists["not"])]
     found = [(m, 1.0 if factor < 1.0 and _in_name(s.text, m, names) else factor)
              for strength, factor in (("strong", 1.0), ("weak", weights["weak"]))
-             for m in find_terms(s.text, words(lists, strength))
+             for m in find_terms(s.text, lists[strength])
              if not any(a <= m.start() and m.end() <= b for a, b in other)]
     found = [(m, f, f == 1.0) for m, f in found if not is_customer(s.text, m.start(), m.end())
              and not (f == 1.0 and not _in_name(s.text, m, names) and _others(s.text, m.start(), s.lang))]
     # "for homeowners and DIY": who the customers are says what the company is
-    markers = set(words(load("reading"), "customers", "before"))
-    found += [(m, weights["weak"], True) for m in find_terms(s.text, words(lists, "served") if "served" in lists else [])
+    markers = lexicon_set("customers", "before")
+    found += [(m, weights["weak"], True) for m in find_terms(s.text, lists["served"])
               if is_customer(s.text, m.start(), m.end()) or m.group(0).split(" ")[0] in markers]  # "ao público"
     return found
 
@@ -147,10 +148,10 @@ def _others(sentence: str, start: int, lang: str = "") -> bool:
     """The term names other companies, the suppliers or partners: "leading manufacturers",
     "Vertriebspartner namhafter Hersteller", "von über 300 Herstellern", "de grandes fabricantes"."""
     before = re.findall(r"[\w'’]+", sentence[max(0, start - 40):start])[-2:]
-    markers = set(words(load("reading"), "others", "before"))
+    markers = lexicon_set("others", "before")
     if any(word in markers for word in before) or " ".join(before) in markers:
         return True
-    if re.match(r"[\w'’]+", sentence[start:]).group(0) in set(words(load("reading"), "others", "words")):
+    if re.match(r"[\w'’]+", sentence[start:]).group(0) in lexicon_set("others", "words"):
         return True
     head = sentence[max(0, start - 6):start]  # "代表您与工厂打交道", "寻找并审核工厂": no spaces to split at
     if any(CJK.search(m) and head.endswith(m) for m in markers):

@@ -86,19 +86,32 @@ def _counts(sents: list[Sentence], after: list[str], before: list[str], low: int
     proclitics = tuple(words(data, "terms", "proclitics"))
     found = []
     row = int(data["weights"].get("facts_row_chars", 40))
+    nouns_first = term_regex(tuple(after), proclitics)
     for s in sents:
         _, _, number = _number_words(s.lang)
-        # a facts row or stat card, "Mitarbeitende 38", "Standorte | 4": the noun may come first
-        label_first = tuple(before) + (tuple(after) if len(s.text) <= row else ())
-        for regex in _count_regexes(tuple(after), label_first, number.pattern, approx, fill, proclitics):
-            for m in regex.finditer(s.text):
-                value = number_value(m.group("num"), s.lang)
-                if value is None or not low <= value <= high or _counts_customers(s.text, m.start()):
-                    continue
-                around = s.text[max(0, m.start() - 16):m.end()]
-                approximate = any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", around) for w in vague)
-                found.append((value, s, m.group(0), approximate))
+        hits = [(m.group("num"), m.start(), m.end(), m.group(0))
+                for regex in _count_regexes(tuple(after), tuple(before), number.pattern, approx, fill, proclitics)
+                for m in regex.finditer(s.text)]
+        if len(s.text) <= row and nouns_first:  # a facts row or stat card: "Mitarbeitende 38", "Standorte | 4"
+            hits += _noun_then_number(s.text, nouns_first, number)
+        for num, start, end, phrase in hits:
+            value = number_value(num, s.lang)
+            if value is None or not low <= value <= high or _counts_customers(s.text, start):
+                continue
+            around = s.text[max(0, start - 16):end]
+            approximate = any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", around) for w in vague)
+            found.append((value, s, phrase, approximate))
     return found
+
+
+def _noun_then_number(text: str, nouns: re.Pattern, number: re.Pattern) -> list[tuple]:
+    out = []
+    for m in nouns.finditer(text):
+        gap = re.match(r"[\s:：|·–-]*", text[m.end():]).end()
+        n = number.match(text, m.end() + gap)
+        if n:
+            out.append((n.group("num"), m.start(), n.end(), text[m.start():n.end()]))
+    return out
 
 
 def _counts_customers(sentence: str, start: int) -> bool:

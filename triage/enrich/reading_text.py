@@ -181,13 +181,45 @@ def term_regex(terms: tuple[str, ...], proclitics: tuple[str, ...] = ()) -> re.P
     return re.compile("|".join(parts)) if parts else None
 
 
-def find_terms(text: str, terms: list[str]) -> list[re.Match]:
+def lexicon(*keys: str, optional: bool = False) -> tuple[str, ...]:
+    """The lower-cased words of ``playbooks/enrich/reading.toml`` at ``keys``, read once per data file
+    (``optional``: a key that may be absent gives no words)."""
+    return _lexicon(id(load("reading")), keys, optional)
+
+
+@lru_cache(maxsize=512)
+def _lexicon(_data_id: int, keys: tuple[str, ...], optional: bool) -> tuple[str, ...]:
+    node = load("reading")
+    if optional and not _has_keys(node, keys):
+        return ()
+    return tuple(words(node, *keys))
+
+
+def _has_keys(node, keys: tuple[str, ...]) -> bool:
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return True
+
+
+def lexicon_set(*keys: str) -> frozenset[str]:
+    """:func:`lexicon` as a set, for membership tests."""
+    return _lexicon_set(id(load("reading")), keys)
+
+
+@lru_cache(maxsize=512)
+def _lexicon_set(_data_id: int, keys: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(lexicon(*keys))
+
+
+def find_terms(text: str, terms: list[str] | tuple[str, ...]) -> list[re.Match]:
     regex = _regex(terms)
     return list(regex.finditer(text)) if regex else []
 
 
 def _regex(terms: list[str]) -> re.Pattern | None:
-    return term_regex(tuple(terms), tuple(words(load("reading"), "terms", "proclitics")))
+    return term_regex(tuple(terms), lexicon("terms", "proclitics"))
 
 
 def is_customer(sentence: str, start: int, end: int | None = None) -> bool:
@@ -195,10 +227,10 @@ def is_customer(sentence: str, start: int, end: int | None = None) -> bool:
     "電気工事店さまのための")."""
     data = load("reading")["customers"]
     before = re.findall(r"[\w']+", sentence[max(0, start - 30):start])[-2:]
-    markers = set(words(data, "before"))
+    markers = lexicon_set("customers", "before")
     if any(word in markers for word in before) or " ".join(before) in markers:
         return True
-    ands = set(words(load("reading"), "negation", "and"))
+    ands = lexicon_set("negation", "and")
     glued = _ARABIC.match(sentence[start:start + 1] or " ") and sentence[start] in ands  # "والمقاولين": "and" glued on
     if _listed_after_marker(sentence[max(0, start - 90):start], markers, ands, items=1 if glued else 0):
         return True
@@ -206,7 +238,7 @@ def is_customer(sentence: str, start: int, end: int | None = None) -> bool:
         return False
     after = sentence[end:end + int(data.get("after_window", 8))]
     after = re.split(r"[。、，,.;；:：!?！？]", after, maxsplit=1)[0]
-    return any(marker in after for marker in words(data, "after"))
+    return any(marker in after for marker in lexicon("customers", "after"))
 
 
 def _listed_after_marker(head: str, markers: set[str], ands: set[str], items: int = 0) -> bool:
@@ -236,10 +268,10 @@ def is_negated(sentence: str, start: int, end: int) -> bool:
     data = load("reading")["negation"]
     window = int(data.get("window", 4))
     before = re.findall(r"[\w'’]+|[^\w\s]", sentence[max(0, start - 60):start].replace("n't", " not"))
-    stops = set(words(data, "stop"))
+    stops = lexicon_set("negation", "stop")
     cut = max((i for i, w in enumerate(before) if w in stops or w in ",;:"), default=-1)
     words_before = [w for w in before[cut + 1:] if w[0].isalnum() or w[0] == "_"][-window:]
-    negators, cancel = set(words(data, "before")), set(words(data, "cancel"))
+    negators, cancel = lexicon_set("negation", "before"), lexicon_set("negation", "cancel")
     for i, word in enumerate(words_before):
         if word in negators:
             following = words_before[i + 1] if i + 1 < len(words_before) else ""
@@ -248,14 +280,14 @@ def is_negated(sentence: str, start: int, end: int) -> bool:
     head = re.split(r"[，,。；;：:、!！?？]", sentence[max(0, start - 8):start])[-1]  # "不是工厂，是外贸公司"
     for stop in (w for w in stops if CJK.search(w) and w in head):
         head = head.rsplit(stop, 1)[-1]
-    if any(n in head for n in words(data, "before") if CJK.search(n)):
+    if any(n in head for n in negators if CJK.search(n)):
         return True
-    if any(head.endswith(n) for n in words(data, "right_before")):  # "我们自己不生产": 不 right before the term
+    if any(head.endswith(n) for n in lexicon("negation", "right_before")):  # "我们自己不生产": 不 right before the term
         return True
     after = sentence[end:end + 40]
-    if any(CJK.search(n) and n in after[:24] for n in words(data, "after")):
+    if any(CJK.search(n) and n in after[:24] for n in lexicon("negation", "after")):
         return True
-    if any(sentence[:end].endswith(n) for n in words(data, "suffixes")):  # Turkish "üretim yapmıyoruz"
+    if any(sentence[:end].endswith(n) for n in lexicon("negation", "suffixes")):  # Turkish "üretim yapmıyoruz"
         return True
     return _negated_after(re.findall(r"[\w'’]+|[^\w\s]", after), data)
 
@@ -263,8 +295,8 @@ def is_negated(sentence: str, start: int, end: int) -> bool:
 def _negated_after(tokens: list[str], data: dict) -> bool:
     """"vi tillverkar inte", "wij produceren zelf niets", "üretici değiliz": a negation among the next
     words, before any punctuation or "and"/"but" (``stop``, ``and``), and not "nicht nur" (``cancel``)."""
-    negators, cancel = set(words(data, "after")), set(words(data, "cancel"))
-    ends = set(words(data, "stop")) | set(words(data, "and"))
+    negators, cancel = lexicon_set("negation", "after"), lexicon_set("negation", "cancel")
+    ends = lexicon_set("negation", "stop") | lexicon_set("negation", "and")
     window = [w for w in tokens[:int(data.get("window", 4)) + 1]]
     for i, word in enumerate(window):
         if word in ends or not (word[0].isalnum() or word[0] == "_"):
