@@ -153,6 +153,9 @@ def _others(sentence: str, start: int, lang: str = "") -> bool:
         return True
     if re.match(r"[\w'’]+", sentence[start:]).group(0) in lexicon_set("others", "words"):
         return True
+    word_end = start + len(re.match(r"[\w'’]*", sentence[start:]).group(0))
+    if any(sentence[word_end:word_end + 24].lstrip().startswith(a) for a in lexicon("others", "after")):
+        return True
     head = sentence[max(0, start - 6):start]  # "代表您与工厂打交道", "寻找并审核工厂": no spaces to split at
     if any(CJK.search(m) and head.endswith(m) for m in markers):
         return True

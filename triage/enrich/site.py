@@ -60,7 +60,7 @@ def pick_links(home: Doc) -> list[str]:
     then the other links of the menu, in their order ("L'atelier" after "Réalisations"), for the
     pages the budget still allows."""
     pages = load("site")["pages"]
-    skip = words(pages, "skip") + words(pages, "contact")
+    skip = words(pages, "skip") + words(pages, "not_about") + words(pages, "contact")
     found: list[str] = []
     for kind in ("about", "contact", "branches", "products"):
         link = _first_link(home, words(pages, kind))
