@@ -166,3 +166,15 @@ def test_distribution_boards_are_a_product_not_a_distributor(httpserver):
              "<p>Somos uma indústria: cortamos, dobramos e soldamos o aço em Joinville.</p>"})
     assert "distributor" not in site["business_type_scores"], site["business_type_scores"]
     assert site["business_type"] == "manufacturer"
+
+
+def test_a_works_in_the_name_and_a_seller_to_resellers(httpserver):
+    works = _read(httpserver, "tamworth-cableworks.co.uk", "en", {
+        "/": "<h1>Looms and harnesses built to print</h1><p>Crimped and overmoulded on site.</p>"
+             "<footer>Tamworth Cable Works Ltd, registered in England</footer>"})
+    assert works["business_type"] == "manufacturer", works["business_type_scores"]
+    seller = _read(httpserver, "leuchtenlager-kiel.de", "de", {
+        "/": "<h1>Leuchten ab Lager Kiel</h1><p>Wir verkaufen ausschließlich an Fachhändler, nicht an Endkunden.</p>"
+             "<p>Staffelpreise und Palettenversand nur an Wiederverkäufer.</p>"})
+    assert seller["business_type"] == "wholesaler", seller["business_type_scores"]
+    assert seller["evidence"]["business_type_against"]["retailer"]["term"] == "endkunden"

@@ -46,7 +46,7 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
     against: dict[str, dict] = {}
     names = _trade_names(sents)
     for kind in data["types"]:
-        lists = {key: lexicon("types", kind, key, optional=True) for key in ("strong", "weak", "served", "not")}
+        lists = {key: lexicon("types", kind, key, optional=True) for key in ("strong", "weak", "served", "not", "in_name")}
         used: dict[str, int] = {}
         total, best = 0.0, None
         for s in sents:
@@ -103,6 +103,7 @@ def _terms_for(s: Sentence, lists: dict, weights: dict, names: list[str]) -> lis
              for strength, factor in (("strong", 1.0), ("weak", weights["weak"]))
              for m in find_terms(s.text, lists[strength])
              if not any(a <= m.start() and m.end() <= b for a, b in other)]
+    found += [(m, 1.0) for m in find_terms(s.text, lists["in_name"]) if _in_name(s.text, m, names)]
     found = [(m, f, f == 1.0) for m, f in found if not is_customer(s.text, m.start(), m.end())
              and not (f == 1.0 and not _in_name(s.text, m, names) and _others(s.text, m.start(), s.lang))]
     # "for homeowners and DIY": who the customers are says what the company is
