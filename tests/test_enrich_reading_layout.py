@@ -178,3 +178,12 @@ def test_a_works_in_the_name_and_a_seller_to_resellers(httpserver):
              "<p>Staffelpreise und Palettenversand nur an Wiederverkäufer.</p>"})
     assert seller["business_type"] == "wholesaler", seller["business_type_scores"]
     assert seller["evidence"]["business_type_against"]["retailer"]["term"] == "endkunden"
+
+
+def test_portuguese_no_is_in_the_and_a_count_after_grown_to(httpserver):
+    site = _read(httpserver, "eletrica-olinda.com.br", "pt", {
+        "/": "<h1>Material elétrico no atacado</h1><p>Vendemos no atacado para construtoras e revendas.</p>"})
+    assert site["business_type"] == "wholesaler", site["business_type_scores"]
+    crew = _read(httpserver, "sunreach-solar.com.au", "en", {
+        "/": "<p>Started by two sparkies, the business has grown to 38 staff across Perth.</p>"})
+    assert crew["staff"] == 38

@@ -53,7 +53,7 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
             found = [(m, f, d) for m, f, d in _terms_for(s, lists, weights, names) if used.get(m.group(0), 0) < weights["per_term_cap"]]
             if not found:
                 continue
-            negated = [(m, f, d) for m, f, d in found if is_negated(s.text, m.start(), m.end())]
+            negated = [(m, f, d) for m, f, d in found if is_negated(s.text, m.start(), m.end(), s.lang)]
             found = [(m, f) for m, f, d in found if (m, f, d) not in negated]
             # "no tooling charge" is no denial of being a works; "we do not sell to the public" is one of a shop
             negated = [(m, 1.0) for m, f, d in negated if d]

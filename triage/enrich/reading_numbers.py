@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 
 from triage.enrich.data import load, words
-from triage.enrich.reading_text import CJK, Sentence, term_regex, find_terms
+from triage.enrich.reading_text import CJK, Sentence, find_terms, lexicon_set, term_regex
 
 def _number_words(lang: str = "") -> tuple[dict[str, tuple[str, int]], set[str], re.Pattern]:
     """word -> (kind, value), the joiners, and a regex for a number written in words or digits;
@@ -118,7 +118,8 @@ def _counts_customers(sentence: str, start: int) -> bool:
     """"we serve 2,000 electricians", "für 500 Installateure": the word right before the count
     is a customer word, so the count is of the customers."""
     before = re.findall(r"[\w']+", sentence[max(0, start - 20):start])[-1:]
-    return bool(before) and before[0] in set(words(load("reading"), "customers", "before"))
+    markers = lexicon_set("customers", "before") - lexicon_set("customers", "not_before_counts")  # "grown to 38 staff"
+    return bool(before) and before[0] in markers
 
 
 @lru_cache(maxsize=64)

@@ -264,7 +264,10 @@ def _listed_after_marker(head: str, markers: set[str], ands: set[str], items: in
     return False
 
 
-def is_negated(sentence: str, start: int, end: int) -> bool:
+def is_negated(sentence: str, start: int, end: int, lang: str = "") -> bool:
+    """A negation before the term ("we do not manufacture"), right before it in CJK ("不生产"), after it
+    ("vi tillverkar inte", "メーカーではありません") or as its ending ("yapmıyoruz"); on a page in ``lang``
+    not the words that are no negation there (Portuguese "no" is "in the": "no atacado")."""
     data = load("reading")["negation"]
     window = int(data.get("window", 4))
     before = re.findall(r"[\w'’]+|[^\w\s]", sentence[max(0, start - 60):start].replace("n't", " not"))
@@ -272,6 +275,7 @@ def is_negated(sentence: str, start: int, end: int) -> bool:
     cut = max((i for i, w in enumerate(before) if w in stops or w in ",;:"), default=-1)
     words_before = [w for w in before[cut + 1:] if w[0].isalnum() or w[0] == "_"][-window:]
     negators, cancel = lexicon_set("negation", "before"), lexicon_set("negation", "cancel")
+    negators = negators - frozenset(lexicon("negation", "languages", lang, "not", optional=True)) if lang else negators
     for i, word in enumerate(words_before):
         if word in negators:
             following = words_before[i + 1] if i + 1 < len(words_before) else ""
