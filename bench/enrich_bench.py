@@ -8,6 +8,7 @@ to ``n``, which the result says.
 
     python bench/enrich_bench.py            # n=200, latency=0.1 s
     python bench/enrich_bench.py sites      # how well the site reader reads bench/sites/ (labels.toml)
+    python bench/enrich_bench.py sites --dir DIR   # the same for another folder of sites (DIR/labels.toml)
 
 The ``sites`` run serves every site under ``bench/sites/`` from one local HTTP server
 (the Host header picks the site, 127.0.0.1 only) and compares what enrich() reads with
@@ -139,11 +140,13 @@ def _site_handler(root: Path, hosts: dict[str, str]):
     return Handler
 
 
-def serve_sites(root: Path = SITES) -> tuple[ThreadingHTTPServer, list[dict]]:
-    """A loopback server for every labelled site under ``root``, and the labels."""
+def serve_sites(root: Path = SITES, labels_file: Path | None = None) -> tuple[ThreadingHTTPServer, list[dict]]:
+    """A loopback server for every labelled site under ``root``, and the labels (``root``/labels.toml
+    unless ``labels_file`` says otherwise)."""
     import tomllib
 
-    labels = tomllib.loads((root / "labels.toml").read_text(encoding="utf-8"))["site"]
+    labels_file = labels_file or root / "labels.toml"
+    labels = tomllib.loads(labels_file.read_text(encoding="utf-8"))["site"]
     server = ThreadingHTTPServer(("127.0.0.1", 0), _site_handler(root, {s["host"]: s["dir"] for s in labels}))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -153,11 +156,11 @@ def serve_sites(root: Path = SITES) -> tuple[ThreadingHTTPServer, list[dict]]:
 FACTS = ("business_type", "size_band", "country", "founded", "staff", "branches", "parked", "placeholder")
 
 
-def read_sites(root: Path = SITES) -> list[tuple[dict, dict]]:
+def read_sites(root: Path = SITES, labels_file: Path | None = None) -> list[tuple[dict, dict]]:
     """``(label, site)`` for every bench site, read through enrich() from the local server."""
     from triage.enrich import enrich
 
-    server, labels = serve_sites(root)
+    server, labels = serve_sites(root, labels_file)
     try:
         hosts = [s["host"] for s in labels]
         fetcher = Fetcher(allow_private=set(hosts), resolve={h: f"127.0.0.1:{server.server_port}" for h in hosts},
@@ -204,9 +207,19 @@ def score_sites(results: list[tuple[dict, dict]]) -> dict:
             "false_same_trade_factory": false_factory, "misses": misses}
 
 
+def _sites_options(argv: list[str]):
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="enrich_bench.py sites", description="How well the site reader reads a folder of labelled sites.")
+    parser.add_argument("--dir", type=Path, default=SITES, help="the folder of sites, one sub-folder each (default bench/sites)")
+    parser.add_argument("--labels", type=Path, default=None, help="the labels file (default DIR/labels.toml)")
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["sites"]:
-        results = read_sites()
+    if sys.argv[1:2] == ["sites"]:
+        options = _sites_options(sys.argv[2:])
+        results = read_sites(options.dir, options.labels)
         print(json.dumps(score_sites(results), indent=1, ensure_ascii=False))
         print("held out:", json.dumps(score_sites([r for r in results if r[0].get("set") == "holdout"]),
                                       indent=1, ensure_ascii=False))

@@ -55,6 +55,8 @@ def test_disposable_comes_from_the_package():
 @pytest.mark.parametrize("host, country", [
     ("acme.de", "DE"), ("acme.co.uk", "GB"), ("electrosilla.com.mx", "MX"), ("acme.com", None),
     ("hollisandvine.co", None), ("startup.io", None), ("kbmicro.com.hk", "HK"),
+    # a generic-looking ending under the country's own second level is the country's
+    ("ingelectric.com.co", "CO"), ("tienda.net.co", "CO"),
 ])
 def test_cctld_country(host, country):
     assert cctld_country(host) == country

@@ -12,7 +12,7 @@ from conftest import bench_module
 
 from sites.helpers import FakeResolver, inquiry, local_fetcher, serve
 from triage.enrich import enrich, summary
-from triage.enrich.reading import number_value
+from triage.enrich.reading_numbers import number_value
 
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from sites.helpers import FakeResolver, inquiry, local_fetcher, serve
 from triage.enrich import enrich
-from triage.enrich.reading import number_value
+from triage.enrich.reading_numbers import number_value
 
 
 # A home page needs some words, else it reads as a placeholder and no other page is fetched.
@@ -118,7 +118,8 @@ def test_later_items_of_a_customer_list_name_customers(httpserver):
              "<p>We supply builders, panel makers and electrical contractors across Pune.</p>"
              "<p>For hotels, hospitals, wholesalers and retailers we keep 8,000 items in stock.</p>"})
     assert site["business_type"] == "distributor"
-    assert set(site["business_type_scores"]) == {"distributor"}, site["business_type_scores"]
+    # the customers are no evidence of their own types, only of a trade supplier (served)
+    assert not {"contractor", "retailer"} & set(site["business_type_scores"]), site["business_type_scores"]
 
 
 def test_traditional_chinese_and_swiss_german_forms(httpserver):
@@ -187,3 +188,16 @@ def test_an_about_page_with_an_unknown_label_is_still_read(httpserver):
         "/kirjaudu": "<p>Founded in 2020, 3 employees.</p>"})
     assert (site["founded"], site["staff"]) == (1977, 45)
     assert site["evidence"]["founded"]["page"] == "http://lapin-sahko.fi/tarinamme"
+
+
+@pytest.mark.parametrize("host, lang, body, kind, year, staff", [
+    ("villamszer-debrecen.hu", "hu", "<h1>Villamossági nagykereskedés Debrecenben</h1>"
+     "<p>A céget 1994-ben alapították. Ma 42 munkatárs dolgozik nálunk.</p>", "wholesaler", 1994, 42),
+    ("sinar-listrik.co.id", "id", "<h1>Distributor resmi kabel dan lampu di Surabaya</h1>"
+     "<p>Perusahaan kami didirikan pada tahun 2008 dan kini memiliki 65 karyawan.</p>", "distributor", 2008, 65),
+    ("sahko-virta.fi", "fi", "<h1>Sähköasennukset Tampereella</h1>"
+     "<p>Yritys perustettiin 1999. Meillä on 14 työntekijää.</p>", "contractor", 1999, 14),
+])
+def test_languages_beyond_the_first_twelve(httpserver, host, lang, body, kind, year, staff):
+    site = _read(httpserver, host, lang, {"/": body})
+    assert (site["business_type"], site["founded"], site["staff"]) == (kind, year, staff), site["business_type_scores"]

@@ -34,11 +34,13 @@ def is_disposable(host: str | None) -> bool:
 
 
 def cctld_country(host: str | None) -> str | None:
-    """ISO 3166 alpha-2 of a country-code ending (``.co.uk`` -> GB), None for generic ones."""
+    """ISO 3166 alpha-2 of a country-code ending (``.co.uk`` -> GB), None for generic ones; a generic
+    one under the country's own second level is the country's (``.com.co`` -> CO, ``.co`` -> None)."""
     suffix = split(host).suffix if host else ""
     last = suffix.rsplit(".", 1)[-1]
     data = load("domains")
-    if len(last) != 2 or not last.isascii() or last in words(data, "cctld", "generic"):
+    generic = last in words(data, "cctld", "generic") and "." not in suffix
+    if len(last) != 2 or not last.isascii() or generic:
         return None
     return data.get("cctld_aliases", {}).get(last, last.upper())
 

@@ -54,38 +54,51 @@ def _skip_links(home: Doc, url: str) -> bool:
 
 
 def pick_links(home: Doc) -> list[str]:
-    """At most one same-site link per kind (about, contact, products), in that order; without an
-    about link whose label is known, the first other link of the site's menu (an about page called
-    "Ons verhaal" or "Portrait" holds the founding year, the staff and the branches)."""
+    """At most one same-site link per kind (about, contact, branches, products), in that order;
+    without an about link whose label is known, the first other link of the site's menu (an about
+    page called "Ons verhaal" or "Portrait" holds the founding year, the staff and the branches);
+    then the other links of the menu, in their order ("L'atelier" after "Réalisations"), for the
+    pages the budget still allows."""
     pages = load("site")["pages"]
+    skip = words(pages, "skip") + words(pages, "not_about") + words(pages, "contact")
     found: list[str] = []
-    for kind in ("about", "contact", "products"):
+    for kind in ("about", "contact", "branches", "products"):
         link = _first_link(home, words(pages, kind))
         if kind == "about" and link is None:
-            link = _first_link(home, [], menu_only=True, skip=words(pages, "skip") + words(pages, "contact"))
-        if link and link not in found and link.rstrip("/") != home.url.rstrip("/"):
-            found.append(link)
+            link = next(_menu_links(home, skip), None)
+        _add_link(found, link, home)
+    for link in _menu_links(home, words(pages, "skip")):
+        _add_link(found, link, home)
     return found
 
 
-def _first_link(home: Doc, keys: list[str], *, menu_only: bool = False, skip: list[str] = ()) -> str | None:
-    """The first same-site link whose label or address has one of ``keys``; ``menu_only``: the first
-    link of a menu (``<nav>``, ``<header>``, a menu-like block) that is not the home page nor ``skip``."""
+def _add_link(found: list[str], link: str | None, home: Doc) -> None:
+    if link and link not in found and link.rstrip("/") != home.url.rstrip("/"):
+        found.append(link)
+
+
+def _first_link(home: Doc, keys: list[str]) -> str | None:
+    """The first same-site link whose label or address has one of ``keys``."""
     site = registrable(host_of(home.url))
     for a in home.soup.find_all("a", href=True):
-        if menu_only:
-            url = urljoin(home.url, a["href"]).split("#", 1)[0]
-            label = _fold(f"{a.get_text(' ', strip=True)} {a['href'].replace('-', ' ').replace('_', ' ')}")
-            if (_in_menu(a) and urlsplit(url).scheme in ("http", "https") and registrable(host_of(url)) == site
-                    and urlsplit(url).path.strip("/") and not any(_has(label, _fold(k)) for k in skip)):
-                return url
-            continue
         label = _fold(f"{a.get_text(' ', strip=True)} {a['href'].replace('-', ' ').replace('_', ' ')}")
         url = urljoin(home.url, a["href"]).split("#", 1)[0]
         if urlsplit(url).scheme in ("http", "https") and registrable(host_of(url)) == site:
             if any(_has(label, _fold(key)) for key in keys):
                 return url
     return None
+
+
+def _menu_links(home: Doc, skip: list[str]):
+    """The same-site links of the site's menus (``<nav>``, ``<header>``, a menu-like block) in their
+    order, but not the home page nor one labelled with a word of ``skip``."""
+    site = registrable(host_of(home.url))
+    for a in home.soup.find_all("a", href=True):
+        url = urljoin(home.url, a["href"]).split("#", 1)[0]
+        label = _fold(f"{a.get_text(' ', strip=True)} {a['href'].replace('-', ' ').replace('_', ' ')}")
+        if (_in_menu(a) and urlsplit(url).scheme in ("http", "https") and registrable(host_of(url)) == site
+                and urlsplit(url).path.strip("/") and not any(_has(label, _fold(k)) for k in skip)):
+            yield url
 
 
 def _in_menu(tag) -> bool:

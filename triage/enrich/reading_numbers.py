@@ -1,0 +1,302 @@
+"""Numbers on a company's pages: founding year, headcount, branches and floor area, and the size band.
+
+A number (digits or number words in a dozen languages) next to a noun ("48 employees", "team of 48",
+"Mitarbeitende | 38") or a founding word ("established in 1986", "1999'dan beri"); a timeline's first
+year; a branch list's entries. The words are in ``playbooks/enrich/reading.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from triage.enrich.data import load, words
+from triage.enrich.reading_text import CJK, Sentence, find_terms, lexicon_set, term_regex
+
+def _number_words(lang: str = "") -> tuple[dict[str, tuple[str, int]], set[str], re.Pattern]:
+    """word -> (kind, value), the joiners, and a regex for a number written in words or digits;
+    with the words that count only on a page in ``lang`` (Turkish "on" = 10)."""
+    return _number_table(id(load("reading")), lang)
+
+
+@lru_cache(maxsize=64)
+def _number_table(_data_id: int, lang: str) -> tuple[dict[str, tuple[str, int]], set[str], re.Pattern]:
+    data = load("reading")["numbers"]
+    own = data.get("languages", {}).get(lang, {}) if lang else {}
+    table = {k.lower(): ("unit", int(v)) for k, v in (data["units"] | own.get("units", {})).items()}
+    # "une quarantaine", "ein Dutzend", "decenas": multiply what stands before them, like "hundred"
+    table |= {k.lower(): ("small", int(v)) for k, v in (data["small"] | data.get("approximate", {})).items()}
+    table |= {k.lower(): ("large", int(v)) for k, v in (data["large"] | own.get("large", {})).items()}
+    joiners = {j.lower() for j in data["joiners"]}
+    morph = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
+    glue = "|".join(re.escape(j) for j in sorted(joiners, key=len, reverse=True))
+    word = rf"(?:{morph})(?:(?:{glue})?(?:{morph}))*"
+    spelled = rf"(?<!\w){word}(?:[\s-]+(?:(?:{glue})[\s-]+)?{word})*(?!\w)"
+    cjk = "|".join(re.escape(w) for w in table if CJK.search(w))
+    # not the "7" of "24/7 support staff" nor a part of "1/2"
+    digits = r"(?<![\d.,/])\d{1,3}(?:[,.'’ \u00a0]\d{3})+(?![\d/])|(?<![\d.,/])\d+(?![\d/])"
+    pattern = rf"(?P<num>{digits}|(?:{cjk})+|{spelled})"
+    return table, joiners, re.compile(pattern)
+
+
+def number_value(text: str, lang: str = "") -> int | None:
+    """The value of "1,200", "zweihundertfünfzig", "twenty-five", "二百五十", "une quarantaine", else None."""
+    clean = text.strip()
+    if re.fullmatch(r"[\d,.'’ \u00a0]+", clean):
+        digits = re.sub(r"\D", "", clean)
+        return int(digits) if digits else None
+    table, joiners, _ = _number_words(lang)
+    keys = sorted(table, key=len, reverse=True)
+    total = current = pending = 0
+    found = False
+    rest = clean.lower()
+    while rest:
+        rest = rest.lstrip(" -\u00a0")
+        if not rest:
+            break
+        key = next((k for k in keys if rest.startswith(k)), None)
+        if key is None:
+            joiner = next((j for j in sorted(joiners, key=len, reverse=True) if rest.startswith(j)), None)
+            if joiner is None:
+                return None
+            rest = rest[len(joiner):]
+            continue
+        kind, value = table[key]
+        found = True
+        if kind == "unit":
+            pending += value
+        elif kind == "small":
+            current += (pending or 1) * value
+            pending = 0
+        else:
+            total += (current + pending or 1) * value
+            current = pending = 0
+        rest = rest[len(key):]
+    return total + current + pending if found else None
+
+
+def _counts(sents: list[Sentence], after: list[str], before: list[str], low: int, high: int) -> list[tuple]:
+    """``(value, sentence, term, approximate)`` for every count next to one of the nouns, but not
+    one that counts the customers ("we serve 2,000 electricians")."""
+    data = load("reading")
+    approx = "|".join(re.escape(w) for w in sorted(words(data, "approx", "words"), key=len, reverse=True))
+    vague = set(data["numbers"].get("approximate", {})) | set(words(data, "approx", "words"))
+    fill = rf"(?:\s*(?:{approx})\s*|\s+\w+\s+|\s+\w['’])?"  # "une soixantaine d'employés"
+    proclitics = tuple(words(data, "terms", "proclitics"))
+    found = []
+    row = int(data["weights"].get("facts_row_chars", 40))
+    nouns_first = term_regex(tuple(after), proclitics)
+    for s in sents:
+        _, _, number = _number_words(s.lang)
+        hits = [(m.group("num"), m.start(), m.end(), m.group(0))
+                for regex in _count_regexes(tuple(after), tuple(before), number.pattern, approx, fill, proclitics)
+                for m in regex.finditer(s.text)]
+        if len(s.text) <= row and nouns_first:  # a facts row or stat card: "Mitarbeitende 38", "Standorte | 4"
+            hits += _noun_then_number(s.text, nouns_first, number)
+        for num, start, end, phrase in hits:
+            value = number_value(num, s.lang)
+            if value is None or not low <= value <= high or _counts_customers(s.text, start):
+                continue
+            around = s.text[max(0, start - 16):end]
+            approximate = any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", around) for w in vague)
+            found.append((value, s, phrase, approximate))
+    return found
+
+
+def _noun_then_number(text: str, nouns: re.Pattern, number: re.Pattern) -> list[tuple]:
+    out = []
+    for m in nouns.finditer(text):
+        gap = re.match(r"[\s:：|·–-]*", text[m.end():]).end()
+        n = number.match(text, m.end() + gap)
+        if n:
+            out.append((n.group("num"), m.start(), n.end(), text[m.start():n.end()]))
+    return out
+
+
+def _counts_customers(sentence: str, start: int) -> bool:
+    """"we serve 2,000 electricians", "für 500 Installateure": the word right before the count
+    is a customer word, so the count is of the customers."""
+    before = re.findall(r"[\w']+", sentence[max(0, start - 20):start])[-1:]
+    markers = lexicon_set("customers", "before") - lexicon_set("customers", "not_before_counts")  # "grown to 38 staff"
+    return bool(before) and before[0] in markers
+
+
+@lru_cache(maxsize=64)
+def _count_regexes(after: tuple, before: tuple, number: str, approx: str, fill: str,
+                   proclitics: tuple = ()) -> list[re.Pattern]:
+    after_re, before_re = term_regex(after, proclitics), term_regex(before, proclitics)
+    out = [re.compile(rf"{number}\s*\+?{fill}\s*(?P<noun>{after_re.pattern})")] if after_re else []
+    if before_re:
+        out.append(re.compile(rf"(?P<noun>{before_re.pattern})[\s:：]*(?:(?:{approx})\s*)?{number}"))
+    return out
+
+
+def _pick(found: list[tuple]) -> tuple | None:
+    """The count from the weightiest sentence (the larger if equal)."""
+    return max(found, key=lambda f: (f[1].weight, f[0])) if found else None
+
+
+def staff(sents: list[Sentence]) -> tuple | None:
+    """The headcount: "52 people", "team of 48", "a 52-strong outfit"; a count of one trade ("46
+    electricians", "18 montörer", ``[staff] subset``) only when no whole headcount is stated."""
+    data = load("reading")["staff"]
+    whole = _counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"])
+    return _pick(whole) or _pick(_counts(sents, words(data, "subset"), [], data["min"], data["max"]))
+
+
+def branches(sents: list[Sentence], docs: list = ()) -> tuple | None:
+    """A stated count ("nine branches", "network of 12 depots"), else the branches a page lists:
+    "Tenemos sucursales en Córdoba, Río Cuarto y Villa María", "Pobočky: Brno, Olomouc, Zlín",
+    or the entries (each with an address or a phone number) under a heading "Our branches"."""
+    data = load("reading")["branches"]
+    stated = _pick(_counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"]))
+    return stated or _pick(_named_places(sents, data) + [f for doc in docs for f in _listed_entries(doc, data)])
+
+
+def _named_places(sents: list[Sentence], data: dict) -> list[tuple]:
+    """``(n, sentence, term)`` for a branch noun followed by a list of n place names."""
+    ands = set(words(load("reading"), "negation", "and")) | {"&"}
+    lead = "|".join(re.escape(w) for w in sorted(words(data, "list_after"), key=len, reverse=True))
+    found = []
+    for s in sents:
+        if len(s.raw) != len(s.text):  # the offsets of the lower-case text must be the raw text's
+            continue
+        for m in find_terms(s.text, words(data, "after")):
+            head = re.match(rf"\s*(?:{lead})\s+|\s*[:：]\s*", s.raw[m.end():], re.I)
+            if head:
+                places = _places(s.raw[m.end() + head.end():], ands)
+                if places >= 2:
+                    found.append((places, s, m.group(0)))
+    return found
+
+
+def _places(text: str, ands: set[str]) -> int:
+    """How many capitalised names of at most four words open ``text``: "Brno, Olomouc, Zlín" is 3."""
+    count = 0
+    for item in re.split(r"\s*[,;、]\s*", re.split(r"[.!?()\n]", text, maxsplit=1)[0]):
+        parts = re.split(rf"\s+(?:{'|'.join(re.escape(a) for a in ands)})\s+", item)
+        for part in parts:
+            if not part[:1].isupper() or len(part.split()) > 4:
+                return count
+            count += 1
+    return count
+
+
+def _listed_entries(doc, data: dict) -> list[tuple]:
+    """``(n, sentence, term)`` for a heading with a branch noun ("Our branches", "Nasze sklepy")
+    over n entries that each hold a digit (a street number, a postcode, a phone): the items of a
+    list, the rows of a table, or cards side by side."""
+    found = []
+    for heading in doc.soup.find_all(["h1", "h2", "h3"]):
+        title = heading.get_text(" ", strip=True)
+        terms = find_terms(title.lower(), words(data, "after"))
+        if not terms or re.search(r"\d", title):
+            continue
+        entries = [e.get_text(" ", strip=True) for e in _entries(heading)]
+        if len(entries) >= 2 and all(re.search(r"\d", e) for e in entries):
+            raw = f"{title}: " + " | ".join(entries[:3])
+            found.append((len(entries), Sentence(doc.url, raw.lower(), raw[:240], 1.0), terms[0].group(0)))
+    return found
+
+
+def _entries(heading) -> list:
+    """What stands under a heading: cards of one kind after it (``<div class="branch">`` x 9), else the
+    items of the first list or the rows of the first table of its section."""
+    rank = [f"h{i}" for i in range(1, int(heading.name[1]) + 1)]
+    after = []
+    for tag in heading.find_next_siblings(True):
+        if tag.name in rank:
+            break
+        after.append(tag)
+    runs: list[list] = []  # runs of cards of one kind, one right after the other
+    for tag in after:
+        if tag.name in ("div", "article", "section", "address", "li") and runs and \
+                (tag.name, tag.get("class")) == (runs[-1][0].name, runs[-1][0].get("class")):
+            runs[-1].append(tag)
+        else:
+            runs.append([tag])
+    cards = max(runs, key=len, default=[])
+    if len(cards) >= 2:
+        return cards
+    listing = heading.find_next(["ul", "ol", "table"])
+    if listing is None or listing.find_previous(rank) is not heading:
+        return []
+    if listing.name == "table":
+        return [tr for tr in listing.find_all("tr") if tr.find("td")]
+    return listing.find_all("li", recursive=False)
+
+
+def area_m2(sents: list[Sentence]) -> tuple | None:
+    data = load("reading")["area"]
+    metres = _counts(sents, words(data, "square_metres"), [], 20, 10_000_000)
+    feet = [(round(v * 0.0929), s, t, a) for v, s, t, a in _counts(sents, words(data, "square_feet"), [], 200, 100_000_000)]
+    return _pick(metres + feet)
+
+
+_YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d.,]\d)")
+
+
+def founded(sents: list[Sentence]) -> tuple | None:
+    """``(year, sentence, term)``: a year beside a founding word, the earliest; "since 1998" only if
+    nothing better."""
+    data = load("reading")["founded"]
+    this_year = date.today().year
+    stops = words(data, "not_before")
+    for strength in ("strong", "weak"):
+        found = []
+        for s in sents:
+            terms = find_terms(s.text, words(data, strength))
+            after = find_terms(s.text, words(data, "weak_after")) if strength == "weak" else []
+            if not terms and not after:
+                continue
+            for y in _YEAR.finditer(s.text):
+                year = int(y.group(1))
+                head = s.text[max(0, y.start() - 8):y.start()]
+                if year > this_year or any(re.search(rf"(?<!\w){re.escape(w)}\W*$", head) for w in stops):
+                    continue
+                following = [t for t in after if 0 <= t.start() - y.end() <= 4]  # "1999'dan beri", "1999年から"
+                if following:
+                    found.append((year, s, following[0].group(0)))
+                    continue
+                if not terms:
+                    continue
+                term = min(terms, key=lambda t: abs(t.start() - y.start()))
+                if strength == "weak" and not (0 <= y.start() - term.end() <= 4):
+                    continue  # "since" must stand right before the year
+                if strength == "strong" and abs(term.start() - y.start()) > 120:
+                    continue
+                found.append((year, s, term.group(0)))
+        if found:
+            return min(found, key=lambda f: (f[0], -f[1].weight))
+    return _timeline_start(sents, this_year)
+
+
+def _timeline_start(sents: list[Sentence], this_year: int) -> tuple | None:
+    """A history told as a timeline ("1983 Two toolmakers rent a unit", "1995 The first branch", ...):
+    with ``timeline_entries`` entries or more on one page, each led by a year, the earliest is the start."""
+    least = int(load("reading")["weights"].get("timeline_entries", 3))
+    pages: dict[str, list[tuple[int, Sentence]]] = {}
+    for s in sents:
+        lead = re.match(r"\W*(1[89]\d\d|20\d\d)(?!\d)", s.text)
+        if lead and int(lead.group(1)) <= this_year:
+            pages.setdefault(s.page, []).append((int(lead.group(1)), s))
+    starts = [min(entries, key=lambda e: e[0]) for entries in pages.values() if len({y for y, _ in entries}) >= least]
+    if not starts:
+        return None
+    year, s = min(starts, key=lambda e: e[0])
+    return year, s, str(year)
+
+
+def size_band(staff_n: int | None, branches_n: int | None, area: int | None) -> tuple[str | None, str | None]:
+    """``(band, from)``: from the headcount, else the branches, else the floor area."""
+    data = load("reading")["size_bands"]
+    if staff_n:
+        band = next(b["name"] for b in data["bands"] if staff_n <= b["max"])
+        return band, "staff"
+    for value, table, source in ((branches_n, data["by_branches"], "branches"), (area, data["by_area"], "area")):
+        if value:
+            for row in table:
+                if value >= row["min"]:
+                    return row["band"], source
+    return None, None
