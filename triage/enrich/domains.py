@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from triage.enrich.data import load, words
-from triage.hostnames import host_of, registrable, split  # host_of: reading.py still asks here
+from triage.hostnames import registrable, split
 
 
 @cache

@@ -25,7 +25,8 @@ import re
 
 from triage import geo
 from triage.enrich.data import load, words
-from triage.enrich.domains import cctld_country, host_of
+from triage.enrich.domains import cctld_country
+from triage.hostnames import host_of
 from triage.enrich.reading_numbers import area_m2, branches, founded, number_value, size_band, staff
 from triage.enrich.reading_text import CJK, Sentence, lexicon, lexicon_set, is_customer, is_negated, find_terms, sentences
 
