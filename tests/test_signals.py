@@ -72,23 +72,6 @@ def test_user_file_switches_a_signal_off(triage_home, demo):
     assert "advance_fee" not in {h.name for h in sset.evaluate(inq, demo)}
 
 
-def test_user_file_adds_its_own_signal(triage_home, demo):
-    write_user(triage_home, '''
-[[signal]]
-name = "mentions_canton_fair"
-group = "need"
-weight = 5
-description = "Met us at the Canton Fair"
-field = "text"
-pattern = "canton fair"
-examples = ["we met at the Canton Fair"]
-counter_examples = ["we met online"]
-''')
-    sset = load_signals(triage_home)
-    inq, _ = example_inquiry({"body": "We met at the CANTON FAIR in April"})
-    assert "mentions_canton_fair" in {h.name for h in sset.evaluate(inq, demo)}
-
-
 _CANTON = """
 [[signal]]
 name = "mentions_canton_fair"
@@ -98,7 +81,15 @@ description = "Met us at the Canton Fair"
 field = "text"
 pattern = "canton fair"
 examples = ["we met at the Canton Fair"]
+counter_examples = ["we met online"]
 """
+
+
+def test_user_file_adds_its_own_signal(triage_home, demo):
+    write_user(triage_home, _CANTON)
+    sset = load_signals(triage_home)
+    inq, _ = example_inquiry({"body": "We met at the CANTON FAIR in April"})
+    assert "mentions_canton_fair" in {h.name for h in sset.evaluate(inq, demo)}
 
 
 def test_a_meta_signal_reads_a_later_meta_as_fired(triage_home, demo):
