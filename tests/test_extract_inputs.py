@@ -68,3 +68,16 @@ def test_a_sample_count_without_the_word_sample_is_no_order():
 def test_a_small_order_and_a_container_for_a_trial_stay_quantities():
     assert request.quantity("We need 40 pcs of the GFCI for a shop refit").value == 40
     assert request.quantity("começando com 1 contêiner para teste").unit == "containers"
+
+
+def test_a_word_before_a_quantity_counts_in_its_own_sentence_only():
+    # the buyer's chat lines, joined: "mínimo?" asks the MOQ, the next line orders
+    text = "Qual é o pedido mínimo?\nOk. 4000 tomadas e 3000 interruptores, CIF Luanda"
+    assert request.quantity(text).value == 7000
+    assert request.quantity("Samples: 3 pcs. Order 10,000 pcs by March").value == 10000
+    assert request.quantity("What is your MOQ 3,000 pcs? Our order is 1,200 pcs").value == 1200
+
+
+def test_a_quantity_the_buyer_turns_down_is_not_the_order():
+    assert request.quantity("Ei 3000 pcs is too much for me. I start with 500 pcs").value == 500
+    assert request.quantity("3.000 unidades es demasiado, pediremos 800 unidades").value == 800

@@ -313,8 +313,12 @@ def _year(value: float) -> bool:
     return 1990 <= value <= 2099 and float(value).is_integer()
 
 
+_SENTENCE_END = re.compile(r"[\n?!？！。]|\.\s")
+
+
 def _ignored(folded: str, start: int, end: int, words: _QuantityWords) -> bool:
     before = folded[max(0, start - 25):start]
+    before = before[max((m.end() for m in _SENTENCE_END.finditer(before)), default=0):]  # its own sentence only
     after = folded[end:end + 25]
     if words.ignore_before.search(before):
         return True
