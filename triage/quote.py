@@ -135,14 +135,20 @@ def _row_counts(row: str, reading: str, names: list[Any]) -> list[tuple[int, tup
         q = quantity(reading)
         return [(named[0][1], (q.value, _buyer_words(row, q.value)))] if _pieces(q) else []
     starts = [at[0] for at, _ in named]
-    ends = [at[1] for at, _ in named]
-    before = _pieces(quantity(row[: starts[0]]))
+    ends = [_word_end(lowered, at[1]) for at, _ in named]  # 'interruptor|es': the name's whole word
+    before = _pieces(quantity(row[: ends[0]]))  # the count before the first name ('4000 tomadas e 3000 interruptores')
     segments = ([row[(ends[k - 1] if k else 0): ends[k]] for k in range(len(named))] if before else
                 [row[starts[k]: (starts[k + 1] if k + 1 < len(named) else len(row))] for k in range(len(named))])
     counts = [quantity(seg) for seg in segments]
     if not all(_pieces(q) for q in counts):
         return []  # one count for several products: a total (or each, which order_lines reads)
     return [(i, (q.value, "")) for (_, i), q in zip(named, counts)]  # type: ignore[union-attr]
+
+
+def _word_end(text: str, at: int) -> int:
+    while at < len(text) and text[at].isalpha():
+        at += 1
+    return at
 
 
 def _pieces(q: Any) -> bool:
@@ -219,6 +225,7 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
     asked_total = None
     if any(ln["qty"] is None for ln in lines) and not moq_only and len(lines) > 1 and total_qty:
         asked_total = {"value": int(total_qty) if total_qty.is_integer() else total_qty, "unit": unit}  # the draft asks the split
+    rest = _rest(text, stated, total_qty_lines, units) if not moq_only else None
     port = profile.terms.get("port") or ""
     return {
         "term": term,
@@ -229,11 +236,30 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
         "total": total,
         "total_qty": total_qty_lines,  # the pieces of every line together, when every line has them in one unit
         "asked_total": asked_total,  # the buyer's one total for several products, when it is not split per line
+        "rest": rest,  # the part of the buyer's total that no offer line covers: {qty, total, unit, asked}
         "freight": freight,
         "to_fill": to_fill,
         "timing": timing(request, profile, freight, today),
         "moq_only": moq_only,
     }
+
+
+def _rest(text: str, stated: float | None, lines_qty: float | None, units: set[str]) -> dict[str, Any] | None:
+    """The pieces of the buyer's stated total that no offer line covers (a variant we may not make,
+    an item not in the catalogue), with the buyer's words for them when one line of the text holds
+    that count: the draft names the whole and marks the rest to fill, never silently drops it."""
+    if not stated or not lines_qty or stated <= lines_qty or units - {"pcs", "units", "sets"}:
+        return None
+    from triage.request import quantity
+
+    rest = stated - lines_qty
+    rows = [row for row, reading in _text_rows(text) if _pieces(q := quantity(reading)) and q.value == rest]
+    return {"qty": _whole(rest), "total": _whole(stated), "unit": "pcs",
+            "asked": _buyer_words(rows[0], rest) if len(rows) == 1 else ""}
+
+
+def _whole(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
 
 
 def each_words() -> list[str]:
