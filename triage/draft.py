@@ -291,7 +291,7 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
     reads newest first, as mail clients quote it: the first figure wins, an FOB one before any other.
     A surcharge ("black +USD 0.10/pc") is no price, nor a figure on a line that names no product unless
     it is written per piece ("USD 0.47/pc"; "about USD 35 to Bergamo" is the courier)."""
-    from triage.quote import PRICE
+    from triage.quote import PRICE, price_value
 
     from triage.answers import words
 
@@ -318,7 +318,7 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
                 continue  # a line that names no product states a unit price as one ("/pc"), else it is a cost
             term = _term_near(line, match.start(), heading_term)
             for sku in skus:
-                value = float(match.group(1) or match.group(2))
+                value = price_value(match)
                 if sku not in out or (term == "FOB" and out[sku].get("term") != "FOB"):
                     out[sku] = {"price": value, "term": term}
     return out

@@ -313,12 +313,16 @@ def _freight(term: str, place: str, country: str, lines: list[dict[str, Any]], p
     if rule is None or not qty:
         to_fill.append(f"freight to {where}")
         return {"known": False, "where": where, "per_piece": None}
-    containers = max(1, math.ceil(qty / max(int(profile.terms.get("container_pcs") or 10000), 1)))
-    sea = containers * float(rule["usd_per_40hq"])
+    per_box = max(int(profile.terms.get("container_pcs") or 10000), 1)
+    containers = max(1, math.ceil(qty / per_box))
+    lcl = qty * 2 < per_box  # under half a container ships as part of one (LCL): its share, not a whole 40'HQ
+    sea = float(rule["usd_per_40hq"]) * (qty / per_box if lcl else containers)
+    if lcl:
+        to_fill.append(f"LCL rate to {where} (the figure is a 40'HQ's share for {qty:,} pcs)")
     insurance = (value + sea) * 1.1 * float(profile.freight.get("insurance_rate") or 0) if term in INSURED else 0.0
     if term in DELIVERED:
         to_fill.append(f"{'duties, taxes and ' if term == 'DDP' else ''}delivery from the port to {where}")
-    return {"known": True, "where": where, "containers": containers, "sea": round(sea, 2),
+    return {"known": True, "where": where, "containers": containers, "lcl": lcl, "sea": round(sea, 2),
             "insurance": round(insurance, 2), "per_piece": (sea + insurance) / qty,
             "transit_days": int(rule.get("transit_days") or 0), "delivered": term in DELIVERED}
 
@@ -376,5 +380,12 @@ def _number(value: Any) -> float | None:
         return None
 
 
-PRICE = re.compile(r"(?:USD|US\$|\$)\s?(\d{1,5}(?:\.\d{1,4})?)(?!\d|[,.]\d)|(?<![\d,.])(\d{1,5}\.\d{2,4})\s?(?:USD|US\$)", re.I)
-"""A unit price: "USD 0.49", "0.49 USD"; never a part of a larger figure ("USD 9,800.00", a line total)."""
+PRICE = re.compile(r"(?:USD|US\$|\$)\s?(\d{1,5}(?:\.\d{1,4}|,\d{2})?)(?!\d|[,.]\d)"
+                   r"|(?<![\d,.])(\d{1,5}(?:\.\d{2,4}|,\d{2}))\s?(?:USD|US\$)", re.I)
+"""A unit price: "USD 0.49", "0.49 USD", with a decimal comma as German, French or Spanish write it
+("USD 1,05", "1,05 USD": two digits after the comma); never a part of a larger figure ("USD 9,800.00",
+a line total; "USD 1,050" is a thousand and fifty). Read its value with ``price_value``."""
+
+
+def price_value(match: re.Match) -> float:
+    return float((match.group(1) or match.group(2)).replace(",", "."))
