@@ -66,3 +66,29 @@ def test_the_part_of_the_total_no_line_covers_is_named_and_marked():
     rest = next(ln for ln in body.splitlines() if "übrigen 100 Stück" in ln)
     assert "1.000 Stück" in rest  # the buyer's whole total
     assert "IP65" in rest and "<<to fill: the other 100 pcs" in rest
+
+
+def test_a_price_range_in_the_thread_is_no_offer_and_each_price_goes_to_its_product():
+    from triage.draft import earlier_prices
+
+    products = [{"sku": "BL-UK13", "asked": "13A switch socket"}, {"sku": "BL-EXT", "asked": "extension board"}]
+    said = ("Lily: For the 13A switch socket our MOQ is 3000 pcs, price from USD 1.10 to 1.50 FOB Ningbo "
+            "depending on the model. For the extension board MOQ is 1000 pcs.")
+    assert earlier_prices(said, products) == {}  # a range, not a price to honour (its low end is the floor)
+    said = "Lisa: 13A switch socket USD 1.32/pc, extension board USD 6.10/pc, FOB Ningbo"
+    assert earlier_prices(said, products) == {"BL-UK13": {"price": 1.32, "term": "FOB"},
+                                              "BL-EXT": {"price": 6.10, "term": "FOB"}}
+
+
+def test_a_container_the_buyer_asks_for_carries_the_freight_of_a_full_one():
+    from triage.quote import build_quote
+
+    profile = load_profile(demo_profile_path())
+    product = profile.product("BL-UK13")
+    line = {"sku": product.sku, "name": product.name, "asked": "13A switched socket", "moq": product.moq,
+            "unit": "pcs", "certifications": list(product.certifications),
+            "breaks": __import__("triage.quote", fromlist=["price_breaks"]).price_breaks(product)}
+    request = {"quantity": {"value": 1, "unit": "containers"}, "incoterm": "CIF", "destination": "Mombasa"}
+    freight = build_quote(request, [line], profile, text="1x40HQ mixed, CIF Mombasa")["freight"]
+    assert freight["known"] and not freight["lcl"] and freight["containers"] == 1
+    assert freight["per_piece"] * int(profile.terms["container_pcs"]) >= freight["sea"]  # spread over a full box

@@ -306,22 +306,43 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
             continue
         if any(w in line.lower() for w in skip):
             continue  # freight, insurance, a deposit or an L/C floor: no unit price of a product
-        skus = [p["sku"] for p in products if p["sku"].lower() in line.lower()
-                or (p.get("asked") and p["asked"].lower() in line.lower())]
-        named = bool(skus)
-        if not skus and len(products) == 1:
-            skus = [products[0]["sku"]]
+        places = _names_on(line, products)
+        named = bool(places)
+        ranged = _ranges(line, prices)
         for match in prices:
-            if line[: match.start()].rstrip().endswith("+"):
-                continue
+            if line[: match.start()].rstrip().endswith("+") or match.start() in ranged:
+                continue  # a surcharge, or one end of a range ("from USD 1.10 to 1.50"): no price offered
             if not named and not any(w in line[match.end(): match.end() + 12].lower() for w in per_unit):
                 continue  # a line that names no product states a unit price as one ("/pc"), else it is a cost
             term = _term_near(line, match.start(), heading_term)
-            for sku in skus:
+            before = [sku for at, sku in places if at < match.start()]
+            skus = before[-1:] or [sku for _, sku in places][:1] or ([products[0]["sku"]] if len(products) == 1 else [])
+            for sku in skus:  # the product named last before the figure (else the first named after it)
                 value = price_value(match)
                 if sku not in out or (term == "FOB" and out[sku].get("term") != "FOB"):
                     out[sku] = {"price": value, "term": term}
     return out
+
+
+def _names_on(line: str, products: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Where the line names each product (its SKU or the buyer's words for it): [(position, sku)], in order."""
+    lowered = line.lower()
+    found = []
+    for p in products:
+        spots = [lowered.find(w.lower()) for w in (p["sku"], p.get("asked")) if w and w.lower() in lowered]
+        if spots:
+            found.append((min(spots), p["sku"]))
+    return sorted(found)
+
+
+_RANGE_AFTER = re.compile(r"\s*(?:-|–|~|to|a|à|bis|até|до|至|到)\s*(?:USD|US\$|\$)?\s*\d", re.I)
+_RANGE_BEFORE = re.compile(r"\d\s*(?:-|–|~|to|a|à|bis|até|до|至|到)\s*(?:USD|US\$|\$)?\s*$", re.I)
+
+
+def _ranges(line: str, prices: list[re.Match]) -> set[int]:
+    """The starts of figures that are an end of a price range ("USD 1.10 to 1.50", "1,10-1,50 USD")."""
+    return {m.start() for m in prices
+            if _RANGE_AFTER.match(line, m.end()) or _RANGE_BEFORE.search(line[max(0, m.start() - 12): m.start()])}
 
 
 _TERM = re.compile(r"\b(FOB|CIF|CFR|CNF|DAP|DDP|EXW|FCA)\b", re.I)

@@ -214,7 +214,8 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
                    sku_qty=per_sku[sku] or None, gap_here=last[sku] == i)
              for i, (sku, q, asked) in enumerate(ordered)]
     to_fill: list[str] = []
-    freight = _freight(term, place, country, lines, profile, to_fill)
+    boxes = int(total_qty) if unit == "containers" and total_qty and total_qty.is_integer() else None
+    freight = _freight(term, place, country, lines, profile, to_fill, boxes)
     for line in lines:
         _on_term(line, term, freight)
     priced = [ln for ln in lines if ln["qty"] and ln["price"] is not None]
@@ -302,8 +303,9 @@ def _honour(line: dict[str, Any], earlier: dict[str, Any]) -> None:
 
 
 def _freight(term: str, place: str, country: str, lines: list[dict[str, Any]], profile: Any,
-             to_fill: list[str]) -> dict[str, Any] | None:
-    """Freight and insurance per piece for the shipment, from the profile's rules (None on FOB-like terms)."""
+             to_fill: list[str], boxes: int | None = None) -> dict[str, Any] | None:
+    """Freight and insurance per piece for the shipment, from the profile's rules (None on FOB-like terms).
+    ``boxes``: the containers the buyer asks for ('1x40HQ mixed'): full ones, the freight spread over them."""
     if term not in FREIGHT_TERMS:
         return None
     where = place or country or "the buyer's port"
@@ -314,6 +316,8 @@ def _freight(term: str, place: str, country: str, lines: list[dict[str, Any]], p
         to_fill.append(f"freight to {where}")
         return {"known": False, "where": where, "per_piece": None}
     per_box = max(int(profile.terms.get("container_pcs") or 10000), 1)
+    if boxes:
+        qty, value = boxes * per_box, value * boxes * per_box / qty  # the container full, at the lines' mix
     containers = max(1, math.ceil(qty / per_box))
     lcl = qty * 2 < per_box  # under half a container ships as part of one (LCL): its share, not a whole 40'HQ
     sea = float(rule["usd_per_40hq"]) * (qty / per_box if lcl else containers)
