@@ -92,3 +92,10 @@ def test_a_container_the_buyer_asks_for_carries_the_freight_of_a_full_one():
     freight = build_quote(request, [line], profile, text="1x40HQ mixed, CIF Mombasa")["freight"]
     assert freight["known"] and not freight["lcl"] and freight["containers"] == 1
     assert freight["per_piece"] * int(profile.terms["container_pcs"]) >= freight["sea"]  # spread over a full box
+
+
+def test_a_delivered_term_without_a_place_goes_to_the_buyers_door_not_a_port():
+    draft = _draft("ddp-no-place-es.txt").inquiry.draft
+    t = templating.phrases(templating.default_environment(), "es")
+    assert f"DDP {t['your_door']}" in draft.body and t["your_port"] not in draft.body
+    assert "the buyer's port" not in draft.body

@@ -105,7 +105,8 @@ def _draft(env: Any, names: list[str], record: dict[str, Any], text: str, profil
     context = build_context(record, profile, lang=used, today=today, step=step, text=text, thread=thread,
                             salesperson=salesperson)
     context["t"] = phrases(env, used)
-    context["quote"]["place"] = context["quote"]["place"] or context["t"].get("your_port", "")
+    delivered = context["quote"]["term"] in ("DAP", "DPU", "DDP")  # a door, not a port
+    context["quote"]["place"] = context["quote"]["place"] or context["t"].get("your_door" if delivered else "your_port", "")
     body = render(template, context)
     notes += context["notes"]
     notes += [f"to fill: {item}" for item in dict.fromkeys(FILL.findall(body))]

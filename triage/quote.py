@@ -308,7 +308,7 @@ def _freight(term: str, place: str, country: str, lines: list[dict[str, Any]], p
     ``boxes``: the containers the buyer asks for ('1x40HQ mixed'): full ones, the freight spread over them."""
     if term not in FREIGHT_TERMS:
         return None
-    where = place or country or "the buyer's port"
+    where = place or country or ("the buyer's warehouse" if term in DELIVERED else "the buyer's port")
     rule = _rule(profile.freight, place, country)
     qty = sum(ln["qty"] or ln["moq"] or 0 for ln in lines)
     value = sum((ln["qty"] or ln["moq"] or 0) * (ln["fob"] or 0) for ln in lines)
