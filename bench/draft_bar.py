@@ -5,7 +5,9 @@ buyer's language: each line of the draft's own text (quotes and markers out) is 
 triage.draftcheck from the stopwords and scripts of playbooks/languages.toml, and the draft counts
 when most identified lines are in the language detected for the inquiry and none is clearly in
 another. "language" is over buyers whose language has templates; "language (all)" over every buyer
-whose language was detected (the rest get English with a note).
+whose language was detected (the rest get English with a note). A chat question our side already
+answered in the chat (the draft's note "answered in the chat already") is not asked of the reply: it is
+listed under "settled", with the reply that answered it, and not counted.
 
     python bench/draft_bar.py [DIR]     (default: ../shared/inquiries)
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -30,6 +33,7 @@ def main(directory: Path, verbose: bool = False) -> None:
               "language (all)": [0, 0]}
     misses: dict[str, list[str]] = {key: [] for key in counts}
     unquoted: list[str] = []
+    settled: list[str] = []
     known = set(languages())
     profile = load_profile()
     names = [profile.company.get("name", ""), profile.name] + [n for p in profile.products
@@ -52,7 +56,11 @@ def main(directory: Path, verbose: bool = False) -> None:
         if req.get("incoterm") and quoted:  # no offer line (no product matched): no price to put on a term
             term = req["incoterm"].upper().replace("CNF", "CFR")
             _count(counts, "incoterm", term in body, misses, f"{where}: {term}")
+        settled_here = _settled(r["draft"])
         for question in [q for q in req.get("questions") or [] if not is_greeting(q)]:
+            if question in settled_here:  # our side answered it in the chat: the reply does not repeat it
+                settled.append(f"{where}: {question.strip()[:60]} -> {settled_here[question]}")
+                continue
             _count(counts, "questions", question.strip()[-40:] in body or question.strip()[:40] in body,
                    misses, f"{where}: {question.strip()[:60]}")
         if r.get("language"):
@@ -67,6 +75,18 @@ def main(directory: Path, verbose: bool = False) -> None:
     print(f"{'no product':15} {len(unquoted)} drafts with a quantity but no catalogue product (not counted)")
     for miss in unquoted if verbose else ():
         print(f"  {miss}")
+    print(f"{'settled':15} {len(settled)} questions our side answered earlier in the chat (not counted)")
+    for item in settled if verbose else ():
+        print(f"  {item}")
+
+
+_SETTLED = re.compile(r'^answered in the chat already: "(.*)" \((.*)\)$')
+
+
+def _settled(draft: dict) -> dict[str, str]:
+    """The questions the draft's notes say our side already answered in the chat, with that reply."""
+    found = (_SETTLED.match(n) for n in draft.get("notes") or [])
+    return {m.group(1): m.group(2) for m in found if m}
 
 
 def in_language(body: str, lang: str, names: list[str]) -> bool:

@@ -32,3 +32,12 @@ def test_the_bar_counts_quantity_term_questions_and_language(tmp_path, capsys):
     assert "incoterm        2/2 = 100%" in out  # FOB, CIF; the breakers are not ours: no term to price
     assert "questions       2/2 = 100%" in out and "language        3/3 = 100%" in out
     assert "c.eml: 4,000 pcs, no catalogue product matched" in out
+
+
+def test_a_question_answered_earlier_in_the_chat_is_listed_not_counted(tmp_path, capsys):
+    shutil.copy(Path(__file__).parent / "draft_inputs" / "chat-settled-pt.txt", tmp_path / "chat.txt")
+    bench_module("draft_bar").main(tmp_path, verbose=True)
+    out = capsys.readouterr().out
+    assert "settled         2 questions" in out  # "é da Brightline?" and the MOQ, both answered by Lisa
+    assert "chat.txt: Qual é o pedido mínimo? -> Pedido mínimo: tomada schuko 3000 pcs" in out
+    assert "questions       2/2 = 100%" in out  # the IP44 question (put off: to fill) and the payment one

@@ -77,10 +77,13 @@ def answer_questions(questions: list[str], facts: dict[str, Any]) -> list[dict[s
         topics = topics_of(question)
         if not topics and _greeting(question):
             continue
-        answers = [a for a in (_answer(table[t].get("answer", "none"), question, facts) for t in topics) if a]
-        answers = list({a["kind"]: a for a in answers}.values())
+        if "certificate" not in topics and certs_named(question, facts["cert_names"]):
+            topics = ["certificate", *topics]  # "Do you have SONCAP?": a mark the buyer asks about by name
+        found = [_answer(table[t].get("answer", "none"), question, facts) for t in topics]
+        answers = list({a["kind"]: a for a in found if a}.values())
+        open_part = not answers or not all(found)  # a point of it the profile cannot answer ("and our brand?")
         out.append({"question": _clean(question), "answers": answers,
-                    "fill": None if answers else f"answer to \"{_clean(question)}\""})
+                    "fill": f"answer to \"{_clean(question)}\"" if open_part else None})
     return out
 
 

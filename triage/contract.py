@@ -52,7 +52,7 @@ def to_contract(inquiry: Inquiry) -> dict[str, Any]:
                      "evidence": h.evidence} for h in judgment.signals] if judgment else None,
         "persona": {"type": persona.type, "confidence": round(persona.confidence, 2), "evidence": persona.evidence}
         if persona else None,
-        "draft": {"subject": draft.subject, "body": draft.body} if draft else None,
+        "draft": {"subject": draft.subject, "body": draft.body, "notes": list(draft.notes)} if draft else None,
         "thread": _thread(m),
         "followups": [{"step": f.step, "due": _iso(f.due), "purpose": f.purpose} for f in inquiry.followups]
         if inquiry.followups else None,

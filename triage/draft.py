@@ -106,7 +106,8 @@ def _draft(env: Any, names: list[str], record: dict[str, Any], text: str, profil
     context = build_context(record, profile, lang=used, today=today, step=step, text=text, thread=thread,
                             salesperson=salesperson)
     context["t"] = phrases(env, used)
-    context["quote"]["place"] = context["quote"]["place"] or context["t"].get("your_port", "")
+    delivered = context["quote"]["term"] in ("DAP", "DPU", "DDP")  # a door, not a port
+    context["quote"]["place"] = context["quote"]["place"] or context["t"].get("your_door" if delivered else "your_port", "")
     body = render(template, context)
     notes += context["notes"]
     notes += [f"to fill: {item}" for item in dict.fromkeys(FILL.findall(body))]
@@ -212,6 +213,79 @@ def thread_facts(record: dict[str, Any], text: str) -> dict[str, Any]:
     }
 
 
+def settled_in_chat(questions: list[str], text: str, quoted: str) -> dict[str, str]:
+    """The buyer's chat questions our side already answered, each with that reply: {question: reply}.
+
+    In a chat transcript the turns stand in order. A question is settled when our turns right after
+    the buyer's turn that asks it are about the same thing (a topic of topics.toml in common, or a
+    figure-bearing word such as "IP44" or "16A") and do not put the answer off ("let me check",
+    thread.toml [deferred]); a question nobody on our side took up stays open."""
+    from triage.mailtext import parse_chat
+
+    ours = _our_speakers(quoted)
+    chat = parse_chat(text or "") if ours and questions else None
+    if chat is None:
+        return {}
+    turns = chat.turns
+    out: dict[str, str] = {}
+    for question in questions:
+        asked_at = next((i for i, t in enumerate(turns) if t[0] not in ours and question in t[2]), None)
+        if asked_at is None:
+            continue
+        reply = _our_reply(turns, asked_at, ours)
+        if reply and _takes_up(question, reply):
+            out[question] = reply
+    return out
+
+
+def _transcript(record: dict[str, Any], text: str) -> str:
+    """The chat as it was pasted, turns in order: the message text, else (a stored record keeps the
+    buyer's lines only) the source file when it is still there."""
+    from triage.mailtext import parse_chat
+
+    source = record.get("source") or {}
+    path = Path(source["path"]) if source.get("kind") == "text" and source.get("path") else None
+    if path is None or not path.is_file() or parse_chat(text) is not None:
+        return text
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return text
+
+
+def _our_reply(turns: list[tuple[str, str, str]], asked_at: int, ours: set[str]) -> str:
+    """Our turns after the buyer's turn ``asked_at``, up to the buyer's next turn after them."""
+    said: list[str] = []
+    for who, _, words in turns[asked_at + 1:]:
+        if who in ours:
+            said.append(words)
+        elif said:
+            break
+    return " ".join(said)
+
+
+_MARKED = re.compile(r"[^\W_]*\d[^\W_]*[^\W\d_][^\W_]*|[^\W\d_]+\d[^\W_]*", re.I)  # "IP44", "16A", "BS1363"
+
+
+def _takes_up(question: str, reply: str) -> bool:
+    from triage.answers import topics_of, words
+
+    if any(w in reply.lower() for w in words("thread.toml", "deferred")):
+        return False
+    if set(topics_of(question)) & set(topics_of(reply)):
+        return True
+    return bool({m.lower() for m in _MARKED.findall(question)} & {m.lower() for m in _MARKED.findall(reply)})
+
+
+def short_question(question: str, at: int = 40, longest: int = 70) -> str:
+    """The buyer's question as a chat reply quotes it: whole when short, else its words up to the first
+    break at or after ``at`` characters, with an ellipsis."""
+    if len(question) <= longest:
+        return question
+    cut = question.find(" ", at)
+    return (question[:cut] if 0 < cut <= longest else question[:longest]).rstrip(" ,;:") + "…"
+
+
 def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Prices our side offered (or the buyer's side agreed) in the quoted history, per SKU:
     a USD figure on a line that names the product (or on any line when one product is asked),
@@ -219,13 +293,12 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
     reads newest first, as mail clients quote it: the first figure wins, an FOB one before any other.
     A surcharge ("black +USD 0.10/pc") is no price, nor a figure on a line that names no product unless
     it is written per piece ("USD 0.47/pc"; "about USD 35 to Bergamo" is the courier)."""
-    from triage.quote import PRICE
+    from triage.quote import PRICE, price_value
 
     from triage.answers import words
 
     out: dict[str, dict[str, Any]] = {}
     skip, per_unit = words("thread.toml", "not_unit_price"), words("thread.toml", "per_unit")
-    names = [(p["sku"], [n.lower() for n in (p["sku"], p.get("asked")) if n]) for p in products]
     heading_term = None  # "Your figures, CFR Dar:" names the term of the offer lines under it
     for line in (quoted or "").splitlines():
         # most lines of a history hold no price and no term: str's own search tells (in the line lowered
@@ -239,21 +312,43 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
         lowered = line.lower()
         if any(w in lowered for w in skip):
             continue  # freight, insurance, a deposit or an L/C floor: no unit price of a product
-        skus = [sku for sku, written in names if any(n in lowered for n in written)]
-        named = bool(skus)
-        if not skus and len(products) == 1:
-            skus = [products[0]["sku"]]
+        places = _names_on(line, products)
+        named = bool(places)
+        ranged = _ranges(line, prices)
         for match in prices:
-            if line[: match.start()].rstrip().endswith("+"):
-                continue
+            if line[: match.start()].rstrip().endswith("+") or match.start() in ranged:
+                continue  # a surcharge, or one end of a range ("from USD 1.10 to 1.50"): no price offered
             if not named and not any(w in line[match.end(): match.end() + 12].lower() for w in per_unit):
                 continue  # a line that names no product states a unit price as one ("/pc"), else it is a cost
             term = _term_near(line, match.start(), heading_term)
-            for sku in skus:
-                value = float(match.group(1) or match.group(2))
+            before = [sku for at, sku in places if at < match.start()]
+            skus = before[-1:] or [sku for _, sku in places][:1] or ([products[0]["sku"]] if len(products) == 1 else [])
+            for sku in skus:  # the product named last before the figure (else the first named after it)
+                value = price_value(match)
                 if sku not in out or (term == "FOB" and out[sku].get("term") != "FOB"):
                     out[sku] = {"price": value, "term": term}
     return out
+
+
+def _names_on(line: str, products: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Where the line names each product (its SKU or the buyer's words for it): [(position, sku)], in order."""
+    lowered = line.lower()
+    found = []
+    for p in products:
+        spots = [lowered.find(w.lower()) for w in (p["sku"], p.get("asked")) if w and w.lower() in lowered]
+        if spots:
+            found.append((min(spots), p["sku"]))
+    return sorted(found)
+
+
+_RANGE_AFTER = re.compile(r"\s*(?:-|–|~|to|a|à|bis|até|до|至|到)\s*(?:USD|US\$|\$)?\s*\d", re.I)
+_RANGE_BEFORE = re.compile(r"\d\s*(?:-|–|~|to|a|à|bis|até|до|至|到)\s*(?:USD|US\$|\$)?\s*$", re.I)
+
+
+def _ranges(line: str, prices: list[re.Match]) -> set[int]:
+    """The starts of figures that are an end of a price range ("USD 1.10 to 1.50", "1,10-1,50 USD")."""
+    return {m.start() for m in prices
+            if _RANGE_AFTER.match(line, m.end()) or _RANGE_BEFORE.search(line[max(0, m.start() - 12): m.start()])}
 
 
 _TERMS = ("fob", "cif", "cfr", "cnf", "dap", "ddp", "exw", "fca")
@@ -283,7 +378,8 @@ def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", tod
     competitor = record.get("category") == "competitor"
     products = [p for p in (_product_view(m, profile) for m in request.get("products") or [] if m.get("sku")) if p]
     earlier = earlier_prices(thread["quoted"], products)
-    quote = build_quote(request, products, profile, text=_new_text(text, thread), country=buyer["country"],
+    said = _buyer_said(record, text, thread) if _chat(record) else _new_text(text, thread)
+    quote = build_quote(request, products, profile, text=said, country=buyer["country"],
                         earlier=earlier, today=today, moq_only=competitor)
     asked = [str(c) for c in request.get("certifications") or []]
     market = None if asked else market_mark(buyer["country"])
@@ -291,9 +387,14 @@ def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", tod
     seller = _seller(profile, salesperson)
     facts = {"terms": seller["terms"], "quote": quote, "certs": certs, "seller": seller,
              "cert_names": [c["asked"] for c in certs] + _mark_names()}
-    questions = [] if competitor else answer_questions([str(q) for q in request.get("questions") or []], facts)
+    asked_questions = [str(q) for q in request.get("questions") or []]
+    settled = settled_in_chat(asked_questions, _transcript(record, text), thread["quoted"]) if _chat(record) else {}
+    questions = [] if competitor else answer_questions([q for q in asked_questions if q not in settled], facts)
+    for q in questions:
+        q["short"] = short_question(q["question"])
     answered = {a["kind"] for q in questions for a in q["answers"]}
     notes = _notes(record, quote, certs, thread, profile)
+    notes += [f"answered in the chat already: \"{q}\" ({reply[:80]})" for q, reply in settled.items()]
     return {
         "lang": lang,
         "today": today,
@@ -336,6 +437,22 @@ def _with_thread_quantity(request: dict[str, Any], thread: dict[str, Any]) -> di
     return {**request, "quantity": {"value": found.value, "unit": found.unit}} if found else request
 
 
+def _buyer_said(record: dict[str, Any], text: str, thread: dict[str, Any]) -> str:
+    """A chat's buyer turns, one a line: the offer reads the buyer's order lines, never our own ("MOQ 3000 pcs")."""
+    from triage.mailtext import parse_chat
+
+    ours = _our_speakers(thread["quoted"])
+    chat = parse_chat(_transcript(record, text)) if ours else None
+    if chat is None:
+        return _new_text(text, thread)
+    return "\n".join(words for who, _, words in chat.turns if who not in ours)
+
+
+def _our_speakers(quoted: str) -> set[str]:
+    """Who speaks for us in a chat: the names before our turns, as the parse stage quoted them ("Lily: ...")."""
+    return {line.split(": ", 1)[0] for line in (quoted or "").splitlines() if ": " in line}
+
+
 def _new_text(text: str, thread: dict[str, Any]) -> str:
     quoted = thread.get("quoted") or ""
     return text.replace(quoted, "") if quoted else text
@@ -356,7 +473,9 @@ def _notes(record: dict[str, Any], quote: dict[str, Any], certs: list[dict[str, 
     platform = (record.get("source") or {}).get("platform")
     if platform and platform not in CHAT_PLATFORMS and platform not in ("website-form", "platform"):
         notes.append(f"a {platform} lead: answer on {platform} (its message centre), not to the relay address")
-    if not reply_address(record):
+    if _chat(record):
+        notes.append(f"a {platform or 'chat'} conversation: send this in the chat, not by e-mail")
+    elif not reply_address(record):
         notes.append("no address reaches the buyer (no-reply or platform relay): answer on the platform")
     for line in quote["lines"]:
         if line["changed_from"] is not None and line["price"] is not None:

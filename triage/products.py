@@ -23,7 +23,9 @@ MIN_SCORE = 75  # a loose match below this is not reported
 # between words: each of their characters is a token, so an alias '墙壁开关' is the phrase 墙 壁 开 关 and
 # matches inside '想询价USB充电插座和墙壁开关' as an English phrase does inside a sentence.
 _CJK = "\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN = re.compile(f"[a-z0-9]+(?:[.,/][0-9]+)?|[{_CJK}]")
+# Cyrillic and Arabic words are words as Latin ones are ('розетка', 'مقبس'): a catalogue alias in Russian
+# or Arabic matches as an English one does.
+_TOKEN = re.compile(f"[a-z0-9\u0400-\u04ff\u0621-\u064a]+(?:[.,/][0-9]+)?|[{_CJK}]")
 
 
 def tokens(text: str) -> list[str]:

@@ -135,14 +135,20 @@ def _row_counts(row: str, reading: str, names: list[Any]) -> list[tuple[int, tup
         q = quantity(reading)
         return [(named[0][1], (q.value, _buyer_words(row, q.value)))] if _pieces(q) else []
     starts = [at[0] for at, _ in named]
-    ends = [at[1] for at, _ in named]
-    before = _pieces(quantity(row[: starts[0]]))
+    ends = [_word_end(lowered, at[1]) for at, _ in named]  # 'interruptor|es': the name's whole word
+    before = _pieces(quantity(row[: ends[0]]))  # the count before the first name ('4000 tomadas e 3000 interruptores')
     segments = ([row[(ends[k - 1] if k else 0): ends[k]] for k in range(len(named))] if before else
                 [row[starts[k]: (starts[k + 1] if k + 1 < len(named) else len(row))] for k in range(len(named))])
     counts = [quantity(seg) for seg in segments]
     if not all(_pieces(q) for q in counts):
         return []  # one count for several products: a total (or each, which order_lines reads)
     return [(i, (q.value, "")) for (_, i), q in zip(named, counts)]  # type: ignore[union-attr]
+
+
+def _word_end(text: str, at: int) -> int:
+    while at < len(text) and text[at].isalpha():
+        at += 1
+    return at
 
 
 def _pieces(q: Any) -> bool:
@@ -208,7 +214,8 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
                    sku_qty=per_sku[sku] or None, gap_here=last[sku] == i)
              for i, (sku, q, asked) in enumerate(ordered)]
     to_fill: list[str] = []
-    freight = _freight(term, place, country, lines, profile, to_fill)
+    boxes = int(total_qty) if unit == "containers" and total_qty and total_qty.is_integer() else None
+    freight = _freight(term, place, country, lines, profile, to_fill, boxes)
     for line in lines:
         _on_term(line, term, freight)
     priced = [ln for ln in lines if ln["qty"] and ln["price"] is not None]
@@ -219,6 +226,7 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
     asked_total = None
     if any(ln["qty"] is None for ln in lines) and not moq_only and len(lines) > 1 and total_qty:
         asked_total = {"value": int(total_qty) if total_qty.is_integer() else total_qty, "unit": unit}  # the draft asks the split
+    rest = _rest(text, stated, total_qty_lines, units) if not moq_only else None
     port = profile.terms.get("port") or ""
     return {
         "term": term,
@@ -229,11 +237,30 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
         "total": total,
         "total_qty": total_qty_lines,  # the pieces of every line together, when every line has them in one unit
         "asked_total": asked_total,  # the buyer's one total for several products, when it is not split per line
+        "rest": rest,  # the part of the buyer's total that no offer line covers: {qty, total, unit, asked}
         "freight": freight,
         "to_fill": to_fill,
         "timing": timing(request, profile, freight, today),
         "moq_only": moq_only,
     }
+
+
+def _rest(text: str, stated: float | None, lines_qty: float | None, units: set[str]) -> dict[str, Any] | None:
+    """The pieces of the buyer's stated total that no offer line covers (a variant we may not make,
+    an item not in the catalogue), with the buyer's words for them when one line of the text holds
+    that count: the draft names the whole and marks the rest to fill, never silently drops it."""
+    if not stated or not lines_qty or stated <= lines_qty or units - {"pcs", "units", "sets"}:
+        return None
+    from triage.request import quantity
+
+    rest = stated - lines_qty
+    rows = [row for row, reading in _text_rows(text) if _pieces(q := quantity(reading)) and q.value == rest]
+    return {"qty": _whole(rest), "total": _whole(stated), "unit": "pcs",
+            "asked": _buyer_words(rows[0], rest) if len(rows) == 1 else ""}
+
+
+def _whole(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
 
 
 def each_words() -> list[str]:
@@ -276,23 +303,30 @@ def _honour(line: dict[str, Any], earlier: dict[str, Any]) -> None:
 
 
 def _freight(term: str, place: str, country: str, lines: list[dict[str, Any]], profile: Any,
-             to_fill: list[str]) -> dict[str, Any] | None:
-    """Freight and insurance per piece for the shipment, from the profile's rules (None on FOB-like terms)."""
+             to_fill: list[str], boxes: int | None = None) -> dict[str, Any] | None:
+    """Freight and insurance per piece for the shipment, from the profile's rules (None on FOB-like terms).
+    ``boxes``: the containers the buyer asks for ('1x40HQ mixed'): full ones, the freight spread over them."""
     if term not in FREIGHT_TERMS:
         return None
-    where = place or country or "the buyer's port"
+    where = place or country or ("the buyer's warehouse" if term in DELIVERED else "the buyer's port")
     rule = _rule(profile.freight, place, country)
     qty = sum(ln["qty"] or ln["moq"] or 0 for ln in lines)
     value = sum((ln["qty"] or ln["moq"] or 0) * (ln["fob"] or 0) for ln in lines)
     if rule is None or not qty:
         to_fill.append(f"freight to {where}")
         return {"known": False, "where": where, "per_piece": None}
-    containers = max(1, math.ceil(qty / max(int(profile.terms.get("container_pcs") or 10000), 1)))
-    sea = containers * float(rule["usd_per_40hq"])
+    per_box = max(int(profile.terms.get("container_pcs") or 10000), 1)
+    if boxes:
+        qty, value = boxes * per_box, value * boxes * per_box / qty  # the container full, at the lines' mix
+    containers = max(1, math.ceil(qty / per_box))
+    lcl = qty * 2 < per_box  # under half a container ships as part of one (LCL): its share, not a whole 40'HQ
+    sea = float(rule["usd_per_40hq"]) * (qty / per_box if lcl else containers)
+    if lcl:
+        to_fill.append(f"LCL rate to {where} (the figure is a 40'HQ's share for {qty:,} pcs)")
     insurance = (value + sea) * 1.1 * float(profile.freight.get("insurance_rate") or 0) if term in INSURED else 0.0
     if term in DELIVERED:
         to_fill.append(f"{'duties, taxes and ' if term == 'DDP' else ''}delivery from the port to {where}")
-    return {"known": True, "where": where, "containers": containers, "sea": round(sea, 2),
+    return {"known": True, "where": where, "containers": containers, "lcl": lcl, "sea": round(sea, 2),
             "insurance": round(insurance, 2), "per_piece": (sea + insurance) / qty,
             "transit_days": int(rule.get("transit_days") or 0), "delivered": term in DELIVERED}
 
@@ -350,5 +384,12 @@ def _number(value: Any) -> float | None:
         return None
 
 
-PRICE = re.compile(r"(?:USD|US\$|\$)\s?(\d{1,5}(?:\.\d{1,4})?)(?!\d|[,.]\d)|(?<![\d,.])(\d{1,5}\.\d{2,4})\s?(?:USD|US\$)", re.I)
-"""A unit price: "USD 0.49", "0.49 USD"; never a part of a larger figure ("USD 9,800.00", a line total)."""
+PRICE = re.compile(r"(?:USD|US\$|\$)\s?(\d{1,5}(?:\.\d{1,4}|,\d{2})?)(?!\d|[,.]\d)"
+                   r"|(?<![\d,.])(\d{1,5}(?:\.\d{2,4}|,\d{2}))\s?(?:USD|US\$)", re.I)
+"""A unit price: "USD 0.49", "0.49 USD", with a decimal comma as German, French or Spanish write it
+("USD 1,05", "1,05 USD": two digits after the comma); never a part of a larger figure ("USD 9,800.00",
+a line total; "USD 1,050" is a thousand and fifty). Read its value with ``price_value``."""
+
+
+def price_value(match: re.Match) -> float:
+    return float((match.group(1) or match.group(2)).replace(",", "."))

@@ -126,7 +126,7 @@ def _quantity_pattern(lex: Lexicon) -> re.Pattern:
     _mentions drops the glued units of [quantity] not_glued ('21st', '50db')."""
     units = tuple(lex.units)
     number = (_QUANTITY_START + _scale_words().group + r"(?!\d)").replace("{", "{{").replace("}", "}}")
-    template = number + r"\s*(?:x\s*)?(?:-\s*)?({})" + f"(?!{_SPACED})"
+    template = number + r"\+?\s*(?:x\s*)?(?:-\s*)?({})" + f"(?!{_SPACED})"  # '100,000+ units'
     return pattern("quantity", units, template)
 
 
@@ -144,6 +144,8 @@ class _QuantityWords:
     per_period: tuple[str, ...]
     not_glued: frozenset[str]
     counts_other: tuple[str, ...]
+    sample_context: re.Pattern  # a word that makes a small count on its line a sample count
+    sample_max: int
 
     @classmethod
     def build(cls, lex: Lexicon) -> _QuantityWords:
@@ -160,6 +162,9 @@ class _QuantityWords:
             per_period=tuple(w.lstrip("/") for w in lex.words("quantity", "per_period")),
             not_glued=frozenset(fold(w) for w in lex.words("quantity", "not_glued")),
             counts_other=tuple(fold(w) for w in lex.words("quantity", "ignore_right_after")),
+            sample_context=pattern("qty-sample", tuple(lex.words("quantity", "sample_context")),
+                                   f"(?<!{_SPACED})(?:{{}})(?!{_SPACED})"),
+            sample_max=int(lex.data["quantity"].get("sample_max", 0)),
         )
 
 
@@ -251,6 +256,8 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
             continue
         if match.group(3).lower() in nouns and value < lex_min:
             continue
+        if unit == "pcs" and value < words.sample_max and _for_samples(folded, match.start(), words):
+            continue
         if value > 0 and not taken.near(match.start(), 3):
             out.append((match.start(), Quantity(_multiplied(folded, match.end(), value), unit)))
             taken.add(match.start())
@@ -306,8 +313,12 @@ def _year(value: float) -> bool:
     return 1990 <= value <= 2099 and float(value).is_integer()
 
 
+_SENTENCE_END = re.compile(r"[\n?!？！。]|\.\s")
+
+
 def _ignored(folded: str, start: int, end: int, words: _QuantityWords) -> bool:
     before = folded[max(0, start - 25):start]
+    before = before[max((m.end() for m in _SENTENCE_END.finditer(before)), default=0):]  # its own sentence only
     after = folded[end:end + 25]
     if words.ignore_before.search(before):
         return True
@@ -321,6 +332,14 @@ def _ignored(folded: str, start: int, end: int, words: _QuantityWords) -> bool:
     return monthly and not _FOR_MONTHS.search(folded[end:end + 60])
 
 
+def _for_samples(folded: str, at: int, words: _QuantityWords) -> bool:
+    """Whether the line of a small count says it is for samples without the word 'sample': sent by
+    courier, to an office, to test or to present ('5 pcs of each to my office, I send my FedEx account')."""
+    start = folded.rfind("\n", 0, at) + 1
+    end = folded.find("\n", at)
+    return bool(words.sample_context.search(folded, start, end if end >= 0 else len(folded)))
+
+
 _FOR_MONTHS = re.compile(r"\bfor\s+\d+\s+months?\b|\bdurante\s+\d+\s+mes")
 _PER_MONTH_FOR = re.compile(r"\s*(?:per|a|/)\s*month\s+for\s+(\d+)\s+months?")
 
@@ -332,11 +351,15 @@ def _multiplied(folded: str, end: int, value: float) -> float:
 
 
 def _stated_total(text: str, mentions: list[tuple[int, Quantity]]) -> Quantity | None:
+    """A quantity the buyer calls the total: after a total word ('Total: 11,000 pcs'), or before one on
+    its line ('11,000 pcs in total'); never a total of something else ('Total output', 'total weight')."""
     folded = fold(text)
-    totals = compiled("totals", _total_words)
+    totals, measures = compiled("totals", _total_words)
     for hit in totals.finditer(folded):
+        if measures.match(folded, hit.end()):
+            continue
         near = [(min(abs(p - hit.end()), abs(hit.start() - p)), q) for p, q in mentions
-                if 0 <= p - hit.end() < 25 or 0 <= hit.start() - p < 20]
+                if 0 <= p - hit.end() < 25 or (0 <= hit.start() - p < 20 and "\n" not in folded[p:hit.start()])]
         if near:
             return min(near, key=lambda dq: dq[0])[1]
     return None
@@ -381,8 +404,10 @@ def _table_words(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], dict[str
     return folded("table_headings"), folded("table_unit_headings"), lex.units, totals
 
 
-def _total_words(lex: Lexicon) -> re.Pattern:
-    return pattern("qty-total", tuple(lex.words("quantity", "total_words")), r"\b(?:{})\b")
+def _total_words(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
+    """(the total words, the measures a total word may name instead of the quantity: 'total output')."""
+    measures = pattern("qty-total-of", tuple(lex.words("quantity", "total_of_other")), r"[ \t]*(?:of[ \t]+)?(?:{})\b")
+    return pattern("qty-total", tuple(lex.words("quantity", "total_words")), r"\b(?:{})\b"), measures
 
 
 def _sum(mentions: list[tuple[int, Quantity]]) -> Quantity:
@@ -433,12 +458,31 @@ def destination(text: str, field: str | None = None) -> str | None:
     if field:
         return field.strip()
     if any(term in text for term in _DESTINATION_TERMS):  # most texts: no walk through them
-        for match in _DESTINATION.finditer(text):
+        tail, led = compiled("destination-words", _place_words)
+        matches = sorted(chain(led.finditer(text), _DESTINATION.finditer(text)), key=lambda m: m.start())  # stable
+        for match in matches:
             place = _PORT_OF.sub("", match.group(1))
             place = _PLACE_TAIL.sub("", place)
-            if place.split()[0].lower() not in _SKIP_PLACES:
-                return place.strip(" .,;")
+            if place.split()[0].lower() in _SKIP_PLACES:
+                continue
+            more = tail.match(text, match.start(1) + len(place)) if place == match.group(1) else None
+            return (place + (more.group(0) if more else "")).strip(" .,;")
     return _cjk_destination(text) if HAS_CJK.search(text) else None
+
+
+def _place_words(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
+    """(the rest of a place name written with small linking words: 'Dar| es Salaam', 'Rio| de Janeiro',
+    'Frankfurt| am Main'; a place after a word for the site: 'DAP chantier Namur', 'DDP our warehouse
+    Dallas'), from the lexicon's [destination] particles and place_leads."""
+    table = lex.data.get("destination", {})
+    particles = "|".join(re.escape(w) for w in table.get("particles", [])) or "(?!)"
+    leads = "|".join(re.escape(w) for w in sorted(table.get("place_leads", []), key=len, reverse=True)) or "(?!)"
+    name = r"[A-Z][\w'’-]+"
+    tail = re.compile(rf"(?:[ \t]+(?:{particles})[ \t]+{name})+(?:[ \t]+{name})?")
+    terms = "|".join(_DESTINATION_TERMS)
+    led = re.compile(rf"(?:{terms})(?<!\w...)[ \t]+(?i:{leads})[ \t]+(?:(?i:in|at|en|à|a|de|in der)[ \t]+)?"
+                     rf"({name}(?:[ \t]+{name}){{0,2}})")
+    return tail, led
 
 
 def _cjk_destination(text: str) -> str | None:

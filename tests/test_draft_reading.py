@@ -1,0 +1,96 @@
+"""Ten inquiries written for a salesperson's reading of the drafts (tests/draft_reading/: new voices,
+the demo seller's trades, eight languages, quoted threads, a numbered list, DDP and CFR terms, a buyer
+who is closing). Each test asserts a fault found in that reading and fixed, on the real file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from triage.contract import to_contract
+from triage.pipeline import Options, triage_paths
+from triage.profile import demo_profile_path, load_profile
+
+READING = Path(__file__).parent / "draft_reading"
+
+
+@lru_cache(maxsize=None)
+def _read(name: str):
+    profile = load_profile(demo_profile_path())
+    inquiry = triage_paths([str(READING / name)], profile=profile, options=Options(offline=True)).results[0].inquiry
+    return to_contract(inquiry), inquiry.draft
+
+
+@pytest.mark.parametrize("name, lang", [
+    ("r01-ddp-amazon-en.eml", "en"), ("r02-numbered-es.eml", "es"), ("r03-amiable-pt.eml", "pt"),
+    ("r04-thread-samples-fr.eml", "fr"), ("r05-closing-de.eml", "de"), ("r06-eac-ru.eml", "ru"),
+    ("r07-saso-ar.eml", "ar"), ("r08-port-klang-zh.eml", "zh"), ("r09-chat-ng-en.txt", "en"),
+    ("r10-thread-discount-en.eml", "en"),
+])
+def test_each_draft_is_in_the_buyer_language_with_no_template_text(name, lang):
+    _, draft = _read(name)
+    assert draft.language == lang
+    assert "{" not in draft.body and "}" not in draft.body and "[" not in draft.body
+
+
+def test_a_price_agreed_with_a_decimal_comma_is_kept_on_closing():
+    record, draft = _read("r05-closing-de.eml")  # "zum vereinbarten Preis von USD 1,05 FOB Ningbo"
+    assert "8.000 Stück zu USD 1,05/Stück = USD 8.400,00" in draft.body
+    assert "1,30" not in draft.body
+    assert "<<to fill: proforma invoice number>>" in draft.body  # a closing draft
+    assert 'answer to "Wann wäre der früheste Verladetermin?"' not in draft.body  # the loading date is answered
+
+
+def test_russian_and_arabic_names_of_our_products_are_matched():
+    record, draft = _read("r06-eac-ru.eml")
+    assert {p["sku"] for p in record["request"]["products"]} == {"BL-EU16", "BL-EXT"}
+    assert "10 000 шт." in draft.body and "2 000 шт." in draft.body  # an offer, not "not in our range"
+    record, draft = _read("r07-saso-ar.eml")
+    assert [p["sku"] for p in record["request"]["products"]] == ["BL-UK13"]
+    assert record["request"]["quantity"] == {"value": 5000, "unit": "pcs"}  # 5000 قطعة
+    assert "CFR Dammam" in draft.body and "SASO" in draft.body
+
+
+def test_a_ddp_price_to_the_buyers_3pl_names_the_place_and_the_part_container():
+    record, draft = _read("r01-ddp-amazon-en.eml")  # "DDP our 3PL in Houston, TX", 3,600 pcs
+    assert record["request"]["destination"] == "Houston"
+    assert "your port" not in draft.body and "DDP Houston" in draft.body
+    assert "LCL" in draft.body and "<<to fill: LCL rate to Houston" in draft.body  # not a whole 40'HQ's freight
+    landed = draft.body.split('"What is the landed cost per unit?"')[1].splitlines()[1]
+    assert "Lead time" not in landed  # a cost question, not a date one
+
+
+def test_a_question_answered_only_in_part_keeps_a_marker_for_the_rest():
+    _, draft = _read("r08-port-klang-zh.eml")  # MOQ (answered) and "our brand packaging?" (the salesperson's)
+    line = next(ln for ln in draft.body.splitlines() if ln.startswith("起订量"))
+    assert "<<to fill:" in line
+
+
+def test_a_buyer_who_tested_the_samples_and_orders_gets_a_closing_draft():
+    record, draft = _read("r04-thread-samples-fr.eml")
+    assert record["request"]["quantity"] == {"value": 3000, "unit": "pcs"}  # "3 000 couvercles"
+    assert "USD 2,10/pièce" in draft.body  # the price offered in the thread
+    assert "<<to fill: proforma invoice number>>" in draft.body
+    assert "chantillon" not in draft.body.split("Vos questions")[0]  # no samples offered again
+
+
+def test_every_numbered_question_is_answered_from_the_profile():
+    _, draft = _read("r02-numbered-es.eml")
+    for n in range(1, 5):
+        assert f"\n{n}. \"" in draft.body
+    assert "<<to fill: answer to" not in draft.body
+
+
+def test_a_chat_lead_gets_a_chat_reply_answering_its_points():
+    _, draft = _read("r09-chat-ng-en.txt")
+    assert '"What is the MOQ for the socket?" – MOQ:' in draft.body
+    assert '"Do you have SONCAP?" – SONCAP: we do not hold SONCAP' in draft.body  # a mark asked by name
+    assert "Dear" not in draft.body and len(draft.body.splitlines()) < 12
+
+
+def test_a_discount_asked_in_a_thread_is_left_to_the_salesperson():
+    _, draft = _read("r10-thread-discount-en.eml")
+    assert 'answer to "At that volume can you improve on the 1.32?"' in draft.body
+    assert "UKCA: we do not hold UKCA" in draft.body
