@@ -69,7 +69,7 @@ def test_the_part_of_the_total_no_line_covers_is_named_and_marked():
 
 
 def test_a_price_range_in_the_thread_is_no_offer_and_each_price_goes_to_its_product():
-    from triage.draft import earlier_prices
+    from triage.draft_history import earlier_prices
 
     products = [{"sku": "BL-UK13", "asked": "13A switch socket"}, {"sku": "BL-EXT", "asked": "extension board"}]
     said = ("Lily: For the 13A switch socket our MOQ is 3000 pcs, price from USD 1.10 to 1.50 FOB Ningbo "

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from triage import draft as drafting
+from triage import draft_history
 from triage import templating
 from triage.pipeline import Options, triage_paths
 from triage.profile import demo_profile_path, load_profile
@@ -95,8 +96,8 @@ def test_the_offer_in_the_history_is_read_as_a_salesperson_reads_it():
               "> Earlier: BL-USB at USD 6.80/pc FOB Ningbo\n")
     # the offer lines take the heading's term; freight, a line total and a surcharge are no unit price;
     # the FOB figure is kept before any other
-    assert drafting.earlier_prices(quoted, products) == {"BL-USB": {"price": 6.80, "term": "FOB"}}
-    assert drafting.earlier_prices("\n".join(quoted.splitlines()[:4]), products) == {
+    assert draft_history.earlier_prices(quoted, products) == {"BL-USB": {"price": 6.80, "term": "FOB"}}
+    assert draft_history.earlier_prices("\n".join(quoted.splitlines()[:4]), products) == {
         "BL-USB": {"price": 6.52, "term": "CFR"}}
 
 
@@ -104,4 +105,4 @@ def test_a_cost_in_the_history_is_no_unit_price():
     products = [{"sku": "BL-EXT", "asked": "multipresa"}]
     quoted = ("> 1) We can send 2 samples free of charge, you only pay the courier (about USD 35 to Bergamo).\n"
               "> Price for 500 pcs: USD 7.20/pc CIF Genoa.\n")
-    assert drafting.earlier_prices(quoted, products) == {"BL-EXT": {"price": 7.20, "term": "CIF"}}
+    assert draft_history.earlier_prices(quoted, products) == {"BL-EXT": {"price": 7.20, "term": "CIF"}}
