@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from triage import request
+from triage import request, terms
 from triage.pipeline import Options, read_path, triage_paths
 from triage.products import catalogue
 from triage.profile import demo_profile_path, load_profile
@@ -58,11 +58,11 @@ def test_no_quantity_where_none_is_asked(text):
 @pytest.mark.parametrize("text, term", [("请报FOB宁波价格", "FOB"), ("报价CIF迪拜", "CIF"), ("EXW價格", "EXW"),
                                         ("条件はFOB寧波で", "FOB"), ("DDP价格", "DDP"), ("FOB 닝보 가격", "FOB")])
 def test_incoterms_next_to_cjk_text(text, term):
-    assert request.incoterm(text) == term
+    assert terms.incoterm(text) == term
 
 
 def test_no_incoterm_inside_a_latin_word():
-    assert request.incoterm("FOBIA and CIFRA") is None and request.incoterm("XFOB") is None
+    assert terms.incoterm("FOBIA and CIFRA") is None and terms.incoterm("XFOB") is None
 
 
 def test_samples_and_certificates_next_to_cjk_text():

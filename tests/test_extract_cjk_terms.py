@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from triage import dates, request
+from triage import dates, request, terms
 from triage.errors import DataFileError
 from triage.pipeline import read_path
 from triage.profile import demo_profile_path, load_profile
@@ -54,12 +54,12 @@ def test_destination_and_deadline_of_real_cjk_mail(demo, name, place, due, quant
     ("CIF Lagos, 运到汉堡", "Lagos"),  # the Latin 'CIF Lagos' is read first
 ])
 def test_cjk_destinations(text, place):
-    assert request.destination(text) == place
+    assert terms.destination(text) == place
 
 
 @pytest.mark.parametrize("text", ["请报FOB宁波价格", "CIF价格请告知", "我们在汉堡", "价格运到"])
 def test_no_cjk_destination_where_none_is_named(text):
-    assert request.destination(text) is None
+    assert terms.destination(text) is None
 
 
 @pytest.mark.parametrize("text, due", [

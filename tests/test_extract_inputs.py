@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from triage import request
+from triage import request, terms
 from triage.pipeline import Options, triage_paths
 from triage.profile import demo_profile_path, load_profile
 
@@ -55,7 +55,7 @@ def test_the_destination_is_the_whole_place(name, place):
     ("CIF Lagos or Apapa", "Lagos"),
 ])
 def test_places_of_several_words_in_a_sentence(text, place):
-    assert request.destination(text) == place
+    assert terms.destination(text) == place
 
 
 def test_a_sample_count_without_the_word_sample_is_no_order():

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from randomtext import random_texts
 
-from triage import dates, request
+from triage import dates, request, terms
 from triage.lexicon import fold
 
 # The patterns' texts: letters re treats specially (case partners, non-ASCII digits and spaces), the
@@ -28,7 +28,7 @@ def _pattern_texts(seed: int) -> list[str]:
 def test_incoterm_pattern_matches_where_the_plain_one_does():
     plain = re.compile(r"\b(EXW|FOB|FCA|FAS|CFR|CNF|C&F|CIF|CPT|CIP|DAP|DPU|DAT|DDP|DDU)\b")
     for text in _pattern_texts(1):
-        assert [(m.span(), m.groups()) for m in request._INCOTERM.finditer(text)] == \
+        assert [(m.span(), m.groups()) for m in terms._INCOTERM.finditer(text)] == \
             [(m.span(), m.groups()) for m in plain.finditer(text)], text
 
 
@@ -138,7 +138,7 @@ def test_destination_pattern_matches_where_the_plain_one_does():
     texts = ["".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(1, 10))) for _ in range(3000)]
     assert sum(bool(plain.search(t)) for t in texts) > 300
     for text in texts:
-        assert [(m.span(), m.groups()) for m in request._DESTINATION.finditer(text)] == \
+        assert [(m.span(), m.groups()) for m in terms._DESTINATION.finditer(text)] == \
             [(m.span(), m.groups()) for m in plain.finditer(text)], text
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from triage import dates, products, request
+from triage import dates, products, request, terms
 from triage.hostnames import registrable
 from triage.lexicon import Lexicon, fold, fold_lines, lexicon
 from triage.matching import Matcher, pattern
@@ -470,8 +470,8 @@ def _request(inquiry: Inquiry, source: Message, fields: dict[str, str], profile:
     us = order == "mdy" if order else inquiry.country in ("US", "CA", "PH")
     words = request.scan_words(text)  # one scan for the word lists of the next four
     inquiry.deadline = dates.deadline(text, today, field=fields.get("deadline"), us_dates=us, words=words)
-    inquiry.incoterm = request.incoterm(text, fields.get("terms")) or request.incoterm(source.quoted)
-    inquiry.destination = request.destination(text, fields.get("destination"))
+    inquiry.incoterm = terms.incoterm(text, fields.get("terms")) or terms.incoterm(source.quoted)
+    inquiry.destination = terms.destination(text, fields.get("destination"))
     inquiry.certifications = request.certifications(text, fields.get("certifications"), words=words)
     inquiry.sample_requested = request.sample_requested(text, words=words)
     inquiry.payment_terms = request.payment_terms(text, words=words)

@@ -1,5 +1,5 @@
-"""What the buyer asks for, read off the text: quantity, incoterm, destination,
-certifications, samples and payment terms (the deadline and other dates: dates.py).
+"""What the buyer asks for, read off the text: quantity, certifications, samples, payment terms and
+questions (the deadline and other dates: dates.py; the trade term and its place: terms.py).
 
 Pure functions of strings; the words they look for are in the extraction lexicon
 (playbooks/extract.toml).
@@ -61,11 +61,11 @@ def word_matches(regex: re.Pattern, folded: str, words: WordPlaces | None, name:
 # -- numbers and quantities ---------------------------------------------------------
 
 # Chinese, Japanese and Korean characters (Hangul also as the jamo it folds to) are word characters to
-# '\w' and '\b', but those scripts write no space between words: '约3000个', '报FOB宁波价格'. _SPACED is a
-# word character of a script that spaces its words, and the boundaries below are 'no _SPACED character
+# '\w' and '\b', but those scripts write no space between words: '约3000个', '报FOB宁波价格'. SPACED is a
+# word character of a script that spaces its words, and the boundaries below are 'no SPACED character
 # beside', so a number or a term next to CJK text is read as it is next to a space.
 CJK = "\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_SPACED = f"[^\\W{CJK}]"
+SPACED = f"[^\\W{CJK}]"
 
 # A number not glued to a word or another number: '(?<![\w.,])(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)',
 # written with the first digit ahead of the look-behinds (which then span that digit): the same
@@ -73,10 +73,10 @@ _SPACED = f"[^\\W{CJK}]"
 # skip ahead to the digits of the text instead of trying every position. The scale words ('k', 'mil',
 # '万' ten thousand ...) that may follow are the lexicon's [scales] (see _scale_words).
 _DIGITS = r"(?:\d{0,2}(?:[.,\s]\d{3})+|\d*(?:[.,]\d+)?))"
-_NUMBER_START = rf"(\d(?<![.,]\d)(?<!{_SPACED}\d){_DIGITS}"
+_NUMBER_START = rf"(\d(?<![.,]\d)(?<!{SPACED}\d){_DIGITS}"
 # A quantity's number: a '.' or ',' before it hides it only after a digit ('12,000' is not read as '000'),
 # since a full-width comma folds to ',': '12W，2000只' is '12w,2000只' there.
-_QUANTITY_START = rf"(\d(?<!\d[.,]\d)(?<!{_SPACED}\d){_DIGITS}"
+_QUANTITY_START = rf"(\d(?<!\d[.,]\d)(?<!{SPACED}\d){_DIGITS}"
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
@@ -97,7 +97,7 @@ class _ScaleWords:
             raise DataFileError(f"{lex.path}: [scales] a factor must be a whole number above 1, "
                                 f"for words that are not empty (see {', '.join(map(repr, bad))})")
         group = r"\s*(" + "|".join(re.escape(w) for w in sorted(factors, key=len, reverse=True)) + ")?"
-        return cls(factors, group, re.compile(_NUMBER_START + group + rf"(?!{_SPACED})", re.I))
+        return cls(factors, group, re.compile(_NUMBER_START + group + rf"(?!{SPACED})", re.I))
 
 
 def _scale_words() -> _ScaleWords:
@@ -126,7 +126,7 @@ def _quantity_pattern(lex: Lexicon) -> re.Pattern:
     _mentions drops the glued units of [quantity] not_glued ('21st', '50db')."""
     units = tuple(lex.units)
     number = (_QUANTITY_START + _scale_words().group + r"(?!\d)").replace("{", "{{").replace("}", "}}")
-    template = number + r"\+?\s*(?:x\s*)?(?:-\s*)?({})" + f"(?!{_SPACED})"  # '100,000+ units'
+    template = number + r"\+?\s*(?:x\s*)?(?:-\s*)?({})" + f"(?!{SPACED})"  # '100,000+ units'
     return pattern("quantity", units, template)
 
 
@@ -155,15 +155,15 @@ class _QuantityWords:
             noun_min=int(lex.data["quantity"].get("noun_units_min", 50)),
             regex=_quantity_pattern(lex),
             ignore_before=pattern("qty-ignore", tuple(lex.words("quantity", "ignore_before")),
-                                  f"(?<!{_SPACED})(?:{{}})(?!{_SPACED})"),
+                                  f"(?<!{SPACED})(?:{{}})(?!{SPACED})"),
             ignore_after=pattern("qty-after", tuple(lex.words("quantity", "ignore_after")),
-                                 r"^[^.;:\n]{{0,15}}?" + f"(?<!{_SPACED})(?:{{}})(?!{_SPACED})"),
+                                 r"^[^.;:\n]{{0,15}}?" + f"(?<!{SPACED})(?:{{}})(?!{SPACED})"),
             revisions=tuple(re.compile(r + r"$") for r in lex.data["quantity"].get("revision", [])),
             per_period=tuple(w.lstrip("/") for w in lex.words("quantity", "per_period")),
             not_glued=frozenset(fold(w) for w in lex.words("quantity", "not_glued")),
             counts_other=tuple(fold(w) for w in lex.words("quantity", "ignore_right_after")),
             sample_context=pattern("qty-sample", tuple(lex.words("quantity", "sample_context")),
-                                   f"(?<!{_SPACED})(?:{{}})(?!{_SPACED})"),
+                                   f"(?<!{SPACED})(?:{{}})(?!{SPACED})"),
             sample_max=int(lex.data["quantity"].get("sample_max", 0)),
         )
 
@@ -276,8 +276,8 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
 
 _QTY_CUE = re.compile(r"(?:volumes?|quantity|quantities|qty|cantidad(?:es)?|quantidade|quantite|menge|mengen|quantita|ilosc)\s*(?::|of|de|:\s*approx\.?|about|around|approx\.?)\s*")
 # (a ',' or '.' after the number ends it unless a digit follows: '3000, FOB' and '数量约3000，' (a full-width
-# comma folds to ','); no _SPACED character after it, so '3000左右' is read)
-_BARE = re.compile(rf"(?<![\w.,$€£])(\d{{1,3}}(?:[.,]\d{{3}})+|\d{{2,7}})(?!{_SPACED}|%|[.,]\d|\s*(?:usd|eur|us\$|\$|v|w|a|mm|cm|m|k)\b)")
+# comma folds to ','); no SPACED character after it, so '3000左右' is read)
+_BARE = re.compile(rf"(?<![\w.,$€£])(\d{{1,3}}(?:[.,]\d{{3}})+|\d{{2,7}})(?!{SPACED}|%|[.,]\d|\s*(?:usd|eur|us\$|\$|v|w|a|mm|cm|m|k)\b)")
 
 
 def _cue_pattern(lex: Lexicon) -> re.Pattern:
@@ -287,7 +287,7 @@ def _cue_pattern(lex: Lexicon) -> re.Pattern:
         return re.compile("(?!)")
     link = "|".join(map(re.escape, sorted((fold(w) for w in links), key=len, reverse=True))) or "(?!)"
     cue = "|".join(map(re.escape, sorted((fold(w) for w in cues), key=len, reverse=True)))
-    return re.compile(rf"(?<!{_SPACED})(?:{cue})\s*(?:(?:{link})\s*){{0,2}}(?=\d)")
+    return re.compile(rf"(?<!{SPACED})(?:{cue})\s*(?:(?:{link})\s*){{0,2}}(?=\d)")
 _LINE_ITEM = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}[.)]|item\s*\d+\b)[^\n]*?[:=–—-]\s*(\d{1,3}(?:[.,]\d{3})+|\d{2,7})\s*(?:pcs|units|nos|pieces)?\s*$", re.M)
 
 
@@ -422,88 +422,6 @@ def _sum(mentions: list[tuple[int, Quantity]]) -> Quantity:
     return Quantity(sum(distinct), unit)
 
 
-# -- terms ------------------------------------------------------------------------------
-
-# '\b(EXW|FOB|...)\b', with the leading '\b' written after the term as a look-behind over the term and the
-# character before it (every term is three characters and opens with a letter, so that '\b' is 'no word
-# character before'): the same matches, but a pattern that opens with the terms lets the regex engine
-# skip ahead to their first letters instead of trying every position (~4x faster).
-# (the boundaries are _SPACED ones: 'FOB宁波', '报CIF价')
-_INCOTERM = re.compile(rf"(EXW|FOB|FCA|FAS|CFR|CNF|C&F|CIF|CPT|CIP|DAP|DPU|DAT|DDP|DDU)(?<!{_SPACED}...)(?!{_SPACED})")
-
-
-def incoterm(text: str, field: str | None = None) -> str | None:
-    for source in ((field or "").upper(), text):
-        match = _INCOTERM.search(source)
-        if match:
-            term = match.group(1)
-            return {"CNF": "CFR", "C&F": "CFR"}.get(term, term)
-    return None
-
-
-# '\b(?:CFR|...)', written as _INCOTERM is (the '\b' after the term, as a look-behind over it)
-_DESTINATION = re.compile(
-    r"(?:CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)(?<!\w...)[ \t]+((?:port[ \t]+(?:of[ \t]+)?)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
-)
-_PORT_OF = re.compile(r"^port\s+of\s+", re.I)
-_PLACE_TAIL = re.compile(r"\s+(?:port|and|or|with|for|by|pls|please|price)\b.*$", re.I)
-_SKIP_PLACES = {"price", "prices", "terms", "basis", "and", "or", "please", "only", "pricing"}
-_DESTINATION_TERMS = ("CFR", "CNF", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP", "DDU")  # one is in every match
-
-
-def destination(text: str, field: str | None = None) -> str | None:
-    """The place in 'CIF Lagos', 'DDP Avonmouth' (C- and D- terms name the destination; EXW, FCA and
-    FOB name the seller's side), in '运到汉堡', '目的港：汉堡', 'CIF汉堡' (the lexicon's [destination]),
-    or a platform's destination field."""
-    if field:
-        return field.strip()
-    if any(term in text for term in _DESTINATION_TERMS):  # most texts: no walk through them
-        tail, led = compiled("destination-words", _place_words)
-        matches = sorted(chain(led.finditer(text), _DESTINATION.finditer(text)), key=lambda m: m.start())  # stable
-        for match in matches:
-            place = _PORT_OF.sub("", match.group(1))
-            place = _PLACE_TAIL.sub("", place)
-            if place.split()[0].lower() in _SKIP_PLACES:
-                continue
-            more = tail.match(text, match.start(1) + len(place)) if place == match.group(1) else None
-            return (place + (more.group(0) if more else "")).strip(" .,;")
-    return _cjk_destination(text) if HAS_CJK.search(text) else None
-
-
-def _place_words(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
-    """(the rest of a place name written with small linking words: 'Dar| es Salaam', 'Rio| de Janeiro',
-    'Frankfurt| am Main'; a place after a word for the site: 'DAP chantier Namur', 'DDP our warehouse
-    Dallas'), from the lexicon's [destination] particles and place_leads."""
-    table = lex.data.get("destination", {})
-    particles = "|".join(re.escape(w) for w in table.get("particles", [])) or "(?!)"
-    leads = "|".join(re.escape(w) for w in sorted(table.get("place_leads", []), key=len, reverse=True)) or "(?!)"
-    name = r"[A-Z][\w'’-]+"
-    tail = re.compile(rf"(?:[ \t]+(?:{particles})[ \t]+{name})+(?:[ \t]+{name})?")
-    terms = "|".join(_DESTINATION_TERMS)
-    led = re.compile(rf"(?:{terms})(?<!\w...)[ \t]+(?i:{leads})[ \t]+(?:(?i:in|at|en|à|a|de|in der)[ \t]+)?"
-                     rf"({name}(?:[ \t]+{name}){{0,2}})")
-    return tail, led
-
-
-def _cjk_destination(text: str) -> str | None:
-    """The place after a Chinese, Japanese or Korean destination word: a run of those scripts' characters,
-    cut before the first end word from its third character on ('CIF价格' names no place: it opens with one)."""
-    regex, ends = compiled("cjk-destination", _cjk_destination_words)
-    for match in regex.finditer(text):
-        place = match.group(1)
-        if place.startswith(ends):
-            continue
-        cut = min((i for i in (place.find(end, 2) for end in ends) if i >= 2), default=len(place))
-        return place[:cut]
-    return None
-
-
-def _cjk_destination_words(lex: Lexicon) -> tuple[re.Pattern, tuple[str, ...]]:
-    cues = tuple(lex.data.get("destination", {}).get("cjk_cues", [])) + _DESTINATION_TERMS
-    ends = tuple(lex.data.get("destination", {}).get("cjk_ends", []))
-    return pattern("cjk-destination", cues, f"(?:{{}})[ \t]*[:：]?[ \t]*([{CJK}]{{{{2,16}}}})"), ends
-
-
 def certifications(text: str, field: str | None = None, *, words: WordPlaces | None = None) -> list[str]:
     """Product approvals the buyer requires, in canonical spelling, optional ones left out.
     ``words``: scan_words(text), when the caller has it."""
@@ -580,7 +498,7 @@ def _sample_words(lex: Lexicon) -> re.Pattern:
     return pattern("samples", tuple(lex.words("sample", "words")), r"(?<!\w)(?:{})(?!\w)")
 
 
-# The sample and certification patterns with _SPACED boundaries ('寄两个样品', 'CE和SASO认证'), tried only on
+# The sample and certification patterns with SPACED boundaries ('寄两个样品', 'CE和SASO认证'), tried only on
 # a text that holds CJK characters: on any other text they find what the '\w' ones find, and those keep
 # the one scan of scan_words (whose places are whole runs of '\w').
 HAS_CJK = re.compile(f"[{CJK}]")
@@ -588,8 +506,8 @@ HAS_CJK = re.compile(f"[{CJK}]")
 
 def _cjk_words(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
     samples = tuple(lex.words("sample", "words"))
-    return (pattern("samples-cjk", samples, f"(?<!{_SPACED})(?:{{}})(?!{_SPACED})"),
-            pattern("certs-cjk", tuple(_canonical_certifications(lex)), f"(?<!{_SPACED}|-)(?:{{}})(?!{_SPACED})"))
+    return (pattern("samples-cjk", samples, f"(?<!{SPACED})(?:{{}})(?!{SPACED})"),
+            pattern("certs-cjk", tuple(_canonical_certifications(lex)), f"(?<!{SPACED}|-)(?:{{}})(?!{SPACED})"))
 
 
 def payment_terms(text: str, *, words: WordPlaces | None = None) -> str | None:
