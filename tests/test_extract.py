@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -136,3 +137,11 @@ def test_the_sender_domain_is_the_one_enrich_looks_up(tmp_path, address, domain)
     i = read_inquiry(next(items([str(eml)])), PROFILE)
     assert i.sender_domain == domain == registrable(address.split("@")[1])
     assert analyse_domains(i)["registrable"] == domain
+
+
+def test_arabic_questions_end_with_the_arabic_question_mark():
+    """'؟' ends a question as '?' and '？' do (tests/draft_reading/r07: a Saudi buyer asks two)."""
+    path = Path(__file__).parent / "draft_reading" / "r07-saso-ar.eml"
+    i = read_inquiry(next(items([str(path)])), PROFILE)
+    assert len(i.questions) == 2 and all(q.endswith("؟") for q in i.questions)
+    assert request.questions("هل لديكم شهادة SASO؟ شكرا.") == ["هل لديكم شهادة SASO؟"]

@@ -523,18 +523,19 @@ def _payment_words(lex: Lexicon) -> tuple[dict[str, str], re.Pattern]:
     return terms, pattern("payment", tuple(terms), r"(?<![\w/])(?:{})(?![\w/])")
 
 
-_QUESTION_SPLIT = re.compile(r"(?<=[.!?。？])\s+|\n")
+QUESTION_MARKS = ("?", "？", "؟")  # Latin and others, full-width (CJK), Arabic
+_QUESTION_SPLIT = re.compile(r"(?<=[.!?。？؟])\s+|\n")
 _QUESTION_HEAD = re.compile(r"^\W*(?:\d+[.)]\s*)?")
 
 
 def questions(text: str, limit: int = 12) -> list[str]:
     """The buyer's explicit questions: sentences ending with a question mark."""
-    if "?" not in text and "？" not in text:
+    if not any(mark in text for mark in QUESTION_MARKS):
         return []
     out = []
     for sentence in _question_sentences(text):
         sentence = sentence.strip()
-        if not sentence.endswith(("?", "？")):
+        if not sentence.endswith(QUESTION_MARKS):
             continue
         q = _QUESTION_HEAD.sub("", sentence).lstrip("¿¡ ").strip()
         if len(q) > 3 and q not in out:
@@ -548,5 +549,5 @@ def _question_sentences(text: str) -> list[str]:
     only the lines with a question mark. The same pieces once stripped: each line break is a
     separator either way, and a run of white space after a sentence end that goes on past a line
     break is a separator whole in the text, and in the next lines their leading white space."""
-    return [sentence for line in text.split("\n") if "?" in line or "？" in line
+    return [sentence for line in text.split("\n") if any(mark in line for mark in QUESTION_MARKS)
             for sentence in _QUESTION_SPLIT.split(line)]
