@@ -297,7 +297,8 @@ def _buyer(record: dict[str, Any]) -> dict[str, Any]:
     from triage.names import person
 
     contact, sender, company = (record.get(k) or {} for k in ("contact", "sender", "company"))
-    name = person(contact.get("name") or sender.get("name") or "", contact.get("title") or "", record.get("language"))
+    name = person(contact.get("name") or sender.get("name") or "", contact.get("title") or "", record.get("language"),
+                  company.get("country"))
     return {
         **name,
         "title": contact.get("title") or "",

@@ -20,13 +20,15 @@ def _table() -> dict[str, Any]:
     return data("names.toml")
 
 
-def person(raw: str, title: str = "", lang: str | None = None) -> dict[str, Any]:
+def person(raw: str, title: str = "", lang: str | None = None, country: str | None = None) -> dict[str, Any]:
     """{'name', 'first_name', 'last_name', 'gender' (m, f or None)} of a contact's name.
 
     The gender comes from a title before the name, else the first name, else a job title that a
     gendered language writes so ("Acheteuse principale", "Coordinadora", "Einkäuferin"); the last
     name is the first of two surnames where the buyer's language puts the father's first
-    ("Carolina Méndez Restrepo" is Sra. Méndez): names.toml [title_words] and [surnames]."""
+    ("Carolina Méndez Restrepo" is Sra. Méndez): names.toml [title_words] and [surnames]. Where the
+    buyer's language or country writes the family name first ("Szabó Eszter", [order]), the name is
+    read that way unless its first word is a known first name ("Eszter Szabó" written for abroad)."""
     words = [w for w in _SPLIT.split(str(raw or "").strip()) if w]
     table = _table()
     titles = {**{w: "m" for w in table["titles"]["male"]}, **{w: "f" for w in table["titles"]["female"]}}
@@ -35,15 +37,23 @@ def person(raw: str, title: str = "", lang: str | None = None) -> dict[str, Any]
         gender = titles[words.pop(0).lower()]
     if len(words) > 4 or any(any(ch.isdigit() for ch in w) for w in words):
         words = []  # not a person's name
-    first = words[0] if words else ""
-    if gender is None and first:
-        folded = first.lower()
-        names = table["first_names"]
+    names = table["first_names"]
+    known = {w for side in ("male", "female") for w in names[side]}
+    family_first = len(words) == 2 and _family_first(lang, country, table) and words[0].lower() not in known
+    given = words[-1] if family_first else words[0] if words else ""
+    if gender is None and given:
+        folded = given.lower()
         gender = "m" if folded in names["male"] else "f" if folded in names["female"] else None
     if gender is None and title:
         gender = _title_gender(title, table)
-    return {"name": " ".join(words), "first_name": first, "last_name": _surname(words, lang, table),
-            "gender": gender}
+    last = words[0] if family_first else _surname(words, lang, table)
+    return {"name": " ".join(words), "first_name": given, "last_name": last, "gender": gender}
+
+
+def _family_first(lang: str | None, country: str | None, table: dict[str, Any]) -> bool:
+    order = table.get("order", {})
+    return (lang or "") in order.get("family_first_languages", []) or \
+        (country or "").upper() in order.get("family_first_countries", [])
 
 
 def _title_gender(title: str, table: dict[str, Any]) -> str | None:
