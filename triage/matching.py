@@ -776,10 +776,4 @@ def finditer_at(regex: re.Pattern, text: str, places: list[int]) -> list[re.Matc
 
 def _places(lowered: str, starts: tuple[str, ...]) -> list[int]:
     """Where any of ``starts`` is written in ``lowered``, in order."""
-    places = set()
-    for opening in starts:
-        at = lowered.find(opening)
-        while at >= 0:
-            places.add(at)
-            at = lowered.find(opening, at + 1)
-    return sorted(places)
+    return merge_places([], [find_all(lowered, opening) for opening in starts])
