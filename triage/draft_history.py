@@ -130,7 +130,7 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
         lowered = line.lower()
         if any(w in lowered for w in skip):
             continue  # freight, insurance, a deposit or an L/C floor: no unit price of a product
-        places = _names_on(line, products)
+        places = _names_on(lowered, products)
         named = bool(places)
         ranged = _ranges(line, prices)
         for match in prices:
@@ -148,9 +148,9 @@ def earlier_prices(quoted: str, products: list[dict[str, Any]]) -> dict[str, dic
     return out
 
 
-def _names_on(line: str, products: list[dict[str, Any]]) -> list[tuple[int, str]]:
-    """Where the line names each product (its SKU or the buyer's words for it): [(position, sku)], in order."""
-    lowered = line.lower()
+def _names_on(lowered: str, products: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Where the lowered line names each product (its SKU or the buyer's words for it): [(position, sku)],
+    in order."""
     found = []
     for p in products:
         spots = [lowered.find(w.lower()) for w in (p["sku"], p.get("asked")) if w and w.lower() in lowered]
