@@ -12,6 +12,7 @@ asks nothing again. Only the store's reads are used here (address_messages, conv
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 _SPACE = re.compile(r"\s+")
@@ -22,9 +23,7 @@ def subject_key(subject: str | None) -> str:
     """'RE: AW: Fwd:  RFQ  duplex receptacles' -> 'rfq duplex receptacles': the conversation's name."""
     from triage.answers import words
 
-    prefixes = sorted(words("thread.toml", "subject"), key=len, reverse=True)
-    pattern = re.compile(r"^(?:" + "|".join(re.escape(p) for p in prefixes) + r")\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*",
-                         re.I) if prefixes else None
+    pattern = _prefix_pattern(tuple(words("thread.toml", "subject")))
     text = _SPACE.sub(" ", str(subject or "")).strip()
     while text:
         before = text
@@ -35,6 +34,15 @@ def subject_key(subject: str | None) -> str:
         if text == before:
             break
     return text.casefold()
+
+
+@cache
+def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern | None:
+    """The reply and forward prefixes ("Re:", "AW[2]:") as one pattern, the longest tried first."""
+    if not prefixes:
+        return None
+    ordered = sorted(prefixes, key=len, reverse=True)
+    return re.compile(r"^(?:" + "|".join(map(re.escape, ordered)) + r")\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*", re.I)
 
 
 def _lines(text: str) -> list[str]:
