@@ -102,3 +102,19 @@ def _contradiction(country: str, signature: str) -> str | None:
 def test_the_phone_region_is_the_one_phonenumbers_reads(country, signature, region):
     found = _contradiction(country, signature)
     assert found == (f"claims {country}, but phone of {region}" if region else None)
+
+
+@pytest.mark.parametrize(("encoding", "note"), [("utf-8", False), ("cp1252", True)])
+def test_raw_eight_bit_headers_are_read_not_replaced(encoding, note):
+    """Many mailers write names and subjects as raw UTF-8 (RFC 6532), some in a legacy charset:
+    the name and subject arrive whole, not as 'Wi\ufffd\ufffdniewska'."""
+    raw = ("From: Agnieszka Wiśniewska <a.w@voltmarket.example>\nReply-To: Zoë Müller <zoe@voltmarket.example>\n"
+           "Subject: Zapytanie ofertowe – gniazda 16A, cały katalog\n\nProsimy o ofertę.\n")
+    if encoding == "cp1252":
+        raw = raw.replace("ś", "s").replace("ł", "l").replace("ę", "e")  # what cp1252 can write
+    message = parse_message(raw.replace("\n", "\r\n").encode(encoding))
+    expected = "Agnieszka Wiśniewska" if encoding == "utf-8" else "Agnieszka Wisniewska"
+    assert message.from_name == expected
+    assert "\ufffd" not in message.subject and message.subject.startswith("Zapytanie ofertowe")
+    assert message.reply_to == ["zoe@voltmarket.example"]
+    assert any("read as" in n for n in message.notes) == note

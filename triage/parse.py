@@ -59,9 +59,7 @@ def header_text(value: object, notes: list[str] | None = None) -> str:
     """A header value as clean text: encoded words decoded, raw 8-bit bytes guessed, folding undone."""
     if value is None:
         return ""
-    text = str(value)[: limits.MAX_HEADER_CHARS]
-    if _has_surrogates(text):
-        text = decode_bytes(text.encode("ascii", "surrogateescape"), "utf-8", notes)
+    text = _eight_bit(str(value)[: limits.MAX_HEADER_CHARS], notes)
     if "=?" in text:
         try:
             text = "".join(
@@ -76,6 +74,13 @@ def header_text(value: object, notes: list[str] | None = None) -> str:
 
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _eight_bit(text: str, notes: list[str] | None = None) -> str:
+    """A header's raw 8-bit bytes (kept by compat32 as surrogates) read as UTF-8, else guessed."""
+    if _has_surrogates(text):
+        return decode_bytes(text.encode("ascii", "surrogateescape"), "utf-8", notes)
+    return text
 
 
 def _has_surrogates(text: str) -> bool:
@@ -369,7 +374,7 @@ def _from_mime(mime: MimeMessage, *, kind: str, path: str | None, notes: list[st
 def _headers(mime: MimeMessage, notes: list[str]) -> dict:
     fields = _Fields(mime)
     get = lambda name: header_text(fields.get(name), notes)  # noqa: E731
-    raw = lambda name: str(fields.get(name) or "")[: limits.MAX_HEADER_CHARS]  # noqa: E731
+    raw = lambda name: _eight_bit(str(fields.get(name) or "")[: limits.MAX_HEADER_CHARS], notes)  # noqa: E731
     from_name, from_email = _address(raw("From"), notes)
     _, return_path = _address(raw("Return-Path"), notes)
     if len(fields.get_all("From")) > 1:
@@ -402,29 +407,31 @@ _SENDING_FIELDS = re.compile(r"list-[\w-]+|precedence|auto-submitted|x-auto-resp
 
 
 class _Fields:
-    """A message's header fields by lower-case name, as ``Message.get`` and ``get_all`` give them.
+    """A message's header fields by lower-case name, as written: what ``Message.get`` and ``get_all``
+    give for ASCII headers, and for raw UTF-8 ones (RFC 6532; many mailers send them) the bytes kept
+    as surrogates, which header_text decodes. (compat32's ``get`` wraps those in an unknown-8bit
+    Header whose text has lost them: 'Wiśniewska' became 'Wi\ufffd\ufffdniewska'.)
 
     ``Message.get`` scans and lower-cases every field name on each call; the dozen headers read
     here would scan a long header block (Received, DKIM, ...) a dozen times.
     """
 
     def __init__(self, mime: MimeMessage):
-        self.fetch = mime.policy.header_fetch_parse
-        self.by_name: dict[str, list[tuple[str, str]]] = {}
+        self.by_name: dict[str, list[str]] = {}
         for name, value in mime.raw_items():
-            self.by_name.setdefault(name.lower(), []).append((name, value))
+            self.by_name.setdefault(name.lower(), []).append(value)
 
-    def get(self, name: str):
+    def get(self, name: str) -> str | None:
         found = self.by_name.get(name.lower())
-        return self.fetch(*found[0]) if found else None
+        return found[0] if found else None
 
-    def get_all(self, name: str) -> list:
-        return [self.fetch(k, v) for k, v in self.by_name.get(name.lower(), ())]
+    def get_all(self, name: str) -> list[str]:
+        return list(self.by_name.get(name.lower(), ()))
 
     def sending(self) -> str:
         """The fields that say how the mail was sent, raw, one "name: value" a line (lower-case names)."""
         return "\n".join(f"{name}: {header_text(value)[:200]}" for name, found in self.by_name.items()
-                          if _SENDING_FIELDS.fullmatch(name) for _, value in found[:2])
+                          if _SENDING_FIELDS.fullmatch(name) for value in found[:2])
 
 
 class _Parts:
