@@ -144,7 +144,12 @@ def _signature_name(sig: list[str], display: str) -> int | None:
                 or _has_company_suffix(line, patterns):
             continue
         words = line.split()
-        score = len(words) + 3 * len(display_words & {w.lower().strip(".,") for w in words}) - i * 0.1
+        shared = display_words & {w.lower().strip(".,") for w in words}
+        if not shared and (_has_company_word(line) or len(words) == 1 and (len(display_words) >= 2 or i > 2)):
+            # 'Attiki Electric' under a Greek name the pattern cannot read; a lone word that is not
+            # the From name's nor right under the sign-off ('Unsubscribe' at the foot of a mailing)
+            continue
+        score = len(words) + 3 * len(shared) - i * 0.1
         if len(words) >= 2 or display_words & {words[0].lower()}:
             score += 1
         if score > best_score:

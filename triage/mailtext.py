@@ -28,6 +28,7 @@ class Rules:
     quote_headers: list[re.Pattern]
     forward_headers: list[str]
     signoff: re.Pattern
+    contact_line: re.Pattern  # a line of a trailing contact block (see _contact_block_index)
     platforms: dict[str, tuple[re.Pattern, list[str]]]
     labels: dict[str, str]  # label -> field
     label_re: re.Pattern = field(init=False)
@@ -72,6 +73,8 @@ def _compile(data: dict, path) -> Rules:
     try:
         quote = [re.compile(p, re.I) for p in data["quote"]["headers"]]
         signoff = re.compile(r"^\s*(?:%s)\s*[,.!:;\-–]*\s*$" % "|".join(data["signature"]["signoffs"]), re.I)
+        words = "|".join(map(_whole_word, data["signature"]["contact_words"]))
+        contact_line = re.compile(rf"{_CONTACT_MARK}|{words}", re.I)
         platforms = {
             name: (re.compile("|".join(p["markers"]), re.I), [d.lower() for d in p.get("domains", [])])
             for name, p in data["platforms"].items()
@@ -79,7 +82,8 @@ def _compile(data: dict, path) -> Rules:
         labels = {label.lower(): fld for fld, names in data["fields"].items() for label in names}
     except (KeyError, TypeError, re.error) as exc:
         raise DataFileError(f"{path}: invalid parse rules: {exc}") from None
-    return Rules(quote, [f.lower() for f in data["quote"].get("forward_headers", [])], signoff, platforms, labels)
+    return Rules(quote, [f.lower() for f in data["quote"].get("forward_headers", [])], signoff, contact_line,
+                 platforms, labels)
 
 
 # -- filling a Message -------------------------------------------------------------
@@ -262,16 +266,25 @@ def _forward_key(label: str) -> str:
 
 # -- signature ---------------------------------------------------------------------------
 
-_SIG_LINE = re.compile(
-    r"(\+?\d[\d\s().\-]{6,}\d)|(@[\w.-]+\.\w+)|(www\.|https?://)|"
-    r"\b(tel|phone|mobile|cell|fax|mob|whatsapp|wechat|skype|e-?mail|web|address|direct|office|ph)\b\s*[.:]?"
-    r"|\b(manager|director|president|ceo|owner|founder|buyer|purchasing|procurement|sales|officer|engineer|"
-    r"coordinator|head of|gerente|director[a]?|diretor[a]?|directeur|leiter|einkauf|responsable|jefe|compras)\b"
-    r"|\b(ltd|llc|inc|gmbh|s\.?a\.?|s\.?l\.?|b\.?v\.?|pty|co\.|corp|company|sp\. z o\.o\.|s\.r\.l|ltda|sarl|kft|fze)\b",
-    re.I,
-)
+# A line of a contact block: a phone number, an address, a web address or a labelled contact line
+# ("Tel:", "WeChat"); or one of parse.toml [signature] contact_words (titles, departments, legal forms).
+_CONTACT_MARK = (r"(\+?\d[\d\s().\-]{6,}\d)|(@[\w.-]+\.\w+)|(www\.|https?://)|"
+                 r"\b(tel|phone|mobile|cell|fax|mob|whatsapp|wechat|skype|e-?mail|web|address|direct|office|ph)\b\s*[.:]?")
+
+
+def _whole_word(word: str) -> str:
+    """``word`` as a regex matching it as a whole word; Chinese and Japanese have no spaces between
+    words ('采购经理'), so a word of theirs matches anywhere."""
+    if _CJK_WORD.search(word):
+        return re.escape(word)
+    return rf"(?<!\w){re.escape(word)}(?!\w)"
+
+
+_CJK_WORD = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
 def _contact_line(line: str) -> bool:
-    return _SIG_LINE.search(line) is not None
+    return rules().contact_line.search(line) is not None
 
 
 def split_signature(text: str) -> tuple[str, str]:

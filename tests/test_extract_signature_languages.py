@@ -1,0 +1,50 @@
+"""The writer's name, title and company from signatures as buyers write them in their own
+languages: after a sign-off of that language, or in a trailing contact block with no sign-off;
+and no mailing's footer word taken for a name."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.inputs import Item
+from triage.pipeline import read_inquiry
+from triage.profile import load_profile
+
+
+def _inquiry(body: str, display: str = ""):
+    sender = f"{display} <buyer@trade-house.example>" if display else "buyer@trade-house.example"
+    raw = (f"From: {sender}\nTo: sales@demo.example\nSubject: RFQ\nDate: Mon, 07 Dec 2026 09:00:00 +0000\n"
+           "Message-ID: <s1@trade-house.example>\nContent-Type: text/plain; charset=utf-8\n\n"
+           + body).replace("\n", "\r\n").encode("utf-8")
+    return read_inquiry(Item("mail.eml", "eml", raw=raw), load_profile())
+
+
+@pytest.mark.parametrize(("body", "name", "title", "company"), [
+    ("Dzień dobry,\nprosimy o ofertę na 2 000 gniazd 16A.\n\nZ poważaniem\nMarek Zieliński\nDyrektor handlowy\n"
+     "Elhurt Sp. z o.o.\ntel. +48 22 555 01 20\n", "Marek Zieliński", "Dyrektor handlowy", "Elhurt Sp. z o.o."),
+    ("Xin chào,\nchúng tôi cần báo giá 5.000 ổ cắm.\n\nTrân trọng,\nTran Minh Quan\nTrưởng phòng mua hàng\n"
+     "Công ty TNHH Điện Sao Mai\n", "Tran Minh Quan", "Trưởng phòng mua hàng", "Công ty TNHH Điện Sao Mai"),
+    ("Здравствуйте, нужны выключатели, 3000 шт., FOB.\n\nДмитрий Орлов\nНачальник отдела снабжения\n"
+     "ООО «Электросвет»\n+7 495 555 20 10\n", None, "Начальник отдела снабжения", "ООО «Электросвет»"),
+    ("Merhaba, 1.500 adet priz için fiyat rica ediyoruz.\n\nSaygılarımla,\nEmre Kaya\nSatın Alma Müdürü\n"
+     "Kaya Elektrik Ltd. Şti.\n", "Emre Kaya", "Satın Alma Müdürü", "Kaya Elektrik Ltd. Şti."),
+    ("Hej, vi behöver pris på 800 dimmers.\n\nVänliga hälsningar\nSara Holm\nInköpare\nNordljus AB\n",
+     "Sara Holm", "Inköpare", "Nordljus AB"),
+])
+def test_a_signature_in_the_buyers_language(body, name, title, company):
+    inquiry = _inquiry(body)
+    if name:
+        assert inquiry.contact_name == name
+    assert (inquiry.contact_title, inquiry.company_name) == (title, company)
+
+
+def test_a_company_line_is_not_the_name_the_pattern_cannot_read():
+    inquiry = _inquiry("Καλησπέρα σας,\nθα θέλαμε προσφορά για 1.500 τεμ.\n\nΕυχαριστώ,\nΝίκος Παπαδόπουλος\n"
+                       "Υπεύθυνος Αγορών\nAttiki Electric\n", display="Νίκος Παπαδόπουλος")
+    assert inquiry.contact_name == "Νίκος Παπαδόπουλος"
+
+
+def test_a_mailings_footer_word_is_no_name():
+    inquiry = _inquiry("Win free cloud storage today!\n\nUn cordial saludo,\nEquipo de suscripción\n\n"
+                       "Copyright 2024 All rights reserved.\n\nUnsubscribe\n")
+    assert inquiry.contact_name != "Unsubscribe"
