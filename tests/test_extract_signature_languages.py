@@ -48,3 +48,20 @@ def test_a_mailings_footer_word_is_no_name():
     inquiry = _inquiry("Win free cloud storage today!\n\nUn cordial saludo,\nEquipo de suscripción\n\n"
                        "Copyright 2024 All rights reserved.\n\nUnsubscribe\n")
     assert inquiry.contact_name != "Unsubscribe"
+
+
+def test_an_rfq_notice_from_a_platform_we_do_not_know_is_read_as_a_form():
+    inquiry = _inquiry("You have received a new Request for Quotation.\n\n"
+                       "Buyer:        Ana Ruiz, Head of Purchasing\n"
+                       "Company:      Ferreterías del Norte (verified, 12 stores)\n"
+                       "Country:      Mexico\nProduct:      USB wall socket\nQuantity:     4,000 pieces\n\n"
+                       "Reply to this RFQ in your supplier center.\n", display="RFQ Service")
+    assert (inquiry.contact_name, inquiry.contact_title) == ("Ana Ruiz", "Head of Purchasing")
+    assert (inquiry.company_name, inquiry.country) == ("Ferreterías del Norte", "MX")
+
+
+def test_a_quoted_header_block_is_no_form():
+    inquiry = _inquiry("Any news on my quote?\n\nTom\n\n-----Original Message-----\nFrom: Lisa Chen\n"
+                       "Sent: Monday, November 30, 2026 9:02 PM\nTo: Tom Baker\nSubject: RE: quote\n\n"
+                       "Dear Tom, the quote is attached.\n", display="Tom Baker")
+    assert inquiry.message.platform_fields == {} and inquiry.contact_name == "Tom Baker"

@@ -123,10 +123,11 @@ def registrable_domain(host: str) -> str:
 def _contact(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: list[str]) -> None:
     name_at = _signature_name(sig, source.from_name)
     signed = sig[name_at] if name_at is not None else None
-    named = [n for n in (signed, _clean_name(fields.get("name", "")), _display_name(source.from_name),
+    field_name, field_title = _name_and_title(fields.get("name", ""))
+    named = [n for n in (signed, _clean_name(field_name), _display_name(source.from_name),
                          _platform_name(source), _intro_name(source)) if n]
     inquiry.contact_name = _fullest(named)
-    inquiry.contact_title = _title(sig, name_at) or _headline_title(source.text)
+    inquiry.contact_title = _title(sig, name_at) or field_title or _headline_title(source.text)
     websites = [w for line in sig for w in _websites(line)] + _websites(fields.get("website", ""))
     inquiry.website = websites[0] if websites else None
 
@@ -166,6 +167,17 @@ def _signoff() -> re.Pattern:
 
 _NAME_NOISE = re.compile(r"\(.*?\)|\s[-–|].*$|^(?:mr|mrs|ms|miss|dr)\.?\s+", re.I)
 _SPACED_TAIL = re.compile(r"\s{2,}.*$")
+
+
+_NAME_THEN_TITLE = re.compile(r"^([^,]+?)\s*,\s*(.+)$")  # (not ' - ': 'Gregory H.  - Verified Buyer' is a badge)
+
+
+def _name_and_title(value: str) -> tuple[str, str | None]:
+    """A form's 'Buyer: Denise Parker, Category Manager - Electrical' -> the name and the title."""
+    match = _NAME_THEN_TITLE.match(value.strip())
+    if match and _title_words(match.group(2)) and not _title_words(match.group(1)):
+        return match.group(1), match.group(2).strip()
+    return value, None
 
 
 def _clean_name(value: str) -> str | None:
@@ -351,9 +363,14 @@ def _company(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: lis
 _COMPANY_FIELD_END = re.compile(r"\s{2,}|\s[|·]\s")
 
 
+_TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)$")
+
+
 def _clean_company(value: str) -> str | None:
+    """A form's company field without what follows it on the line or a platform's aside
+    ('Hartwell Home Centers (verified buyer, 38 stores)')."""
     value = _COMPANY_FIELD_END.split(value.strip())[0].strip()
-    return value or None
+    return _TRAILING_ASIDE.sub("", value) or None
 
 
 _AT_HEAD = re.compile(r"^(?:at|@)\s+")

@@ -105,7 +105,9 @@ def fill(message: Message, text: str, depth: int = 0, seller: frozenset[str] = f
     if chat and chat.buyer_lines:
         _fill_chat(message, chat)
         return
-    message.platform_fields = labelled_fields(text) if message.platform or message.kind == "text" else {}
+    fields = labelled_fields(text)
+    if message.platform or message.kind == "text" or _a_form(fields):
+        message.platform_fields = fields
     if not message.platform and len(message.platform_fields) >= 4:
         message.platform = "platform"  # an unnamed platform or form: labelled facts all the same
     new, quoted, forwarded = split_quote(text)
@@ -329,6 +331,15 @@ def _contact_block_index(lines: list[str]) -> int | None:
 
 
 # -- labelled fields (platforms, forms) ------------------------------------------------
+
+
+_REQUEST_FIELDS = {"company", "country", "product", "quantity", "message"}
+
+
+def _a_form(fields: dict[str, str]) -> bool:
+    """Labelled facts enough to be a form or a platform's notice, not a quoted header block (From,
+    Sent, To, Subject): four or more fields, two of them about the buyer's request."""
+    return len(fields) >= 4 and len(_REQUEST_FIELDS & fields.keys()) >= 2
 
 
 def labelled_fields(text: str) -> dict[str, str]:
