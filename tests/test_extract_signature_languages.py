@@ -65,3 +65,12 @@ def test_a_quoted_header_block_is_no_form():
                        "Sent: Monday, November 30, 2026 9:02 PM\nTo: Tom Baker\nSubject: RE: quote\n\n"
                        "Dear Tom, the quote is attached.\n", display="Tom Baker")
     assert inquiry.message.platform_fields == {} and inquiry.contact_name == "Tom Baker"
+
+
+@pytest.mark.parametrize(("line", "display", "name", "title"), [
+    ("Jordi Puig, Responsable de Producto", "Jordi Puig", "Jordi Puig", "Responsable de Producto"),
+    ("Ирина Смирнова, менеджер по закупкам", "Ирина Смирнова", "Ирина Смирнова", "менеджер по закупкам"),
+])
+def test_a_name_and_title_on_one_signature_line(line, display, name, title):
+    inquiry = _inquiry(f"Please quote 1,000 pcs FOB.\n\nRegards,\n{line}\n", display=display)
+    assert (inquiry.contact_name, inquiry.contact_title) == (name, title)

@@ -123,11 +123,15 @@ def registrable_domain(host: str) -> str:
 def _contact(inquiry: Inquiry, source: Message, fields: dict[str, str], sig: list[str]) -> None:
     name_at = _signature_name(sig, source.from_name)
     signed = sig[name_at] if name_at is not None else None
+    signed_title = None
+    if signed is None:
+        signed, signed_title = _name_with_title(sig, source.from_name)
     field_name, field_title = _name_and_title(fields.get("name", ""))
     named = [n for n in (signed, _clean_name(field_name), _display_name(source.from_name),
                          _platform_name(source), _intro_name(source)) if n]
     inquiry.contact_name = _fullest(named)
-    inquiry.contact_title = _title(sig, name_at) or field_title or _headline_title(source.text)
+    inquiry.contact_title = (signed_title or _title(sig, name_at) or field_title
+                             or _headline_title(source.text))
     websites = [w for line in sig for w in _websites(line)] + _websites(fields.get("website", ""))
     inquiry.website = websites[0] if websites else None
 
@@ -158,6 +162,18 @@ def _signature_name(sig: list[str], display: str) -> int | None:
     return best
 
 
+def _name_with_title(sig: list[str], display: str) -> tuple[str | None, str | None]:
+    """A signature's 'Jordi Puig, Responsable de Producto' line near the top: the name and the title
+    (a name the pattern cannot read, 'Ирина Смирнова', when the From name has its words)."""
+    display_words = {w.lower() for w in _WORD.findall(display)}
+    for line in sig[:4]:
+        name, title = _name_and_title(line)
+        words = {w.lower() for w in _WORD.findall(name)}
+        if title and len(name.split()) <= 4 and (_NAME.match(name) or display_words & words):
+            return name, title
+    return None, None
+
+
 def _signoff() -> re.Pattern:
     """The parse rules' sign-off pattern (fetched once per signature: each fetch reads TRIAGE_HOME)."""
     from triage.mailtext import rules
@@ -176,7 +192,7 @@ def _name_and_title(value: str) -> tuple[str, str | None]:
     """A form's 'Buyer: Denise Parker, Category Manager - Electrical' -> the name and the title."""
     match = _NAME_THEN_TITLE.match(value.strip())
     if match and _title_words(match.group(2)) and not _title_words(match.group(1)):
-        return match.group(1), match.group(2).strip()
+        return match.group(1), match.group(2).strip(" ,|")
     return value, None
 
 
