@@ -15,7 +15,7 @@ from typing import Iterable
 from triage.errors import DataFileError
 from triage.lexicon import Lexicon, fold, fold_lines, lexicon
 from triage.matching import WordPlaces, WordScan, finditer_at, pattern
-from triage.model import Quantity
+from triage.model import Quantity, Volume
 
 
 def compiled(name: str, build):
@@ -179,6 +179,119 @@ _CONTAINER = re.compile(r"(\d(?<!\d\d)\d*)\s*(?:x|×)\s*(40\s*'?\s*(?:hq|hc|gp|f
 _TIMES = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:x|×)\s+\D", re.I | re.M)
 
 
+@dataclass(frozen=True)
+class _ContainerWords:
+    """extract.toml [containers]: the count words, the size words and each size's share of a 40'HQ."""
+
+    regex: re.Pattern  # group 1: the count word, group 2: the size word
+    counts: dict[str, int]
+    sizes: dict[str, float]
+
+    @classmethod
+    def build(cls, lex: Lexicon) -> _ContainerWords:
+        table = lex.data.get("containers", {})
+        try:
+            counts = {fold(w): int(n) for n, words in table.get("counts", {}).items() for w in words}
+            sizes = {fold(w): float(share) for share, words in table.get("sizes", {}).items() for w in words}
+        except (TypeError, ValueError):
+            raise DataFileError("extract.toml: [containers] counts and sizes map numbers to word lists") from None
+        if not counts or not sizes:
+            return cls(re.compile("(?!)"), counts, sizes)
+        alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+        regex = re.compile(rf"(?<!{SPACED})({alt(counts)})\s*(?:x\s*)?({alt(sizes)})(?!{SPACED})")
+        return cls(regex, counts, sizes)
+
+
+def _container_words() -> _ContainerWords:
+    return compiled("containers", _ContainerWords.build)
+
+
+def containers_said(text: str) -> list[tuple[int, Quantity]]:
+    """Containers written with a count word ("one 40HQ", "a full container", "一个40HQ"): [(position, n containers)]."""
+    words = _container_words()
+    folded = fold(text)
+    return [(m.start(), Quantity(float(words.counts[m.group(1)]), "containers")) for m in words.regex.finditer(folded)]
+
+
+def container_share(text: str) -> float:
+    """The share of a 40'HQ's load the buyer's container size holds ("20GP": a bit under half; 1.0 when
+    the text names no size, a container reckoned as a 40'HQ)."""
+    words = _container_words()
+    folded = fold(text)
+    sized = [words.sizes[m.group(2)] for m in words.regex.finditer(folded)]
+    sized += [words.sizes.get(fold(m.group(2)).replace(" ", ""), 1.0) for m in _CONTAINER.finditer(folded)]
+    return sized[0] if sized else 1.0
+
+
+@dataclass(frozen=True)
+class _VolumeWords:
+    """extract.toml [volume]: the period words after a quantity, and before one in its sentence."""
+
+    after: dict[str, str]  # folded word -> "month" or "year"
+    before: re.Pattern  # a period word, then a figure in the same sentence: group 1 the word
+    cued: re.Pattern  # a period word, then a bare figure (with its scale): "annual need 40k"
+    abbreviations: tuple[str, ...] = ()  # "ca.", "approx.": a dot that ends no sentence
+
+    @classmethod
+    def build(cls, lex: Lexicon) -> _VolumeWords:
+        table = lex.data.get("volume", {})
+        after = {fold(w): p for p in ("month", "year") for w in table.get(f"{p}_after", [])}
+        before = {fold(w): p for p in ("month", "year") for w in table.get(f"{p}_before", [])}
+        shorts = tuple(fold(w) for w in table.get("abbreviations", []))
+        if not before:
+            return cls(after, re.compile("(?!)"), re.compile("(?!)"), shorts)
+        words = "|".join(map(re.escape, sorted(before, key=len, reverse=True)))
+        lead = rf"(?<!{SPACED})({words})(?!{SPACED})[^\d\n;!?]{{0,30}}?"
+        return cls(after, re.compile(lead + r"$"),
+                   re.compile(lead + _NUMBER_START + _scale_words().group + rf"(?!\d|[.,]\d|{SPACED}\s*%)"), shorts)
+
+    def period_before(self, folded: str, start: int) -> str | None:
+        """The period a word before ``start`` in its sentence names ("jährlich ca. 20.000 Stück")."""
+        before = folded[max(0, start - 40):start]
+        for short in self.abbreviations:  # "jährlich ca. 20.000": the dot of "ca." ends no sentence
+            before = before.replace(short, short.rstrip(".") + " ")
+        before = before[max((m.end() for m in _SENTENCE_END.finditer(before)), default=0):]
+        found = self.before.search(before)
+        return self._period(found.group(1)) if found else None
+
+    def period_after(self, folded: str, end: int) -> str | None:
+        after = folded[end:end + 20].lstrip(" /.,")
+        return next((p for w, p in self.after.items() if after.startswith(w.lstrip("/"))
+                     and not after[len(w.lstrip("/")):][:1].isalpha()), None)
+
+    def _period(self, word: str) -> str | None:
+        return next((p for w, p in self._before_periods().items() if w == word), None)
+
+    def _before_periods(self) -> dict[str, str]:
+        lex = lexicon()
+        table = lex.data.get("volume", {})
+        return {fold(w): p for p in ("month", "year") for w in table.get(f"{p}_before", [])}
+
+
+def _volume_words() -> _VolumeWords:
+    return compiled("volume", _VolumeWords.build)
+
+
+def volume(text: str) -> Volume | None:
+    """The buyer's need over a period, apart from the order: a quantity with a period word after it ("about
+    3,000 pcs a month") or before it in its sentence ("jährlich ca. 20.000 Stück", "annual need 40k")."""
+    folded = fold(text)
+    if not _DIGIT.search(folded):
+        return None
+    words, found = _volume_words(), []
+    qty = _quantity_words()
+    for m in qty.regex.finditer(folded):
+        value = _value(m.group(1), m.group(2))
+        period = words.period_after(folded, m.end()) or words.period_before(folded, m.start())
+        if period and value >= 2 and not _year(value):
+            found.append((m.start(), Volume(value, qty.units.get(m.group(3).lower(), "pcs"), period)))
+    for m in words.cued.finditer(folded):
+        value = _value(m.group(2), m.group(3))
+        if value >= 10 and not _year(value):
+            found.append((m.start(2), Volume(value, "pcs", words._period(m.group(1)) or "year")))
+    return min(found, key=lambda pv: pv[0])[1] if found else None
+
+
 def quantity(text: str, field: str | None = None) -> Quantity | None:
     """The total quantity asked for: a platform's quantity field, a stated total, else the sum of line items."""
     if field:
@@ -235,8 +348,8 @@ def _times_sign(folded: str) -> bool:
 
 def _mentions(text: str) -> list[tuple[int, Quantity]]:
     folded = fold(text)
-    if not _DIGIT.search(folded):  # every pattern below (and in _cued_numbers) reads a \d: no digit, no mention
-        return []
+    if not _DIGIT.search(folded):  # every pattern below (and in _cued_numbers) reads a \d: no digit, no figure
+        return containers_said(text)
     out: list[tuple[int, Quantity]] = []
     taken = Taken()
     times = _times_sign(folded)  # else neither '2 x 40HQ' nor '500 x item' is written: spare their walks
@@ -269,6 +382,8 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
         if not taken.near(match.start(), 8):
             out.append((match.start(), Quantity(_value(match.group(1), None), "pcs")))
             taken.add(match.start())
+    for at, q in containers_said(text) if not out else ():
+        out.append((at, q))  # "one 40HQ": a container counted in words, when no figure is written
     if not out:
         out = _cued_numbers(folded)
     return sorted(out, key=lambda pq: pq[0])
@@ -298,6 +413,8 @@ def _cued_numbers(folded: str) -> list[tuple[int, Quantity]]:
     for cue in chain(_QTY_CUE.finditer(folded), cues.finditer(folded)):
         line_end = folded.find("\n", cue.end())
         line = folded[cue.end(): line_end if line_end >= 0 else None]
+        if _volume_words().period_before(folded, cue.end()):
+            continue  # "monthly volume: 12,000": a need over a period, not the order
         for m in _BARE.finditer(line):
             value = _value(m.group(1), None)
             if not _year(value):
@@ -329,7 +446,9 @@ def _ignored(folded: str, start: int, end: int, words: _QuantityWords) -> bool:
     if words.counts_other and after.startswith(words.counts_other):
         return True  # '3个月' (three months), '10个人': counted right after the unit, as CJK writes it
     monthly = after.lstrip(" /").startswith(words.per_period)
-    return monthly and not _FOR_MONTHS.search(folded[end:end + 60])
+    if monthly and not _FOR_MONTHS.search(folded[end:end + 60]):
+        return True
+    return _volume_words().period_before(folded, start) is not None  # "jährlich ca. 20.000 Stück": a need, no order
 
 
 def _for_samples(folded: str, at: int, words: _QuantityWords) -> bool:
