@@ -189,3 +189,63 @@ def test_a_stored_chat_is_read_from_the_record_when_its_file_is_gone(tmp_path):
     draft = draft_reply(record, load_profile(demo_profile_path()))
     assert "Qual é o pedido mínimo?" not in draft.body
     assert any(n.startswith("answered in the chat already") for n in draft.notes)
+
+
+# -- what reading r11..r20 taught ------------------------------------------------------------------------
+
+READING = Path(__file__).parent / "draft_reading"
+
+
+def test_a_question_is_not_cut_at_an_abbreviation_or_a_thousands_dot():
+    from triage.request import questions
+
+    asked = questions("1. Welche Staffelpreise gelten für 8.000 bzw. 50.000 Stück?\n2. Liegt ein Prüfbericht vor?")
+    assert asked == ["Welche Staffelpreise gelten für 8.000 bzw. 50.000 Stück?", "Liegt ein Prüfbericht vor?"]
+
+
+def test_items_listed_under_a_line_that_asks_are_questions():
+    from triage.request import questions
+
+    text = ("Pouvez-vous nous indiquer :\na) le prix par pièce\nb) le délai de fabrication\n\nCordialement,")
+    assert questions(text) == ["le prix par pièce", "le délai de fabrication"]
+    assert questions("Could you quote the following:\n- 5000 pcs BL-UK13\n- 3000 pcs BL-JB") == []  # order lines
+
+
+def test_lettered_points_without_question_marks_are_answered():
+    body = _result(READING / "r14-conteneur-ma-fr.eml").inquiry.draft.body
+    assert '"le délai de fabrication"' in body and '"le prix par pièce"' in body
+
+
+def test_a_yearly_need_is_no_order_line_and_names_its_break():
+    body = _result(READING / "r15-grosshandel-at-de.eml").inquiry.draft.body
+    assert "8.000 Stück zu" in body and "50.000 Stück zu" not in body
+    assert "50.000 Stück im Jahr" in body
+
+
+def test_a_monthly_use_is_no_hook():
+    t = templating.phrases(templating.default_environment(), "en")
+    body = _result(READING / "r12-solar-au-en.eml").inquiry.draft.body
+    assert t["hook"]["message"].split("{")[0] not in body  # "800 USB outlets a month" is what they use
+
+
+@pytest.mark.parametrize("name, lang, last, gender", [
+    ("Rosa Elena Villarreal Garza", "es", "Villarreal", "f"),  # two first names, two surnames
+    ("María José García", "es", "García", "f"),  # a double first name, one surname
+    ("Айгерим Сапарова", "ru", "Сапарова", "f"),  # the ending tells
+    ("Иван Петров", "ru", "Петров", "m"),
+])
+def test_surnames_and_genders_a_native_reads(name, lang, last, gender):
+    found = person(name, "", lang)
+    assert (found["last_name"], found["gender"]) == (last, gender)
+
+
+def test_eac_written_in_cyrillic_is_eac():
+    from triage.request import certifications
+
+    assert certifications("Есть ли сертификат ЕАС?") == ["EAC"]
+
+
+def test_a_closing_reply_keeps_the_quoted_counts_and_place():
+    body = _result(READING / "r19-closing-ke-en.eml").inquiry.draft.body
+    assert "6,000 pcs at USD 1.38/pc" in body and "4,000 pcs at USD 0.58/pc" in body
+    assert "CIF Mombasa" in body and "below our MOQ" not in body  # our own offer's counts stand

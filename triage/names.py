@@ -21,7 +21,7 @@ def _table() -> dict[str, Any]:
 
 
 def person(raw: str, title: str = "", lang: str | None = None, country: str | None = None,
-           text: str = "") -> dict[str, Any]:
+           text: str = "", reply_lang: str | None = None) -> dict[str, Any]:
     """{'name', 'first_name', 'last_name', 'gender' (m, f or None), 'honorific'} of a contact's name.
 
     A name in Han characters is read the Chinese way (``chinese``): family name first and the title
@@ -32,7 +32,9 @@ def person(raw: str, title: str = "", lang: str | None = None, country: str | No
     name is the first of two surnames where the buyer's language puts the father's first
     ("Carolina Méndez Restrepo" is Sra. Méndez): names.toml [title_words] and [surnames]. Where the
     buyer's language or country writes the family name first ("Szabó Eszter", [order]), the name is
-    read that way unless its first word is a known first name ("Eszter Szabó" written for abroad)."""
+    read that way unless its first word is a known first name ("Eszter Szabó" written for abroad). A
+    Russian family name's ending tells the gender ([surname_endings]) for a reply in that language
+    (``reply_lang``, else the buyer's)."""
     table = _table()
     if _HAN_NAME.match(str(raw or "").strip()) and _chinese_name(str(raw).strip(), lang, country, table):
         return chinese(str(raw).strip(), title, text, table)
@@ -53,6 +55,8 @@ def person(raw: str, title: str = "", lang: str | None = None, country: str | No
     if gender is None and title:
         gender = _title_gender(title, table)
     last = words[0] if family_first else _surname(words, lang, table)
+    if gender is None and last:  # (a reply in another language greets by the full name: no "Mr Ковалёв")
+        gender = _ending_gender(last, reply_lang or lang, table)
     return {"name": " ".join(words), "first_name": given, "last_name": last, "gender": gender, "honorific": ""}
 
 
@@ -151,21 +155,41 @@ def _title_gender(title: str, table: dict[str, Any]) -> str | None:
     return "f" if female and not male else "m" if male and not female else None
 
 
+def _ending_gender(last: str, lang: str | None, table: dict[str, Any]) -> str | None:
+    """A Russian family name's gender by its ending (names.toml [surname_endings]): Сапарова f, Иванов m."""
+    endings = table.get("surname_endings", {})
+    if lang not in endings.get("languages", []):
+        return None
+    folded = last.lower()
+    if any(folded.endswith(e) for e in endings.get("female", [])):
+        return "f"
+    return "m" if any(folded.endswith(e) for e in endings.get("male", [])) else None
+
+
 def _surname(words: list[str], lang: str | None, table: dict[str, Any]) -> str:
     """The surname to address: the last word, or where ``lang`` writes two surnames (father's first),
-    the first of them with its particles ("de la Fuente") when the name has three words or more."""
+    the father's: the second-last of the name's parts (a particle belongs to the word after it: "de la
+    Fuente"), so "Rosa Elena Villarreal Garza" is Sra. Villarreal; with three parts whose middle one is
+    a first name ("María José García") the last."""
     if len(words) < 2:
         return ""
     surnames = table.get("surnames", {})
     if lang not in surnames.get("paternal_first", []) or len(words) < 3:
         return words[-1]
     particles = set(surnames.get("particles", []))
-    taken = []
-    for word in words[1:]:
-        taken.append(word)
+    parts: list[str] = []
+    pending: list[str] = []
+    for word in words:
+        pending.append(word)
         if word.lower() not in particles:
-            break
-    return " ".join(taken) if taken and taken[-1].lower() not in particles else words[-1]
+            parts.append(" ".join(pending))
+            pending = []
+    if pending or len(parts) < 3:
+        return parts[-1] if parts and not pending else words[-1]
+    known = {w for side in ("male", "female") for w in table["first_names"][side]}
+    if len(parts) == 3 and parts[1].lower() in known:
+        return parts[-1]
+    return parts[-2]
 
 
 def looks_like_company(text: str) -> bool:
