@@ -249,3 +249,20 @@ def test_a_closing_reply_keeps_the_quoted_counts_and_place():
     body = _result(READING / "r19-closing-ke-en.eml").inquiry.draft.body
     assert "6,000 pcs at USD 1.38/pc" in body and "4,000 pcs at USD 0.58/pc" in body
     assert "CIF Mombasa" in body and "below our MOQ" not in body  # our own offer's counts stand
+
+
+@pytest.mark.parametrize("text, place", [
+    ("نحتاج 6000 قطعة، CIF الدمام.", "الدمام"),
+    ("السعر CFR ميناء جدة من فضلكم", "جدة"),  # a word for the port before the place
+    ("CIF Lagos please", "Lagos"),
+])
+def test_the_place_after_the_term_in_arabic_script(text, place):
+    from triage.terms import destination
+
+    assert destination(text) == place
+
+
+def test_a_use_per_period_with_words_before_the_unit_is_a_volume():
+    found = volume("We go through roughly 800 USB outlets a month across our jobs.")
+    assert (found.value, found.period) == (800, "month")
+    assert volume("We sell 300 smart plugs and need 2000 pcs now") is None

@@ -284,6 +284,7 @@ class _VolumeWords:
 
 
 _CLAUSE_END = re.compile(r"[,.;:!?\n(]")
+_NAMED_COUNT = re.compile(rf"(?<![\d.,])(\d{{1,3}}(?:[.,]\d{{3}})+|\d+)\s+((?:[^\W\d_][\w-]*\s+){{1,2}}?)([^\W\d_]+)(?!{SPACED})")
 _FIGURE = re.compile(rf"(?<!{SPACED})\d[\d.,]*(?:\s*(?:k|mil|thousand|million|万|萬|千))?(?=[\s,;.:)'’]|$|[{CJK}])")  # "40k", "5万只", "40'", not "16A"
 
 
@@ -312,6 +313,12 @@ def volume(text: str) -> Volume | None:
         period = words.period_after(folded, m.end()) or words.period_before(folded, m.start())
         if period and value >= 2 and not (_year(value) and m.group(1).isdigit()):  # "2.000" is no year
             found.append((m.start(), Volume(value, qty.units.get(m.group(3).lower(), "pcs"), period)))
+    for m in _NAMED_COUNT.finditer(folded):  # "800 USB outlets a month": a word or two before the unit word
+        unit = qty.units.get(m.group(3))
+        period = words.period_after(folded, m.end()) if unit else None
+        value = _value(m.group(1), None)
+        if period and value >= 2 and not any(at == m.start() for at, _ in found):
+            found.append((m.start(), Volume(value, unit, period)))
     for m in words.cued.finditer(folded):
         value = _value(m.group(2), m.group(3))
         if value >= 10 and not _year(value):
