@@ -27,9 +27,10 @@ SOURCES = [pytest.param(INQUIRIES, marks=pytest.mark.skipif(not INQUIRIES.exists
 
 
 def _names(profile, inquiry) -> list[str]:
-    """Names that stay in their own language in any draft: ours, the buyer's, the catalogue's."""
+    """Names that stay in their own language in any draft: ours, the buyer's, the catalogue's, and the
+    buyer's place as they wrote it ("CIF الدمام")."""
     names = [profile.company.get("name", ""), profile.name, inquiry.contact_name or "",
-             inquiry.company_name or "", inquiry.sender_name or ""]
+             inquiry.company_name or "", inquiry.sender_name or "", inquiry.destination or ""]
     for product in profile.products:
         names += [product.sku, product.name, *product.aliases]
     return names + [m.text or "" for m in inquiry.products] + [m.name or "" for m in inquiry.products]

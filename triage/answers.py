@@ -80,11 +80,31 @@ def answer_questions(questions: list[str], facts: dict[str, Any]) -> list[dict[s
         if "certificate" not in topics and certs_named(question, facts["cert_names"]):
             topics = ["certificate", *topics]  # "Do you have SONCAP?": a mark the buyer asks about by name
         found = [_answer(table[t].get("answer", "none"), question, facts) for t in topics]
+        if _asks_the_date(question, facts):
+            found.append({"kind": "timing"})  # "Can you do it before Feb 15?": the buyer's own date, met or not
         answers = list({a["kind"]: a for a in found if a}.values())
         open_part = not answers or not all(found)  # a point of it the profile cannot answer ("and our brand?")
         out.append({"question": _clean(question), "answers": answers,
-                    "fill": f"answer to \"{_clean(question)}\"" if open_part else None})
+                    "fill": f"answer to \"{_marker_safe(_clean(question))}\"" if open_part else None})
     return out
+
+
+def _marker_safe(text: str) -> str:
+    """The buyer's words inside a <<to fill: ...>> marker: an angle bracket of theirs ("UGR < 19") would
+    end the marker early, so it is written as the sign a reader takes the same way (‹ ›)."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def _asks_the_date(question: str, facts: dict[str, Any]) -> bool:
+    """Whether the question names the buyer's deadline (the date the offer's timing is worked against)."""
+    from triage.dates import deadline
+
+    timing = facts["quote"].get("timing") or {}
+    wanted = timing.get("deadline")
+    if not wanted or not any(ch.isdigit() for ch in question):
+        return False
+    today = facts.get("today") or timing.get("ready") or wanted
+    return deadline(question, min(today, wanted)) == wanted
 
 
 def is_greeting(question: str) -> bool:
@@ -135,8 +155,13 @@ def _marks() -> dict[str, Any]:
 
 
 def certs_named(text: str, names: list[str]) -> set[str]:
+    """The certificate names the text names, as written or by an extraction alias ("ЕАС" in Cyrillic is EAC)."""
+    from triage.request import certifications
+
     folded = f" {text.lower()} "
-    return {n for n in names if re.search(rf"(?<![a-z]){re.escape(n.lower())}(?![a-z])", folded)}
+    # (no letter of any script beside the name: "CE" is not in "pièce")
+    found = {n for n in names if re.search(rf"(?<![^\W\d_]){re.escape(n.lower())}(?![^\W\d_])", folded)}
+    return found | (set(certifications(text)) & set(names))
 
 
 def market_mark(country: str) -> str | None:

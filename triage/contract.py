@@ -31,6 +31,8 @@ def to_contract(inquiry: Inquiry) -> dict[str, Any]:
             "products": [{"sku": p.sku, "name": p.name, "score": round(p.score, 1), "text": p.text}
                          for p in inquiry.products],
             "quantity": {"value": _number(inquiry.quantity.value), "unit": inquiry.quantity.unit} if inquiry.quantity else None,
+            "volume": {"value": _number(inquiry.volume.value), "unit": inquiry.volume.unit,
+                       "period": inquiry.volume.period} if inquiry.volume else None,
             "deadline": _iso(inquiry.deadline),
             "incoterm": inquiry.incoterm,
             "destination": inquiry.destination,
@@ -62,7 +64,19 @@ def to_contract(inquiry: Inquiry) -> dict[str, Any]:
 def _thread(m) -> dict[str, Any]:
     """Where the message sits in a conversation: the draft answers the right address and honours the history."""
     return {"reply_to": list(m.reply_to), "in_reply_to": m.in_reply_to, "references": list(m.references),
-            "quoted": m.quoted or None, "history": m.history or None}
+            "quoted": m.quoted or None, "history": m.history or None, "chat": _chat(m)}
+
+
+def _chat(m) -> list[dict[str, Any]] | None:
+    """A pasted chat's turns in order ({who, at, text, buyer}), so the draft reads the conversation from the
+    record and not from the source file; None for mail."""
+    if m.kind != "text" or not m.platform_fields.get("date_order"):
+        return None  # the parse stage marks a chat it read (mailtext._fill_chat) with the chat's date order
+    from triage.mailtext import parse_chat
+
+    chat = parse_chat(m.text)
+    buyer = m.platform_fields.get("name") or (chat.buyer if chat else None)
+    return [{"who": who, "at": at, "text": text, "buyer": who == buyer} for who, at, text in chat.turns] if chat else None
 
 
 def _number(value: float) -> int | float:

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from triage.draft_history import (
-    buyer_said, earlier_prices, new_text, settled_in_chat, short_question, thread_facts, transcript,
-    with_thread_quantity,
+    buyer_said, chat_turns, earlier_prices, new_text, our_speakers, settled_in_chat, short_question,
+    thread_facts, with_thread_quantity,
 )
 from triage.errors import TemplateError
 from triage.model import Draft, Inquiry
@@ -206,25 +206,32 @@ def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", tod
     from triage.answers import answer_questions, certificate_answers, market_mark
     from triage.quote import build_quote
 
-    request = record.get("request") or {}
+    stated = record.get("request") or {}
     thread = thread or thread_facts(record, text)
-    request = with_thread_quantity(request, thread)
+    request = with_thread_quantity(stated, thread)
     today = today or date.today()
-    buyer = _buyer(record)
+    said = buyer_said(record, text, thread) if _chat(record) else new_text(text, thread)
+    buyer = _buyer(record, said, lang)
     competitor = record.get("category") == "competitor"
     products = [p for p in (_product_view(m, profile) for m in request.get("products") or [] if m.get("sku")) if p]
     earlier = earlier_prices(thread["quoted"], products)
-    said = buyer_said(record, text, thread) if _chat(record) else new_text(text, thread)
-    quote = build_quote(request, products, profile, text=said, country=buyer["country"],
+    offer_text = said
+    if request is not stated:  # "quantities as per your offer": the lines, their counts and place as quoted
+        offer_text, request = _with_thread_offer(said, thread, request)
+    quote = build_quote(request, products, profile, text=offer_text, country=buyer["country"],
                         earlier=earlier, today=today, moq_only=competitor)
+    if request is not stated:  # a count our own offer named stands: no MOQ gap raised against it now
+        for line in quote["lines"]:
+            line["moq_gap"] = 0 if line["earlier"] else line["moq_gap"]
     asked = [str(c) for c in request.get("certifications") or []]
     market = None if asked else market_mark(buyer["country"])
     certs = certificate_answers(asked or ([market] if market else []), products, list(profile.certifications), text)
     seller = _seller(profile, salesperson)
-    facts = {"terms": seller["terms"], "quote": quote, "certs": certs, "seller": seller,
+    facts = {"terms": seller["terms"], "quote": quote, "certs": certs, "seller": seller, "today": today,
              "cert_names": [c["asked"] for c in certs] + _mark_names()}
     asked_questions = [str(q) for q in request.get("questions") or []]
-    settled = settled_in_chat(asked_questions, transcript(record, text), thread["quoted"]) if _chat(record) else {}
+    settled = (settled_in_chat(asked_questions, chat_turns(record, text), our_speakers(record, thread))
+               if _chat(record) else {})
     questions = [] if competitor else answer_questions([q for q in asked_questions if q not in settled], facts)
     for q in questions:
         q["short"] = short_question(q["question"])
@@ -249,8 +256,8 @@ def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", tod
         "certs_answered": sorted({c["asked"] for q in questions for a in q["answers"] for c in a.get("certs", [])}),
         "certs": certs,
         "market": market,
-        "hook": None if thread["in_thread"] else hook(record),
-        "gaps": [] if thread["in_thread"] else gaps(record, certs, market),
+        "hook": None if thread["in_thread"] else hook(record, said),
+        "gaps": [] if thread["in_thread"] else gaps(record, certs, market, said),
         "thread": {"in_thread": thread["in_thread"], "closing": bool(thread["closing"]),
                    "earlier": bool(earlier)},
         "category": record.get("category") or "genuine",
@@ -261,6 +268,17 @@ def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", tod
         "step": step or {},
         "notes": notes,
     }
+
+
+def _with_thread_offer(said: str, thread: dict[str, Any], request: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The buyer's new words and the quoted offer they accept, read for the order lines; the place the
+    offer named when the reply names none ("CIF Mombasa" in the quoted offer)."""
+    from triage.terms import destination
+
+    quoted = re.sub(r"(?m)^[ \t]*>+[ \t]?", "", thread["quoted"] or "")
+    if not request.get("destination"):
+        request = {**request, "destination": destination(quoted)}
+    return f"{said}\n{quoted}", request
 
 
 def _mark_names() -> list[str]:
@@ -293,12 +311,15 @@ def _notes(record: dict[str, Any], quote: dict[str, Any], certs: list[dict[str, 
     return notes
 
 
-def _buyer(record: dict[str, Any]) -> dict[str, Any]:
-    from triage.names import person
+def _buyer(record: dict[str, Any], text: str = "", reply_lang: str | None = None) -> dict[str, Any]:
+    """The buyer as the draft addresses them. A name the mail opens by greeting ("陈经理，您好") is the
+    reader's, our salesperson's, not the buyer's: the sender's name then, if it is another."""
+    from triage.names import greets_reader, person, signed_name
 
     contact, sender, company = (record.get(k) or {} for k in ("contact", "sender", "company"))
-    name = person(contact.get("name") or sender.get("name") or "", contact.get("title") or "", record.get("language"),
-                  company.get("country"))
+    names = [n for n in (contact.get("name"), sender.get("name"), signed_name(text)) if n and not greets_reader(n, text)]
+    name = person(names[0] if names else "", contact.get("title") or "", record.get("language"),
+                  company.get("country"), text=text, reply_lang=reply_lang)
     return {
         **name,
         "title": contact.get("title") or "",
@@ -332,6 +353,7 @@ def _product_view(match: dict[str, Any], profile: Any) -> dict[str, Any] | None:
         "certifications": list(product.certifications),
         "breaks": price_breaks(product),
         "aliases": list(product.aliases),
+        "pcs_per_40hq": product.pcs_per_40hq,
     }
 
 
@@ -342,13 +364,14 @@ def _quantity(raw: Any) -> dict[str, Any] | None:
     return {"value": int(value) if float(value).is_integer() else value, "unit": raw.get("unit") or "pcs"}
 
 
-def gaps(record: dict[str, Any], certs: list[dict[str, Any]], market: str | None) -> list[str]:
-    """What the reply should ask, from the MAN gaps: at most three, most important first."""
+def gaps(record: dict[str, Any], certs: list[dict[str, Any]], market: str | None, text: str = "") -> list[str]:
+    """What the reply should ask, from the MAN gaps: at most three, most important first. Who decides is
+    not asked of a buyer who said it (``_authority_stated``)."""
     request, scores = record.get("request") or {}, record.get("scores") or {}
     found = set()
     if not _quantity(request.get("quantity")):
         found.add("quantity")
-    if _weak(scores, "authority"):
+    if _weak(scores, "authority") and not _authority_stated(record, text):
         found.add("authority")
     if not (request.get("destination") or request.get("incoterm")):
         found.add("destination")
@@ -356,9 +379,20 @@ def gaps(record: dict[str, Any], certs: list[dict[str, Any]], market: str | None
         found.add("timeline")
     if not certs and not market:
         found.add("certification")
-    if _weak(scores, "money", 40):
-        found.add("volume")
+    if _weak(scores, "money", 40) and not request.get("volume"):
+        found.add("volume")  # not asked of a buyer who stated it ("about 3,000 pcs a month")
     return [g for g in GAP_ORDER if g in found][:3]
+
+
+def _authority_stated(record: dict[str, Any], text: str) -> bool:
+    """The buyer said who decides ("I decide", "our MD will sign off": thread.toml [authority_stated]), or
+    signs as the one who does (an owner's or general manager's title, [authority_titles], in the contact's
+    title or the closing lines of the mail)."""
+    from triage.answers import said
+
+    closing = "\n".join([ln for ln in (text or "").splitlines() if ln.strip()][-8:])
+    title = str((record.get("contact") or {}).get("title") or "")
+    return bool(said(text, "authority_stated") or said(f"{title}\n{closing}", "authority_titles"))
 
 
 def _weak(scores: dict[str, Any], key: str, threshold: int = WEAK) -> bool:
@@ -369,9 +403,12 @@ def _weak(scores: dict[str, Any], key: str, threshold: int = WEAK) -> bool:
 _STATED = re.compile(r"^\d[\d,.]*\+?\s+[^\W\d]+(?:\s+[^\W\d]+){0,3}$")
 
 
-def hook(record: dict[str, Any]) -> dict[str, Any] | None:
+def hook(record: dict[str, Any], text: str = "") -> dict[str, Any] | None:
     """One fact learned about the buyer: from enrichment first, else a stated count from their message
-    ("14 branches"): a number right before the words, nothing else."""
+    ("14 branches"): a number right before the words, nothing else, and no need over a period ("800 USB
+    outlets a month" is what they use, not what they are)."""
+    from triage.request import said_per_period
+
     enrichment = record.get("enrichment") or {}
     site = enrichment.get("site")
     if isinstance(site, dict) and not site.get("parked") and not site.get("placeholder"):
@@ -384,7 +421,7 @@ def hook(record: dict[str, Any]) -> dict[str, Any] | None:
         if not _is_hook(hit):
             continue
         evidence = str(hit.get("evidence") or "").strip().strip('"')
-        if _STATED.match(evidence):
+        if _STATED.match(evidence) and not said_per_period(text, evidence):
             return {"source": "message", "text": evidence}
     return None
 

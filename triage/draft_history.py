@@ -8,7 +8,6 @@ Split from draft.py, whose build_context reads these; pure functions of the reco
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from triage.matching import aligned_lower
@@ -31,20 +30,16 @@ def thread_facts(record: dict[str, Any], text: str) -> dict[str, Any]:
     }
 
 
-def settled_in_chat(questions: list[str], text: str, quoted: str) -> dict[str, str]:
+def settled_in_chat(questions: list[str], turns: list[tuple[str, str, str]] | None,
+                    ours: set[str]) -> dict[str, str]:
     """The buyer's chat questions our side already answered, each with that reply: {question: reply}.
 
-    In a chat transcript the turns stand in order. A question is settled when our turns right after
-    the buyer's turn that asks it are about the same thing (a topic of topics.toml in common, or a
-    figure-bearing word such as "IP44" or "16A") and do not put the answer off ("let me check",
-    thread.toml [deferred]); a question nobody on our side took up stays open."""
-    from triage.mailtext import parse_chat
-
-    ours = _our_speakers(quoted)
-    chat = parse_chat(text or "") if ours and questions else None
-    if chat is None:
+    In a chat the turns stand in order (``chat_turns``; ``ours`` are our speakers). A question is settled
+    when our turns right after the buyer's turn that asks it are about the same thing (a topic of
+    topics.toml in common, or a figure-bearing word such as "IP44" or "16A") and do not put the answer
+    off ("let me check", thread.toml [deferred]); a question nobody on our side took up stays open."""
+    if not turns or not ours or not questions:
         return {}
-    turns = chat.turns
     out: dict[str, str] = {}
     for question in questions:
         asked_at = next((i for i, t in enumerate(turns) if t[0] not in ours and question in t[2]), None)
@@ -56,19 +51,24 @@ def settled_in_chat(questions: list[str], text: str, quoted: str) -> dict[str, s
     return out
 
 
-def transcript(record: dict[str, Any], text: str) -> str:
-    """The chat as it was pasted, turns in order: the message text, else (a stored record keeps the
-    buyer's lines only) the source file when it is still there."""
+def chat_turns(record: dict[str, Any], text: str) -> list[tuple[str, str, str]] | None:
+    """The chat's turns in order, (speaker, time, words): those the record carries (thread.chat, kept by
+    the contract), else the message text read as a chat; None when it is no chat."""
     from triage.mailtext import parse_chat
 
-    source = record.get("source") or {}
-    path = Path(source["path"]) if source.get("kind") == "text" and source.get("path") else None
-    if path is None or not path.is_file() or parse_chat(text) is not None:
-        return text
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return text
+    stored = (record.get("thread") or {}).get("chat")
+    if stored:
+        return [(str(t.get("who") or ""), str(t.get("at") or ""), str(t.get("text") or "")) for t in stored]
+    chat = parse_chat(text or "")
+    return chat.turns if chat else None
+
+
+def our_speakers(record: dict[str, Any], thread: dict[str, Any]) -> set[str]:
+    """Who speaks for us: the record's chat turns not the buyer's, else the names before our quoted turns."""
+    stored = (record.get("thread") or {}).get("chat")
+    if stored:
+        return {str(t.get("who") or "") for t in stored if not t.get("buyer")}
+    return _our_speakers(thread["quoted"])
 
 
 def _our_reply(turns: list[tuple[str, str, str]], asked_at: int, ours: set[str]) -> str:
@@ -193,13 +193,11 @@ def with_thread_quantity(request: dict[str, Any], thread: dict[str, Any]) -> dic
 
 def buyer_said(record: dict[str, Any], text: str, thread: dict[str, Any]) -> str:
     """A chat's buyer turns, one a line: the offer reads the buyer's order lines, never our own ("MOQ 3000 pcs")."""
-    from triage.mailtext import parse_chat
-
-    ours = _our_speakers(thread["quoted"])
-    chat = parse_chat(transcript(record, text)) if ours else None
-    if chat is None:
+    ours = our_speakers(record, thread)
+    turns = chat_turns(record, text) if ours else None
+    if not turns:
         return new_text(text, thread)
-    return "\n".join(words for who, _, words in chat.turns if who not in ours)
+    return "\n".join(words for who, _, words in turns if who not in ours)
 
 
 def _our_speakers(quoted: str) -> set[str]:

@@ -504,6 +504,7 @@ def _request(inquiry: Inquiry, source: Message, fields: dict[str, str], profile:
     parts = [source.subject, fields.get("product", ""), fields.get("model", ""), text]
     inquiry.products = products.catalogue(profile).match("\n".join(parts), folded=fold_lines(parts))
     inquiry.quantity = request.quantity(text, fields.get("quantity"))
+    inquiry.volume = request.volume(text)
     order = fields.get("date_order")
     us = order == "mdy" if order else inquiry.country in ("US", "CA", "PH")
     words = request.scan_words(text)  # one scan for the word lists of the next four

@@ -89,6 +89,15 @@ class Quantity:
 
 
 @dataclass(slots=True)
+class Volume:
+    """What the buyer uses over a period ("about 3,000 pcs a month", "annual need 40k"): not the order."""
+
+    value: float
+    unit: str = "pcs"
+    period: str = "year"  # "month" or "year"
+
+
+@dataclass(slots=True)
 class Hit:
     """One signal that fired, with the evidence that fired it."""
 
@@ -154,6 +163,7 @@ class Inquiry:
     country_source: str | None = None  # signature, address, phone, cctld, platform, text
     products: list[ProductMatch] = field(default_factory=list)
     quantity: Quantity | None = None
+    volume: Volume | None = None  # a monthly or yearly need, beside the order quantity
     deadline: date | None = None
     incoterm: str | None = None
     destination: str | None = None

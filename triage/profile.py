@@ -30,6 +30,7 @@ class Product:
     certifications: list[str] = field(default_factory=list)
     excludes: list[str] = field(default_factory=list)  # words right after a name that make it another product
     breaks: list[tuple[int, float]] = field(default_factory=list)  # [(from quantity, FOB unit price)], the seller's own
+    pcs_per_40hq: int = 0  # the packing: pieces of this product alone that fill a 40'HQ (0: not known)
 
     @property
     def price(self) -> float | None:
@@ -199,6 +200,7 @@ def _product(raw: Any, path: Path, index: int) -> Product:
             unit=str(raw.get("unit", "pcs")),
             certifications=[str(c) for c in raw.get("certifications", [])],
             excludes=[str(e) for e in raw.get("excludes", [])],
+            pcs_per_40hq=int(raw.get("pcs_per_40hq") or 0),
         )
     except (TypeError, ValueError) as exc:
         raise ProfileError(f"{path}: products[{index}] ({raw['sku']}): {exc}") from None

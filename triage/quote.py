@@ -215,6 +215,7 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
              for i, (sku, q, asked) in enumerate(ordered)]
     to_fill: list[str] = []
     boxes = int(total_qty) if unit == "containers" and total_qty and total_qty.is_integer() else None
+    container = _container_pieces(lines, by_sku, boxes, text, profile, to_fill) if boxes and not moq_only else None
     freight = _freight(term, place, country, lines, profile, to_fill, boxes)
     for line in lines:
         _on_term(line, term, freight)
@@ -242,7 +243,61 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
         "to_fill": to_fill,
         "timing": timing(request, profile, freight, today),
         "moq_only": moq_only,
+        "container": container,  # the buyer's containers in pieces: {count, share, pieces, per_line, known}
+        "volume": None if moq_only else _volume(request.get("volume"), lines, by_sku),
     }
+
+
+def _volume(volume: dict[str, Any] | None, lines: list[dict[str, Any]], by_sku: dict[str, Any]) -> dict[str, Any] | None:
+    """The buyer's stated need over a period ("3,000 pcs a month"), beside the first order priced above: the
+    yearly quantity, and per line the better break a yearly contract for it reaches (each line's share of it)."""
+    if not volume or not volume.get("value"):
+        return None
+    value = float(volume["value"])
+    yearly = value * 12 if volume.get("period") == "month" else value
+    share = yearly / max(len(lines), 1)
+    better = []
+    for ln in lines:
+        chosen = break_for(by_sku[ln["sku"]]["breaks"], share)
+        if chosen and ln["fob"] is not None and chosen["price"] < ln["fob"] - 0.005 and ln["price"] is not None:
+            better.append({"sku": ln["sku"], "fob": chosen["price"], "break_qty": chosen["qty"], "unit": ln["unit"]})
+    return {"value": _whole(value), "unit": volume.get("unit") or "pcs", "period": volume.get("period") or "year",
+            "yearly": _whole(yearly), "better": better}
+
+
+def _container_pieces(lines: list[dict[str, Any]], by_sku: dict[str, Any], boxes: int, text: str, profile: Any,
+                      to_fill: list[str]) -> dict[str, Any]:
+    """A container order ("one 40HQ", "1x20GP") in pieces, priced at the break those pieces reach: each
+    line without its own quantity takes an equal part of the load, from the product's packing
+    (pcs_per_40hq) or else the profile's mixed load (terms.container_pcs), scaled to the container size.
+    With neither, the lines stay at MOQ and the pieces per 40'HQ are marked to fill."""
+    from triage.request import container_share
+
+    share = container_share(text)
+    open_lines = [ln for ln in lines if not ln["qty"] and ln["earlier"] is None]
+    mixed = int(profile.terms.get("container_pcs") or 0)
+    for ln in open_lines:
+        product = by_sku[ln["sku"]]
+        per_40hq = int(product.get("pcs_per_40hq") or 0) or mixed
+        if not per_40hq:
+            continue
+        pieces = int(round(boxes * share * per_40hq / len(open_lines), -1))
+        _at_break(ln, product["breaks"], pieces)
+        ln["estimated"] = True
+    known = all(ln.get("estimated") for ln in open_lines)
+    if not known:
+        to_fill.append("pieces per 40'HQ of " + ", ".join(ln["sku"] for ln in open_lines if not ln.get("estimated")))
+    pieces = sum(ln["qty"] or 0 for ln in open_lines)
+    return {"count": boxes, "share": share, "pieces": pieces, "known": known, "mixed": len(open_lines) > 1}
+
+
+def _at_break(line: dict[str, Any], breaks: list[dict[str, Any]], pieces: int) -> None:
+    """An offer line re-priced at ``pieces`` (its break, no MOQ gap when the pieces reach the MOQ)."""
+    chosen = break_for(breaks, pieces)
+    line["qty"] = line["moq_qty"] = pieces
+    line["break_qty"] = chosen["qty"] if chosen else None
+    line["fob"] = line["price"] = chosen["price"] if chosen else line["fob"]
+    line["moq_gap"] = int(line["moq"] - pieces) if line["moq"] and pieces < line["moq"] else 0
 
 
 def _rest(text: str, stated: float | None, lines_qty: float | None, units: set[str]) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ from typing import Iterable
 from triage.errors import DataFileError
 from triage.lexicon import Lexicon, fold, fold_lines, lexicon
 from triage.matching import WordPlaces, WordScan, finditer_at, pattern
-from triage.model import Quantity
+from triage.model import Quantity, Volume
 
 
 def compiled(name: str, build):
@@ -179,6 +179,153 @@ _CONTAINER = re.compile(r"(\d(?<!\d\d)\d*)\s*(?:x|×)\s*(40\s*'?\s*(?:hq|hc|gp|f
 _TIMES = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:x|×)\s+\D", re.I | re.M)
 
 
+@dataclass(frozen=True)
+class _ContainerWords:
+    """extract.toml [containers]: the count words, the size words and each size's share of a 40'HQ."""
+
+    regex: re.Pattern  # group 1: the count word, group 2: the size word
+    counts: dict[str, int]
+    sizes: dict[str, float]
+
+    @classmethod
+    def build(cls, lex: Lexicon) -> _ContainerWords:
+        table = lex.data.get("containers", {})
+        try:
+            counts = {fold(w): int(n) for n, words in table.get("counts", {}).items() for w in words}
+            sizes = {fold(w): float(share) for share, words in table.get("sizes", {}).items() for w in words}
+        except (TypeError, ValueError):
+            raise DataFileError("extract.toml: [containers] counts and sizes map numbers to word lists") from None
+        if not counts or not sizes:
+            return cls(re.compile("(?!)"), counts, sizes)
+        alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+        regex = re.compile(rf"(?<!{SPACED})({alt(counts)})\s*(?:x\s*)?({alt(sizes)})(?!{SPACED})")
+        return cls(regex, counts, sizes)
+
+
+def _container_words() -> _ContainerWords:
+    return compiled("containers", _ContainerWords.build)
+
+
+def containers_said(text: str) -> list[tuple[int, Quantity]]:
+    """Containers written with a count word ("one 40HQ", "a full container", "一个40HQ"): [(position, n containers)]."""
+    words = _container_words()
+    folded = fold(text)
+    return [(m.start(), Quantity(float(words.counts[m.group(1)]), "containers")) for m in words.regex.finditer(folded)]
+
+
+def container_share(text: str) -> float:
+    """The share of a 40'HQ's load the buyer's container size holds ("20GP": a bit under half; 1.0 when
+    the text names no size, a container reckoned as a 40'HQ)."""
+    words = _container_words()
+    folded = fold(text)
+    sized = [words.sizes[m.group(2)] for m in words.regex.finditer(folded)]
+    sized += [words.sizes.get(fold(m.group(2)).replace(" ", ""), 1.0) for m in _CONTAINER.finditer(folded)]
+    return sized[0] if sized else 1.0
+
+
+@dataclass(frozen=True)
+class _VolumeWords:
+    """extract.toml [volume]: the period words after a quantity, and before one in its sentence."""
+
+    after: dict[str, str]  # folded word -> "month" or "year"
+    before: re.Pattern  # a period word, then a figure in the same sentence: group 1 the word
+    cued: re.Pattern  # a period word, then a bare figure (with its scale): "annual need 40k"
+    abbreviations: tuple[str, ...] = ()  # "ca.", "approx.": a dot that ends no sentence
+
+    @classmethod
+    def build(cls, lex: Lexicon) -> _VolumeWords:
+        table = lex.data.get("volume", {})
+        after = {fold(w): p for p in ("month", "year") for w in table.get(f"{p}_after", [])}
+        before = {fold(w): p for p in ("month", "year") for w in table.get(f"{p}_before", [])}
+        needs = {fold(w): p for p in ("month", "year") for w in table.get(f"{p}_need", [])}
+        shorts = tuple(fold(w) for w in lex.data.get("sentences", {}).get("abbreviations", []))
+        if not before:
+            return cls(after, re.compile("(?!)"), re.compile("(?!)"), shorts)
+        alt = lambda ws: "|".join(map(re.escape, sorted(ws, key=len, reverse=True))) or "(?!)"  # noqa: E731
+        lead = rf"(?<!{SPACED})({alt(before)})(?!{SPACED})"
+        need = rf"(?<!{SPACED})({alt(needs)})(?!{SPACED})"
+        return cls(after, re.compile(lead + r"[^\n;!?]{0,50}$"),
+                   re.compile(need + r"[^\d\n;!?]{0,20}?" + _NUMBER_START + _scale_words().group
+                              + rf"(?!\d|[.,]\d|{SPACED}|\s*%)"), shorts)
+
+    def period_before(self, folded: str, start: int) -> str | None:
+        """The period a word before ``start`` in its sentence names ("jährlich ca. 20.000 Stück")."""
+        before = folded[max(0, start - 60):start]
+        for short in self.abbreviations:  # "jährlich ca. 20.000": the dot of "ca." ends no sentence
+            before = before.replace(short, short.rstrip(".") + " ")
+        before = before[max((m.end() for m in _SENTENCE_END.finditer(before)), default=0):]
+        found = self.before.search(before)
+        if found is None or _FIGURE.search(before, found.end(1)) or _FIGURE.search(before, 0, found.start(1)):
+            return None  # a figure beside the word takes the period: "annual need 40k, first order 8000",
+            # "2 contêineres por mês, começando com 1 contêiner"
+        return self._period(found.group(1))
+
+    def period_after(self, folded: str, end: int) -> str | None:
+        """The period a word after the quantity names, right after it or after at most two words of the
+        thing counted ("2.000 tomadas USB por mês"), in the same clause."""
+        clause = _CLAUSE_END.split(folded[end:end + 30], maxsplit=1)[0]
+        words = clause.lstrip(" /").split(" ")
+        for skip in range(min(3, len(words))):
+            if skip and not words[skip - 1].isalpha():
+                break  # only words of the thing counted stand between ("tomadas USB"), no figure ("de 40'")
+            rest = " ".join(words[skip:])
+            found = next((p for w, p in self.after.items() if rest.startswith(w.lstrip("/"))
+                          and not rest[len(w.lstrip("/")):][:1].isalpha()), None)
+            if found:
+                return found
+        return None
+
+    def _period(self, word: str) -> str | None:
+        return next((p for w, p in self._before_periods().items() if w == word), None)
+
+    def _before_periods(self) -> dict[str, str]:
+        table = lexicon().data.get("volume", {})
+        return {fold(w): p for p in ("month", "year") for key in ("before", "need") for w in table.get(f"{p}_{key}", [])}
+
+
+_CLAUSE_END = re.compile(r"[,.;:!?\n(]")
+_NAMED_COUNT = re.compile(rf"(?<![\d.,])(\d{{1,3}}(?:[.,]\d{{3}})+|\d+)\s+((?:[^\W\d_][\w-]*\s+){{1,2}}?)([^\W\d_]+)(?!{SPACED})")
+_FIGURE = re.compile(rf"(?<!{SPACED})\d[\d.,]*(?:\s*(?:k|mil|thousand|million|万|萬|千))?(?=[\s,;.:)'’]|$|[{CJK}])")  # "40k", "5万只", "40'", not "16A"
+
+
+def _volume_words() -> _VolumeWords:
+    return compiled("volume", _VolumeWords.build)
+
+
+def said_per_period(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` stands in ``text`` with a period word after it ("800 USB outlets a month"): a need
+    over time, not a count of what the buyer has."""
+    folded, wanted = fold(text), fold(phrase)
+    at = folded.find(wanted)
+    return at >= 0 and _volume_words().period_after(folded, at + len(wanted)) is not None
+
+
+def volume(text: str) -> Volume | None:
+    """The buyer's need over a period, apart from the order: a quantity with a period word after it ("about
+    3,000 pcs a month") or before it in its sentence ("jährlich ca. 20.000 Stück", "annual need 40k")."""
+    folded = fold(text)
+    if not _DIGIT.search(folded):
+        return None
+    words, found = _volume_words(), []
+    qty = _quantity_words()
+    for m in qty.regex.finditer(folded):
+        value = _value(m.group(1), m.group(2))
+        period = words.period_after(folded, m.end()) or words.period_before(folded, m.start())
+        if period and value >= 2 and not (_year(value) and m.group(1).isdigit()):  # "2.000" is no year
+            found.append((m.start(), Volume(value, qty.units.get(m.group(3).lower(), "pcs"), period)))
+    for m in _NAMED_COUNT.finditer(folded):  # "800 USB outlets a month": a word or two before the unit word
+        unit = qty.units.get(m.group(3))
+        period = words.period_after(folded, m.end()) if unit else None
+        value = _value(m.group(1), None)
+        if period and value >= 2 and not any(at == m.start() for at, _ in found):
+            found.append((m.start(), Volume(value, unit, period)))
+    for m in words.cued.finditer(folded):
+        value = _value(m.group(2), m.group(3))
+        if value >= 10 and not _year(value):
+            found.append((m.start(2), Volume(value, "pcs", words._period(m.group(1)) or "year")))
+    return min(found, key=lambda pv: pv[0])[1] if found else None
+
+
 def quantity(text: str, field: str | None = None) -> Quantity | None:
     """The total quantity asked for: a platform's quantity field, a stated total, else the sum of line items."""
     if field:
@@ -189,6 +336,9 @@ def quantity(text: str, field: str | None = None) -> Quantity | None:
         if bare:
             return Quantity(bare, "pcs")
     mentions = _mentions(text)
+    need = volume(text) if len(mentions) > 1 else None
+    if need:  # the yearly need named again ("Staffelpreise für 8.000 bzw. 50.000 Stück?") is no order line
+        mentions = [(at, q) for at, q in mentions if q.value != need.value] or mentions
     if not mentions:
         return _table_quantity(text)
     total = _stated_total(text, mentions)
@@ -235,8 +385,8 @@ def _times_sign(folded: str) -> bool:
 
 def _mentions(text: str) -> list[tuple[int, Quantity]]:
     folded = fold(text)
-    if not _DIGIT.search(folded):  # every pattern below (and in _cued_numbers) reads a \d: no digit, no mention
-        return []
+    if not _DIGIT.search(folded):  # every pattern below (and in _cued_numbers) reads a \d: no digit, no figure
+        return containers_said(text)
     out: list[tuple[int, Quantity]] = []
     taken = Taken()
     times = _times_sign(folded)  # else neither '2 x 40HQ' nor '500 x item' is written: spare their walks
@@ -269,6 +419,8 @@ def _mentions(text: str) -> list[tuple[int, Quantity]]:
         if not taken.near(match.start(), 8):
             out.append((match.start(), Quantity(_value(match.group(1), None), "pcs")))
             taken.add(match.start())
+    for at, q in containers_said(text) if not out else ():
+        out.append((at, q))  # "one 40HQ": a container counted in words, when no figure is written
     if not out:
         out = _cued_numbers(folded)
     return sorted(out, key=lambda pq: pq[0])
@@ -298,6 +450,8 @@ def _cued_numbers(folded: str) -> list[tuple[int, Quantity]]:
     for cue in chain(_QTY_CUE.finditer(folded), cues.finditer(folded)):
         line_end = folded.find("\n", cue.end())
         line = folded[cue.end(): line_end if line_end >= 0 else None]
+        if _volume_words().period_before(folded, cue.end()):
+            continue  # "monthly volume: 12,000": a need over a period, not the order
         for m in _BARE.finditer(line):
             value = _value(m.group(1), None)
             if not _year(value):
@@ -328,8 +482,10 @@ def _ignored(folded: str, start: int, end: int, words: _QuantityWords) -> bool:
         return True
     if words.counts_other and after.startswith(words.counts_other):
         return True  # '3个月' (three months), '10个人': counted right after the unit, as CJK writes it
-    monthly = after.lstrip(" /").startswith(words.per_period)
-    return monthly and not _FOR_MONTHS.search(folded[end:end + 60])
+    monthly = after.lstrip(" /").startswith(words.per_period) or _volume_words().period_after(folded, end)
+    if monthly and not _FOR_MONTHS.search(folded[end:end + 60]):
+        return True
+    return _volume_words().period_before(folded, start) is not None  # "jährlich ca. 20.000 Stück": a need, no order
 
 
 def _for_samples(folded: str, at: int, words: _QuantityWords) -> bool:
@@ -525,13 +681,15 @@ def _payment_words(lex: Lexicon) -> tuple[dict[str, str], re.Pattern]:
 
 QUESTION_MARKS = ("?", "？", "؟")  # Latin and others, full-width (CJK), Arabic
 _QUESTION_SPLIT = re.compile(r"(?<=[.!?。？؟])\s+|\n")
-_QUESTION_HEAD = re.compile(r"^\W*(?:\d+[.)]\s*)?")
+_QUESTION_HEAD = re.compile(r"^\W*(?:\d{1,2}[.)](?!\d)\s*)?")  # "2. Wie ...", never "50." of "50.000 Stück?"
 
 
 def questions(text: str, limit: int = 12) -> list[str]:
-    """The buyer's explicit questions: sentences ending with a question mark."""
+    """The buyer's explicit questions: sentences ending with a question mark, and the items listed under
+    a line that asks for them ("Pouvez-vous nous indiquer :\na) le prix par pièce"; ``listed_questions``)."""
+    listed = listed_questions(text)
     if not any(mark in text for mark in QUESTION_MARKS):
-        return []
+        return listed[:limit]
     out = []
     for sentence in _question_sentences(text):
         sentence = sentence.strip()
@@ -540,7 +698,37 @@ def questions(text: str, limit: int = 12) -> list[str]:
         q = _QUESTION_HEAD.sub("", sentence).lstrip("¿¡ ").strip()
         if len(q) > 3 and q not in out:
             out.append(q)
+    if listed:
+        out = [q for q in _in_text_order(text, out + [q for q in listed if q not in out])]
     return out[:limit]
+
+
+_LISTED = re.compile(r"^\s*(?:[a-h]\)|[a-h]\.\s|\d{1,2}[.)](?!\d)|[-•*·–])\s*(.+?)\s*$")
+
+
+def listed_questions(text: str) -> list[str]:
+    """The items listed right under a line that ends with ':' and asks (extract.toml [questions] intros),
+    each a question of its own though it has no question mark; an item with one is left to ``questions``."""
+    intros = compiled("question-intros", lambda lex: tuple(lex.words("questions", "intros")))
+    out: list[str] = []
+    asking = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.endswith((":", "：")):
+            asking = any(w in fold(stripped) for w in intros)
+            continue
+        item = _LISTED.match(line) if asking else None
+        if item is None:
+            asking = asking and not stripped and not out  # a blank line may stand between the intro and its list
+            continue
+        words = item.group(1)
+        if not words.endswith(QUESTION_MARKS) and len(words) > 3 and not _mentions(words):
+            out.append(words)  # (a line with a count is an order line: "- 5,000 pcs BL-UK13")
+    return out
+
+
+def _in_text_order(text: str, found: list[str]) -> list[str]:
+    return sorted(found, key=lambda q: (text.find(q) if q in text else len(text)))
 
 
 def _question_sentences(text: str) -> list[str]:
@@ -550,4 +738,22 @@ def _question_sentences(text: str) -> list[str]:
     separator either way, and a run of white space after a sentence end that goes on past a line
     break is a separator whole in the text, and in the next lines their leading white space."""
     return [sentence for line in text.split("\n") if any(mark in line for mark in QUESTION_MARKS)
-            for sentence in _QUESTION_SPLIT.split(line)]
+            for sentence in _joined_abbreviations(_QUESTION_SPLIT.split(line))]
+
+
+def _joined_abbreviations(pieces: list[str]) -> list[str]:
+    """Pieces split after an abbreviation's dot ("bzw.", "e.g.", "ca.": extract.toml [sentences]) joined
+    again: "Welche Staffelpreise gelten für 8.000 bzw. 50.000 Stück?" is one question."""
+    shorts = _abbreviations()
+    out: list[str] = []
+    for piece in pieces:
+        if out and out[-1].rstrip().lower().endswith(shorts):
+            out[-1] = out[-1].rstrip() + " " + piece.lstrip()
+        else:
+            out.append(piece)
+    return out
+
+
+def _abbreviations() -> tuple[str, ...]:
+    return compiled("abbreviations", lambda lex: tuple(
+        w.lower() for w in lex.data.get("sentences", {}).get("abbreviations", []) if w.endswith(".")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from itertools import chain
 
-from triage.lexicon import Lexicon
+from triage.lexicon import Lexicon, lexicon
 from triage.matching import pattern
 from triage.request import CJK, HAS_CJK, SPACED, compiled
 
@@ -57,7 +57,22 @@ def destination(text: str, field: str | None = None) -> str | None:
                 continue
             more = tail.match(text, match.start(1) + len(place)) if place == match.group(1) else None
             return (place + (more.group(0) if more else "")).strip(" .,;")
+    if _ARABIC_PLACE.search(text):
+        return _arabic_destination(text)
     return _cjk_destination(text) if HAS_CJK.search(text) else None
+
+
+# 'CIF الدمام', 'CFR ميناء جدة': Arabic script has no capitals, so the place is the Arabic word after the
+# term (after a word for the port, extract.toml [destination] arabic_leads), unless it is a small word.
+_ARABIC_PLACE = re.compile(r"(?:CFR|CNF|CIF|CPT|CIP|DAP|DPU|DDP|DDU)[ \t]+[\u0621-\u064a]")
+
+
+def _arabic_destination(text: str) -> str | None:
+    table = lexicon().data.get("destination", {})
+    leads = "|".join(map(re.escape, table.get("arabic_leads", []))) or "(?!)"
+    skip = set(table.get("arabic_not_places", []))
+    found = re.finditer(rf"(?:{'|'.join(_DESTINATION_TERMS)})[ \t]+(?:(?:{leads})[ \t]+)?([\u0621-\u064a]{{2,}})", text)
+    return next((m.group(1) for m in found if m.group(1) not in skip), None)
 
 
 def _place_words(lex: Lexicon) -> tuple[re.Pattern, re.Pattern]:
