@@ -28,7 +28,7 @@ from triage.enrich.data import load, words
 from triage.enrich.domains import cctld_country
 from triage.hostnames import host_of
 from triage.enrich.reading_numbers import area_m2, branches, founded, number_value, size_band, staff
-from triage.enrich.reading_text import CJK, Sentence, lexicon, lexicon_set, is_customer, is_negated, find_terms, sentences
+from triage.enrich.reading_text import CJK, Sentence, lexicon, lexicon_set, is_customer, is_negated, find_terms, sentences, term_regex
 
 __all__ = ["area_m2", "branches", "business_type", "country", "founded", "number_value", "read", "sentences",
            "size_band", "staff"]
@@ -46,12 +46,16 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
     evidence: dict[str, dict] = {}
     against: dict[str, dict] = {}
     names = _trade_names(sents)
+    cues = _cues(sents)
     for kind in data["types"]:
         lists = {key: lexicon("types", kind, key, optional=True) for key in ("strong", "weak", "served", "not", "in_name")}
         used: dict[str, int] = {}
         total, best = 0.0, None
-        for s in sents:
-            found = [(m, f, d) for m, f, d in _terms_for(s, lists, weights, names) if used.get(m.group(0), 0) < weights["per_term_cap"]]
+        for i, s in enumerate(sents):
+            found = [(m, f, d) for m, f, d in _terms_for(s, lists, weights, names)
+                     if used.get(m.group(0), 0) < weights["per_term_cap"]]
+            found += [(m, weights["weak"], False) for m in cues[i] if m.group(0) in data["types"][kind].get("cues", [])
+                      and used.get(m.group(0), 0) < weights["per_term_cap"]]
             if not found:
                 continue
             negated = [(m, f, d) for m, f, d in found if is_negated(s.text, m.start(), m.end(), s.lang)]
@@ -114,6 +118,34 @@ def _terms_for(s: Sentence, lists: dict, weights: dict, names: list[str]) -> lis
     return found
 
 
+def _cues(sents: list[Sentence]) -> list[list[re.Match]]:
+    """Per sentence, the layouts that tell a type without its words (``[cues]``, named in a type's
+    ``cues``): "weekend_hours", a weekend day and a clock time ("Lunes a sábado de 9:30 a 20:00"),
+    and "shelf_prices", a short line ending in a price, on a page with two of them or more."""
+    data = load("reading")["cues"]
+    weekend = term_regex(tuple(words(data, "weekend")))
+    money = "|".join(re.escape(m) for m in sorted(words(data, "money"), key=len, reverse=True))
+    price = re.compile(rf"(?:{money})\s?\d[\d.,]*\s*$|\d[\d.,]*\s?(?:{money})\s*$")
+    clock = re.compile(r"(?<![\d.,])\d{1,2}(?:[:.h]\d{2}|\s?[ap]\.?m\b)|\bnoon\b")
+    out: list[list[re.Match]] = []
+    for s in sents:
+        found = []
+        if weekend and weekend.search(s.text) and clock.search(s.text):
+            found.append(_cue("weekend_hours"))
+        if len(s.text) <= int(data["price_line_chars"]) and price.search(s.text) and re.search(r"[^\W\d_]{3}", s.text):
+            found.append(_cue("shelf_prices"))
+        out.append(found)
+    per_page: dict[str, int] = {}
+    for s, found in zip(sents, out):
+        per_page[s.page] = per_page.get(s.page, 0) + sum(1 for m in found if m.group(0) == "shelf_prices")
+    return [[m for m in found if m.group(0) != "shelf_prices" or per_page[s.page] >= 2] for s, found in zip(sents, out)]
+
+
+def _cue(name: str) -> re.Match:
+    """A match that stands for a cue: its text is the cue's name (evidence and the per-term cap use it)."""
+    return re.match(re.escape(name), name)
+
+
 def _trade_names(sents: list[Sentence]) -> list[str]:
     """The company's names as written before a legal form: "ridgeway electrical wholesale" from
     "Ridgeway Electrical Wholesale Ltd" (up to four words; ``[terms] legal_forms``)."""
@@ -158,11 +190,24 @@ def _others(sentence: str, start: int, lang: str = "") -> bool:
     word_end = start + len(re.match(r"[\w'’]*", sentence[start:]).group(0))
     if any(sentence[word_end:word_end + 24].lstrip().startswith(a) for a in lexicon("others", "after")):
         return True
+    if _third_person(sentence, start, before):
+        return True
     head = sentence[max(0, start - 6):start]  # "代表您与工厂打交道", "寻找并审核工厂": no spaces to split at
     if any(CJK.search(m) and head.endswith(m) for m in markers):
         return True
     last = re.findall(r"[\w'’.,$€£¥]+", sentence[max(0, start - 20):start])[-1:]  # not the price "$9.95 Add to cart"
     return any((number_value(word.rstrip(".,"), lang) or 0) >= 2 for word in last)  # "300 Herstellern", not "un fabricant"
+
+
+def _third_person(sentence: str, start: int, before: list[str]) -> bool:
+    """"par le fabricant allemand X", "Aurion LED (fabrikant, Dongguan)": the term names another company,
+    in a sentence that says nothing of "we" ([others] third_person, first_person)."""
+    tokens = set(re.findall(r"[\w'’]+", sentence))
+    if tokens & lexicon_set("others", "first_person") or any(CJK.search(w) and w in sentence for w in lexicon("others", "first_person")):
+        return False
+    bracketed = sentence.rfind("(", 0, start) > sentence.rfind(")", 0, start)
+    marks = lexicon_set("others", "third_person")
+    return bracketed or bool(before) and (before[-1] in marks or " ".join(before) in marks)
 
 
 # --- country ------------------------------------------------------------------------------

@@ -1,0 +1,89 @@
+"""The site reader on what a careful person reads without the usual words (issue 17, round 19).
+
+A shop that never calls itself one (weekend hours, shelf prices, an invitation in), a maker named in
+the third person on a distributor's site, branch lists after a locations word, offices counted in
+words, a founding year after "since the year", and a site's own link to "index.html". Each page is
+real HTML on a local HTTP server, read through enrich().
+"""
+
+from __future__ import annotations
+
+from sites.helpers import FakeResolver, inquiry, local_fetcher, requested, serve
+from triage.enrich import enrich
+
+
+def _read(server, host: str, lang: str, pages: dict[str, str]) -> dict:
+    for path, body in pages.items():
+        serve(server, host, path, f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+                                  f"<title>{host}</title></head><body>{body}</body></html>")
+    return enrich(inquiry(f"info@{host}"), fetcher=local_fetcher(server, host), resolver=FakeResolver())["site"]
+
+
+def test_a_shop_shown_by_weekend_hours_and_shelf_prices(httpserver):
+    site = _read(httpserver, "luzdelbarrio.com.ar", "es", {
+        "/": "<h1>Luz del Barrio</h1><p>Lámparas y artefactos para tu casa.</p>"
+             "<ul><li>Plafón LED redondo 18W – $8.900</li><li>Velador de mesa nórdico – $15.400</li></ul>"
+             "<p>Lunes a sábado de 9:00 a 13:00 y de 16:30 a 20:30.</p>"})
+    assert site["business_type"] == "retailer"
+    assert site["business_type_scores"]["retailer"] >= 1.0
+
+
+def test_weekday_hours_alone_make_no_shop(httpserver):
+    site = _read(httpserver, "kabelhof-nord.de", "de", {
+        "/": "<h1>Kabelhof Nord GmbH</h1><p>Wir sind ein Elektrogroßhandel für Installateure.</p>"
+             "<p>Abholung Montag bis Freitag 6:30 bis 17:00 Uhr.</p>"})
+    assert site["business_type"] == "wholesaler"
+    assert "retailer" not in site["business_type_scores"]
+
+
+def test_a_maker_named_in_the_third_person_is_not_the_site(httpserver):
+    site = _read(httpserver, "verlicht.nl", "nl", {
+        "/": "<h1>Verlicht – officiële verdeler voor Nederland</h1>"
+             "<p>De armaturen worden gemaakt door de fabrikant Nordlys AS in Noorwegen.</p>"
+             "<ul><li>Nordlys (fabrikant, Bergen) – downlights</li></ul>"
+             "<p>Wij leveren uit voorraad aan installateurs.</p>"})
+    assert site["business_type"] == "distributor"
+    assert "manufacturer" not in site["business_type_scores"]
+
+
+def test_a_maker_that_says_we_is_still_a_maker(httpserver):
+    site = _read(httpserver, "tornio-luci.it", "it", {
+        "/": "<h1>Tornio Luci</h1><p>Siamo il produttore di apparecchi LED per esterni, prodotti dal 1988 nel nostro stabilimento.</p>"})
+    assert site["business_type"] == "manufacturer"
+
+
+def test_locations_listed_after_the_word_and_offices_counted_in_words(httpserver):
+    site = _read(httpserver, "hanse-montage.de", "de", {
+        "/": "<h1>Hanse Montage</h1><p>Unsere Elektromonteure arbeiten von den Standorten Rostock, Wismar und Stralsund aus.</p>"})
+    assert site["branches"] == 3
+    site = _read(httpserver, "atlas-ofis.com.tr", "tr", {
+        "/": "<h1>Atlas Elektrik</h1><p>Bursa ve Kocaeli'de iki ofisimiz bulunuyor.</p>"})
+    assert site["branches"] == 2
+
+
+def test_branches_listed_after_a_verb_and_in_arabic(httpserver):
+    site = _read(httpserver, "svet-ural.ru", "ru", {
+        "/": "<h1>Свет-Урал</h1><p>Наши филиалы работают в Екатеринбурге, Челябинске и Перми.</p>"})
+    assert site["branches"] == 3
+    site = _read(httpserver, "alwaha-elec.com", "ar", {
+        "/": "<h1>الواحة للكهرباء</h1><p>فروعنا في الرياض وجدة والدمام.</p>"})
+    assert site["branches"] == 3
+
+
+def test_since_the_year_is_a_founding_year(httpserver):
+    site = _read(httpserver, "albayan-elec.com", "ar", {
+        "/": "<h1>البيان للكهرباء</h1><p>نخدم عملاءنا منذ عام 1992 في المنطقة الشرقية.</p>"})
+    assert site["founded"] == 1992
+
+
+def test_a_link_to_index_html_is_the_home_page_again(httpserver):
+    nav = ('<nav><a href="/index.html">Home</a> <a href="/about.html">About</a> <a href="/contact.html">Contact</a>'
+           ' <a href="/branches.html">Branches</a></nav>')
+    site = _read(httpserver, "kestrel-supply.com", "en", {
+        "/": nav + "<h1>Kestrel Supply</h1><p>Electrical wholesaler.</p>",
+        "/index.html": nav + "<h1>Kestrel Supply</h1>",
+        "/about.html": nav + "<p>Founded in 1990.</p>",
+        "/contact.html": nav + "<p>14 Mill Lane, Derby DE1 3AB</p>",
+        "/branches.html": nav + "<p>Our branches in Derby, Nottingham and Leicester.</p>"})
+    assert not any(p.endswith("/index.html") for p in site["pages"])
+    assert (site["founded"], site["branches"], site["country"]) == (1990, 3, "GB")
