@@ -87,3 +87,21 @@ def test_a_link_to_index_html_is_the_home_page_again(httpserver):
         "/branches.html": nav + "<p>Our branches in Derby, Nottingham and Leicester.</p>"})
     assert not any(p.endswith("/index.html") for p in site["pages"])
     assert (site["founded"], site["branches"], site["country"]) == (1990, 3, "GB")
+
+
+def test_a_maker_named_by_name_or_as_the_agent_is_another_company(httpserver):
+    site = _read(httpserver, "iluminar-pe.com", "es", {
+        "/": "<h1>Iluminar Perú</h1><p>Somos distribuidores de luminarias; el fabricante Lumex nos despacha desde Monterrey.</p>"})
+    assert site["business_type"] == "distributor"
+    site = _read(httpserver, "boltline.co.ke", "en", {
+        "/": "<h1>Boltline</h1><p>Our breakers are built by leading manufacturers; we are their distributor for East Africa.</p>"})
+    assert site["business_type"] == "distributor"
+
+
+def test_a_counter_between_the_number_and_the_branch_noun(httpserver):
+    site = _read(httpserver, "lianfa-elec.cn", "zh", {
+        "/": "<h1>联发电气</h1><p>公司在杭州、宁波、温州设有三家分公司。</p>"})
+    assert site["branches"] == 3
+    site = _read(httpserver, "yamada-denki.jp", "ja", {
+        "/": "<h1>山田電機</h1><p>神戸と姫路に2つの店舗があります。</p>"})
+    assert site["branches"] == 2

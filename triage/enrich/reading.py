@@ -110,7 +110,7 @@ def _terms_for(s: Sentence, lists: dict, weights: dict, names: list[str]) -> lis
              if not any(a <= m.start() and m.end() <= b for a, b in other)]
     found += [(m, 1.0) for m in find_terms(s.text, lists["in_name"]) if _in_name(s.text, m, names)]
     found = [(m, f, f == 1.0) for m, f in found if not is_customer(s.text, m.start(), m.end())
-             and not (f == 1.0 and not _in_name(s.text, m, names) and _others(s.text, m.start(), s.lang))]
+             and not (f == 1.0 and not _in_name(s.text, m, names) and _others(s.text, m.start(), s.lang, s.raw))]
     # "for homeowners and DIY": who the customers are says what the company is
     markers = lexicon_set("customers", "before")
     found += [(m, weights["weak"], True) for m in find_terms(s.text, lists["served"])
@@ -178,7 +178,7 @@ def _proof(s: Sentence, term: str) -> dict:
     return {"page": s.page, "phrase": s.raw[:240], "term": term}
 
 
-def _others(sentence: str, start: int, lang: str = "") -> bool:
+def _others(sentence: str, start: int, lang: str = "", raw: str = "") -> bool:
     """The term names other companies, the suppliers or partners: "leading manufacturers",
     "Vertriebspartner namhafter Hersteller", "von über 300 Herstellern", "de grandes fabricantes"."""
     before = re.findall(r"[\w'’]+", sentence[max(0, start - 40):start])[-2:]
@@ -190,7 +190,7 @@ def _others(sentence: str, start: int, lang: str = "") -> bool:
     word_end = start + len(re.match(r"[\w'’]*", sentence[start:]).group(0))
     if any(sentence[word_end:word_end + 24].lstrip().startswith(a) for a in lexicon("others", "after")):
         return True
-    if _third_person(sentence, start, before):
+    if _third_person(sentence, start, before, raw if len(raw) == len(sentence) else ""):
         return True
     head = sentence[max(0, start - 6):start]  # "代表您与工厂打交道", "寻找并审核工厂": no spaces to split at
     if any(CJK.search(m) and head.endswith(m) for m in markers):
@@ -199,15 +199,27 @@ def _others(sentence: str, start: int, lang: str = "") -> bool:
     return any((number_value(word.rstrip(".,"), lang) or 0) >= 2 for word in last)  # "300 Herstellern", not "un fabricant"
 
 
-def _third_person(sentence: str, start: int, before: list[str]) -> bool:
-    """"par le fabricant allemand X", "Aurion LED (fabrikant, Dongguan)": the term names another company,
-    in a sentence that says nothing of "we" ([others] third_person, first_person)."""
-    tokens = set(re.findall(r"[\w'’]+", sentence))
-    if tokens & lexicon_set("others", "first_person") or any(CJK.search(w) and w in sentence for w in lexicon("others", "first_person")):
-        return False
-    bracketed = sentence.rfind("(", 0, start) > sentence.rfind(")", 0, start)
+def _third_person(sentence: str, start: int, before: list[str], raw: str = "") -> bool:
+    """The term names another company: "made by the manufacturer", "par le fabricant" (``third_person``);
+    "el fabricante Lumex", "vom Hersteller Lumio" (one of ``articles``, the term, a name); "Aurion LED
+    (fabrikant, Dongguan)", in brackets in a clause that says nothing of "we" (``first_person``)."""
+    word_end = start + len(re.match(r"[\w'’]*", sentence[start:]).group(0))
+    if raw and before and before[-1] in lexicon_set("others", "articles"):
+        following = re.findall(r"[^\W\d_][\w&-]*", raw[word_end:word_end + 40])[:2]  # "fabricant allemand Lichtwerk"
+        tokens = re.findall(r"[^\W\d_]+", raw)
+        title_case = sum(w[0].isupper() for w in tokens) * 2 > len(tokens)  # "The Manufacturer Of Cables" is a heading
+        if not title_case and any(w[0].isupper() for w in following):
+            return True
     marks = lexicon_set("others", "third_person")
-    return bracketed or bool(before) and (before[-1] in marks or " ".join(before) in marks)
+    if any(w in marks for w in before) or " ".join(before) in marks:  # "made by leading manufacturers"
+        return True
+    cut = [m.end() for m in re.finditer(r"[;:,.!?]", sentence[:start])]
+    end = re.search(r"[;:,.!?]", sentence[word_end:])
+    clause = sentence[cut[-1] if cut else 0:word_end + end.start() if end else len(sentence)]
+    first = lexicon("others", "first_person")
+    if set(re.findall(r"[\w'’]+", clause)) & lexicon_set("others", "first_person") or any(CJK.search(w) and w in clause for w in first):
+        return False
+    return sentence.rfind("(", 0, start) > sentence.rfind(")", 0, start)
 
 
 # --- country ------------------------------------------------------------------------------
