@@ -105,3 +105,22 @@ def test_a_counter_between_the_number_and_the_branch_noun(httpserver):
     site = _read(httpserver, "yamada-denki.jp", "ja", {
         "/": "<h1>山田電機</h1><p>神戸と姫路に2つの店舗があります。</p>"})
     assert site["branches"] == 2
+
+
+def test_what_the_site_says_it_is_outweighs_what_it_says_of_others(httpserver):
+    site = _read(httpserver, "elmaks.pl", "pl", {
+        "/": "<h1>Elmaks</h1><p>Jesteśmy hurtownią elektryczną.</p><p>Współpracujemy z producentami z Niemiec i Włoch.</p>"})
+    assert site["business_type"] == "wholesaler"
+    site = _read(httpserver, "kabelwerk-lenz.de", "de", {
+        "/": "<h1>Kabelwerk Lenz</h1><p>Wir sind Hersteller von Steuerleitungen.</p>"
+             "<p>Verkauft wird ausschließlich über den Großhandel.</p>"})
+    assert site["business_type"] == "manufacturer"
+
+
+def test_a_menu_label_who_we_are_is_no_self_statement(httpserver):
+    site = _read(httpserver, "casa-eletrica.com.br", "pt", {
+        "/": '<nav><a href="/">Início</a> <a href="/quem-somos">Quem somos</a> <a href="/lojas">Nossas lojas</a></nav>'
+             "<h1>Casa Elétrica</h1><p>Material elétrico no atacado para revendas e no varejo para a sua casa.</p>"})
+    # "Quem somos Nossas lojas" is a menu, not "we are shops": the menu word counts as a menu word
+    assert site["business_type"] == "wholesaler"
+    assert site["business_type_scores"]["retailer"] < site["business_type_scores"]["wholesaler"]

@@ -72,7 +72,7 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
                 continue
             m, f = max(found, key=lambda x: (x[1], len(x[0].group(0))))
             used[m.group(0)] = used.get(m.group(0), 0) + 1
-            gain = f * s.weight
+            gain = f * s.weight * (weights["self_statement"] if _says_itself(s.text, m.start()) else 1.0)
             total += gain
             if best is None or gain > best[0]:
                 best = (gain, _proof(s, m.group(0)))
@@ -116,6 +116,23 @@ def _terms_for(s: Sentence, lists: dict, weights: dict, names: list[str]) -> lis
     found += [(m, weights["weak"], True) for m in find_terms(s.text, lists["served"])
               if is_customer(s.text, m.start(), m.end()) or m.group(0).split(" ")[0] in markers]  # "ao público"
     return found
+
+
+def _says_itself(sentence: str, start: int) -> bool:
+    """"wij zijn een groothandel", "jesteśmy hurtownią", "我们是一家工程公司": the site says what it is, in
+    the first person, at most three words (eight CJK characters) before the term ([self] before)."""
+    head = re.split(r"[;:,.!?，。；：]", sentence[max(0, start - 60):start])[-1]
+    for phrase in lexicon("self", "before"):
+        if CJK.search(phrase):
+            if phrase in head[-(len(phrase) + 8):]:
+                return True
+            continue
+        at = [m for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", head)]
+        asked = at and re.findall(r"[\w'’]+", head[:at[-1].start()])[-1:]  # "Quem somos", "Who we are": a menu label
+        if at and len(re.findall(r"[\w'’-]+", head[at[-1].end():])) <= 3 and not (
+                asked and asked[0] in lexicon_set("self", "not_after")):
+            return True
+    return False
 
 
 def _cues(sents: list[Sentence]) -> list[list[re.Match]]:
