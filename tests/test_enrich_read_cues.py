@@ -124,3 +124,12 @@ def test_a_menu_label_who_we_are_is_no_self_statement(httpserver):
     # "Quem somos Nossas lojas" is a menu, not "we are shops": the menu word counts as a menu word
     assert site["business_type"] == "wholesaler"
     assert site["business_type_scores"]["retailer"] < site["business_type_scores"]["wholesaler"]
+
+
+def test_a_state_or_province_written_out_before_its_postcode(httpserver):
+    site = _read(httpserver, "lakeshore-supply.com", "en", {
+        "/": "<h1>Lakeshore Supply</h1><address>410 Front Street West, Toronto, Ontario M5V 3A8</address>"})
+    assert site["country"] == "CA"
+    site = _read(httpserver, "gulfcoast-lamps.com", "en", {
+        "/": "<h1>Gulf Coast Lamps</h1><address>2100 Fannin St, Houston, Texas 77002</address>"})
+    assert site["country"] == "US"

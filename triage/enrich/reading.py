@@ -241,7 +241,8 @@ def _third_person(sentence: str, start: int, before: list[str], raw: str = "") -
 
 # --- country ------------------------------------------------------------------------------
 
-_POSTCODE = re.compile(r"(?<!\d)(?:\d{2}[- ]?\d{3}|\d{4,6}|\d{3}-\d{4})(?!\d)|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
+_POSTCODE = re.compile(r"(?<!\d)(?:\d{2}[- ]?\d{3}|\d{4,6}|\d{3}-\d{4})(?!\d)|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"
+                       r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")  # ... and a Canadian one, "M5J 2S1"
 
 
 def _country_name(text: str) -> str | None:
@@ -251,7 +252,24 @@ def _country_name(text: str) -> str | None:
             if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", folded)]
     if hits:
         return max(hits)[1]
-    return geo.country_from_address(text) or _region(text)
+    return geo.country_from_address(text) or _state(text) or _region(text)
+
+
+def _state(text: str) -> str | None:
+    """The country of a state or province written out before its postcode: "Dallas, Texas 75202",
+    "Toronto, Ontario M5J 2S1" (``[country.states]``)."""
+    data = load("reading")["country"]
+    for name, code in data.get("states", {}).items():
+        masks = data.get("postcodes", {}).get(code, [])
+        postcode = "|".join(_mask(m) for m in masks)
+        if postcode and re.search(rf"(?<!\w){re.escape(name)},?\s+(?:{postcode})(?!\w)", text):
+            return code
+    return None
+
+
+def _mask(mask: str) -> str:
+    """A postcode format as written in the data ("A9A 9A9": A a capital letter, 9 a digit) as a regex."""
+    return "".join({"A": "[A-Z]", "9": r"\d", " ": r"\s?"}.get(c, re.escape(c)) for c in mask)
 
 
 def _region(text: str) -> str | None:
