@@ -133,3 +133,16 @@ def test_a_state_or_province_written_out_before_its_postcode(httpserver):
     site = _read(httpserver, "gulfcoast-lamps.com", "en", {
         "/": "<h1>Gulf Coast Lamps</h1><address>2100 Fannin St, Houston, Texas 77002</address>"})
     assert site["country"] == "US"
+
+
+def test_a_turkish_we_are_with_a_dotted_capital_i(httpserver):
+    site = _read(httpserver, "nova-dagitim.com.tr", "tr", {
+        "/": "<h1>Nova</h1><p>Biz İspanyol markaların Türkiye distribütörüyüz.</p>"
+             "<p>Ürünler İspanya'daki fabrikalarda üretilmektedir.</p>"})
+    assert site["business_type"] == "distributor"
+
+
+def test_a_shop_for_the_home_with_saturday_hours(httpserver):
+    site = _read(httpserver, "luzhogar.es", "es", {
+        "/": "<h1>Luz Hogar</h1><p>Lámparas y bombillas para tu casa en Zaragoza.</p><p>Abierto los sábados de 10:00 a 14:00.</p>"})
+    assert site["business_type"] == "retailer"

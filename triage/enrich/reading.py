@@ -129,7 +129,7 @@ def _says_itself(sentence: str, start: int) -> bool:
             continue
         at = [m for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", head)]
         asked = at and re.findall(r"[\w'’]+", head[:at[-1].start()])[-1:]  # "Quem somos", "Who we are": a menu label
-        if at and len(re.findall(r"[\w'’-]+", head[at[-1].end():])) <= 3 and not (
+        if at and len(re.findall(r"[\w\u0300-\u036f'’-]+", head[at[-1].end():])) <= 3 and not (  # "i̇talyan" is one word
                 asked and asked[0] in lexicon_set("self", "not_after")):
             return True
     return False
