@@ -146,3 +146,12 @@ def test_a_shop_for_the_home_with_saturday_hours(httpserver):
     site = _read(httpserver, "luzhogar.es", "es", {
         "/": "<h1>Luz Hogar</h1><p>Lámparas y bombillas para tu casa en Zaragoza.</p><p>Abierto los sábados de 10:00 a 14:00.</p>"})
     assert site["business_type"] == "retailer"
+
+
+def test_places_named_one_at_a_time_are_branches(httpserver):
+    site = _read(httpserver, "kampala-volt.co.ug", "en", {
+        "/": "<h1>Kampala Volt</h1><p>Find us at our shop in Kikuubo and our warehouse in Nakawa.</p>"})
+    assert site["branches"] == 2
+    site = _read(httpserver, "harbour-lamps.co.nz", "en", {
+        "/": "<h1>Harbour Lamps</h1><p>Our office in Auckland handles orders for the whole country.</p>"})
+    assert site["branches"] is None

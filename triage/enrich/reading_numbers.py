@@ -151,7 +151,23 @@ def branches(sents: list[Sentence], docs: list = ()) -> tuple | None:
     or the entries (each with an address or a phone number) under a heading "Our branches"."""
     data = load("reading")["branches"]
     stated = _pick(_counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"]))
-    return stated or _pick(_named_places(sents, data) + [f for doc in docs for f in _listed_entries(doc, data)])
+    return stated or _pick(_named_places(sents, data) + _one_each(sents, data)
+                           + [f for doc in docs for f in _listed_entries(doc, data)])
+
+
+def _one_each(sents: list[Sentence], data: dict) -> list[tuple]:
+    """``(n, sentence, term)`` for a sentence that names n places of the company one by one, each a
+    branch noun in the singular and a place: "our showroom in Ikeja and a pickup point in Lekki"."""
+    lead = "|".join(re.escape(w) for w in sorted(words(data, "list_after"), key=len, reverse=True))
+    found = []
+    for s in sents:
+        if len(s.raw) != len(s.text):
+            continue
+        places = {s.raw[m.end():].split()[1].strip(",.;") for m in find_terms(s.text, words(data, "single"))
+                  if re.match(rf"\s+(?i:{lead})\s+[^\W\d_a-z]", s.raw[m.end():])}
+        if len(places) >= 2:
+            found.append((len(places), s, " / ".join(sorted(places))))
+    return found
 
 
 def _named_places(sents: list[Sentence], data: dict) -> list[tuple]:
