@@ -5,7 +5,11 @@ page and headings count most, the footer and menus least). Then:
 
 * business type: every type's terms (``playbooks/enrich/reading.toml`` [types]) add
   their sentence's weight, a negated term ("we do not manufacture") subtracts; a
-  runner-up within ``tie_margin`` of the best is a tie, reported as such;
+  runner-up within ``tie_margin`` of the best is a tie, reported as such. What the site
+  says of itself in the first person ("wij zijn een groothandel", [self]) counts double;
+  a type named of another company ("made by leading manufacturers", "el fabricante
+  Lumex", [others]) not at all; layouts count as weak terms of the types that name
+  them ([types.X] cues: a shop's weekend hours, shelf prices);
 * founded, staff, branches, floor area: a number (digits or number words in a dozen
   languages) next to a noun or a founding verb;
 * size band: from the headcount, else the branches, else the floor area;
