@@ -155,3 +155,9 @@ def test_places_named_one_at_a_time_are_branches(httpserver):
     site = _read(httpserver, "harbour-lamps.co.nz", "en", {
         "/": "<h1>Harbour Lamps</h1><p>Our office in Auckland handles orders for the whole country.</p>"})
     assert site["branches"] is None
+
+
+def test_we_are_the_distributor_of_a_brand_is_the_site_itself(httpserver):
+    site = _read(httpserver, "electroandes.bo", "es", {
+        "/": "<h1>Electro Andes</h1><p>Somos el distribuidor Oficial de Schneider en Bolivia.</p>"})
+    assert site["business_type"] == "distributor"

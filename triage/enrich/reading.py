@@ -225,6 +225,8 @@ def _third_person(sentence: str, start: int, before: list[str], raw: str = "") -
     "el fabricante Lumex", "vom Hersteller Lumio" (one of ``articles``, the term, a name); "Aurion LED
     (fabrikant, Dongguan)", in brackets in a clause that says nothing of "we" (``first_person``)."""
     word_end = start + len(re.match(r"[\w'’]*", sentence[start:]).group(0))
+    if _says_itself(sentence, start):  # "somos el distribuidor oficial de Schneider"
+        return False
     if raw and before and before[-1] in lexicon_set("others", "articles"):
         following = re.findall(r"[^\W\d_][\w&-]*", raw[word_end:word_end + 40])[:2]  # "fabricant allemand Lichtwerk"
         tokens = re.findall(r"[^\W\d_]+", raw)
