@@ -5,7 +5,11 @@ page and headings count most, the footer and menus least). Then:
 
 * business type: every type's terms (``playbooks/enrich/reading.toml`` [types]) add
   their sentence's weight, a negated term ("we do not manufacture") subtracts; a
-  runner-up within ``tie_margin`` of the best is a tie, reported as such;
+  runner-up within ``tie_margin`` of the best is a tie, reported as such. What the site
+  says of itself in the first person ("wij zijn een groothandel", [self]) counts double;
+  a type named of another company ("made by leading manufacturers", "el fabricante
+  Lumex", [others]) not at all; layouts count as weak terms of the types that name
+  them ([types.X] cues: a shop's weekend hours, shelf prices);
 * founded, staff, branches, floor area: a number (digits or number words in a dozen
   languages) next to a noun or a founding verb;
 * size band: from the headcount, else the branches, else the floor area;
@@ -28,7 +32,7 @@ from triage.enrich.data import load, words
 from triage.enrich.domains import cctld_country
 from triage.hostnames import host_of
 from triage.enrich.reading_numbers import area_m2, branches, founded, number_value, size_band, staff
-from triage.enrich.reading_text import CJK, Sentence, lexicon, lexicon_set, is_customer, is_negated, find_terms, sentences
+from triage.enrich.reading_text import CJK, Sentence, lexicon, lexicon_set, is_customer, is_negated, find_terms, sentences, term_regex
 
 __all__ = ["area_m2", "branches", "business_type", "country", "founded", "number_value", "read", "sentences",
            "size_band", "staff"]
@@ -46,12 +50,16 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
     evidence: dict[str, dict] = {}
     against: dict[str, dict] = {}
     names = _trade_names(sents)
+    cues = _cues(sents)
     for kind in data["types"]:
         lists = {key: lexicon("types", kind, key, optional=True) for key in ("strong", "weak", "served", "not", "in_name")}
         used: dict[str, int] = {}
         total, best = 0.0, None
-        for s in sents:
-            found = [(m, f, d) for m, f, d in _terms_for(s, lists, weights, names) if used.get(m.group(0), 0) < weights["per_term_cap"]]
+        for i, s in enumerate(sents):
+            found = [(m, f, d) for m, f, d in _terms_for(s, lists, weights, names)
+                     if used.get(m.group(0), 0) < weights["per_term_cap"]]
+            found += [(m, weights["weak"], False) for m in cues[i] if m.group(0) in data["types"][kind].get("cues", [])
+                      and used.get(m.group(0), 0) < weights["per_term_cap"]]
             if not found:
                 continue
             negated = [(m, f, d) for m, f, d in found if is_negated(s.text, m.start(), m.end(), s.lang)]
@@ -68,7 +76,7 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
                 continue
             m, f = max(found, key=lambda x: (x[1], len(x[0].group(0))))
             used[m.group(0)] = used.get(m.group(0), 0) + 1
-            gain = f * s.weight
+            gain = f * s.weight * (weights["self_statement"] if _says_itself(s.text, m.start()) else 1.0)
             total += gain
             if best is None or gain > best[0]:
                 best = (gain, _proof(s, m.group(0)))
@@ -106,12 +114,57 @@ def _terms_for(s: Sentence, lists: dict, weights: dict, names: list[str]) -> lis
              if not any(a <= m.start() and m.end() <= b for a, b in other)]
     found += [(m, 1.0) for m in find_terms(s.text, lists["in_name"]) if _in_name(s.text, m, names)]
     found = [(m, f, f == 1.0) for m, f in found if not is_customer(s.text, m.start(), m.end())
-             and not (f == 1.0 and not _in_name(s.text, m, names) and _others(s.text, m.start(), s.lang))]
+             and not (f == 1.0 and not _in_name(s.text, m, names) and _others(s.text, m.start(), s.lang, s.raw))]
     # "for homeowners and DIY": who the customers are says what the company is
     markers = lexicon_set("customers", "before")
     found += [(m, weights["weak"], True) for m in find_terms(s.text, lists["served"])
               if is_customer(s.text, m.start(), m.end()) or m.group(0).split(" ")[0] in markers]  # "ao público"
     return found
+
+
+def _says_itself(sentence: str, start: int) -> bool:
+    """"wij zijn een groothandel", "jesteśmy hurtownią", "我们是一家工程公司": the site says what it is, in
+    the first person, at most three words (eight CJK characters) before the term ([self] before)."""
+    head = re.split(r"[;:,.!?，。；：]", sentence[max(0, start - 60):start])[-1]
+    for phrase in lexicon("self", "before"):
+        if CJK.search(phrase):
+            if phrase in head[-(len(phrase) + 8):]:
+                return True
+            continue
+        at = [m for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", head)]
+        asked = at and re.findall(r"[\w'’]+", head[:at[-1].start()])[-1:]  # "Quem somos", "Who we are": a menu label
+        if at and len(re.findall(r"[\w\u0300-\u036f'’-]+", head[at[-1].end():])) <= 3 and not (  # "i̇talyan" is one word
+                asked and asked[0] in lexicon_set("self", "not_after")):
+            return True
+    return False
+
+
+def _cues(sents: list[Sentence]) -> list[list[re.Match]]:
+    """Per sentence, the layouts that tell a type without its words (``[cues]``, named in a type's
+    ``cues``): "weekend_hours", a weekend day and a clock time ("Lunes a sábado de 9:30 a 20:00"),
+    and "shelf_prices", a short line ending in a price, on a page with two of them or more."""
+    data = load("reading")["cues"]
+    weekend = term_regex(tuple(words(data, "weekend")))
+    money = "|".join(re.escape(m) for m in sorted(words(data, "money"), key=len, reverse=True))
+    price = re.compile(rf"(?:{money})\s?\d[\d.,]*\s*$|\d[\d.,]*\s?(?:{money})\s*$")
+    clock = re.compile(r"(?<![\d.,])\d{1,2}(?:[:.h]\d{2}|\s?[ap]\.?m\b)|\bnoon\b")
+    out: list[list[re.Match]] = []
+    for s in sents:
+        found = []
+        if weekend and weekend.search(s.text) and clock.search(s.text):
+            found.append(_cue("weekend_hours"))
+        if len(s.text) <= int(data["price_line_chars"]) and price.search(s.text) and re.search(r"[^\W\d_]{3}", s.text):
+            found.append(_cue("shelf_prices"))
+        out.append(found)
+    per_page: dict[str, int] = {}
+    for s, found in zip(sents, out):
+        per_page[s.page] = per_page.get(s.page, 0) + sum(1 for m in found if m.group(0) == "shelf_prices")
+    return [[m for m in found if m.group(0) != "shelf_prices" or per_page[s.page] >= 2] for s, found in zip(sents, out)]
+
+
+def _cue(name: str) -> re.Match:
+    """A match that stands for a cue: its text is the cue's name (evidence and the per-term cap use it)."""
+    return re.match(re.escape(name), name)
 
 
 def _trade_names(sents: list[Sentence]) -> list[str]:
@@ -146,7 +199,7 @@ def _proof(s: Sentence, term: str) -> dict:
     return {"page": s.page, "phrase": s.raw[:240], "term": term}
 
 
-def _others(sentence: str, start: int, lang: str = "") -> bool:
+def _others(sentence: str, start: int, lang: str = "", raw: str = "") -> bool:
     """The term names other companies, the suppliers or partners: "leading manufacturers",
     "Vertriebspartner namhafter Hersteller", "von über 300 Herstellern", "de grandes fabricantes"."""
     before = re.findall(r"[\w'’]+", sentence[max(0, start - 40):start])[-2:]
@@ -158,6 +211,8 @@ def _others(sentence: str, start: int, lang: str = "") -> bool:
     word_end = start + len(re.match(r"[\w'’]*", sentence[start:]).group(0))
     if any(sentence[word_end:word_end + 24].lstrip().startswith(a) for a in lexicon("others", "after")):
         return True
+    if _third_person(sentence, start, before, raw if len(raw) == len(sentence) else ""):
+        return True
     head = sentence[max(0, start - 6):start]  # "代表您与工厂打交道", "寻找并审核工厂": no spaces to split at
     if any(CJK.search(m) and head.endswith(m) for m in markers):
         return True
@@ -165,9 +220,35 @@ def _others(sentence: str, start: int, lang: str = "") -> bool:
     return any((number_value(word.rstrip(".,"), lang) or 0) >= 2 for word in last)  # "300 Herstellern", not "un fabricant"
 
 
+def _third_person(sentence: str, start: int, before: list[str], raw: str = "") -> bool:
+    """The term names another company: "made by the manufacturer", "par le fabricant" (``third_person``);
+    "el fabricante Lumex", "vom Hersteller Lumio" (one of ``articles``, the term, a name); "Aurion LED
+    (fabrikant, Dongguan)", in brackets in a clause that says nothing of "we" (``first_person``)."""
+    word_end = start + len(re.match(r"[\w'’]*", sentence[start:]).group(0))
+    if _says_itself(sentence, start):  # "somos el distribuidor oficial de Schneider"
+        return False
+    if raw and before and before[-1] in lexicon_set("others", "articles"):
+        following = re.findall(r"[^\W\d_][\w&-]*", raw[word_end:word_end + 40])[:2]  # "fabricant allemand Lichtwerk"
+        tokens = re.findall(r"[^\W\d_]+", raw)
+        title_case = sum(w[0].isupper() for w in tokens) * 2 > len(tokens)  # "The Manufacturer Of Cables" is a heading
+        if not title_case and any(w[0].isupper() for w in following):
+            return True
+    marks = lexicon_set("others", "third_person")
+    if any(w in marks for w in before) or " ".join(before) in marks:  # "made by leading manufacturers"
+        return True
+    cut = [m.end() for m in re.finditer(r"[;:,.!?]", sentence[:start])]
+    end = re.search(r"[;:,.!?]", sentence[word_end:])
+    clause = sentence[cut[-1] if cut else 0:word_end + end.start() if end else len(sentence)]
+    first = lexicon("others", "first_person")
+    if set(re.findall(r"[\w'’]+", clause)) & lexicon_set("others", "first_person") or any(CJK.search(w) and w in clause for w in first):
+        return False
+    return sentence.rfind("(", 0, start) > sentence.rfind(")", 0, start)
+
+
 # --- country ------------------------------------------------------------------------------
 
-_POSTCODE = re.compile(r"(?<!\d)(?:\d{2}[- ]?\d{3}|\d{4,6}|\d{3}-\d{4})(?!\d)|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
+_POSTCODE = re.compile(r"(?<!\d)(?:\d{2}[- ]?\d{3}|\d{4,6}|\d{3}-\d{4})(?!\d)|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"
+                       r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")  # ... and a Canadian one, "M5J 2S1"
 
 
 def _country_name(text: str) -> str | None:
@@ -177,7 +258,24 @@ def _country_name(text: str) -> str | None:
             if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", folded)]
     if hits:
         return max(hits)[1]
-    return geo.country_from_address(text) or _region(text)
+    return geo.country_from_address(text) or _state(text) or _region(text)
+
+
+def _state(text: str) -> str | None:
+    """The country of a state or province written out before its postcode: "Dallas, Texas 75202",
+    "Toronto, Ontario M5J 2S1" (``[country.states]``)."""
+    data = load("reading")["country"]
+    for name, code in data.get("states", {}).items():
+        masks = data.get("postcodes", {}).get(code, [])
+        postcode = "|".join(_mask(m) for m in masks)
+        if postcode and re.search(rf"(?<!\w){re.escape(name)},?\s+(?:{postcode})(?!\w)", text):
+            return code
+    return None
+
+
+def _mask(mask: str) -> str:
+    """A postcode format as written in the data ("A9A 9A9": A a capital letter, 9 a digit) as a regex."""
+    return "".join({"A": "[A-Z]", "9": r"\d", " ": r"\s?"}.get(c, re.escape(c)) for c in mask)
 
 
 def _region(text: str) -> str | None:

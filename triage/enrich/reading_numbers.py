@@ -151,7 +151,23 @@ def branches(sents: list[Sentence], docs: list = ()) -> tuple | None:
     or the entries (each with an address or a phone number) under a heading "Our branches"."""
     data = load("reading")["branches"]
     stated = _pick(_counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"]))
-    return stated or _pick(_named_places(sents, data) + [f for doc in docs for f in _listed_entries(doc, data)])
+    return stated or _pick(_named_places(sents, data) + _one_each(sents, data)
+                           + [f for doc in docs for f in _listed_entries(doc, data)])
+
+
+def _one_each(sents: list[Sentence], data: dict) -> list[tuple]:
+    """``(n, sentence, term)`` for a sentence that names n places of the company one by one, each a
+    branch noun in the singular and a place: "our showroom in Ikeja and a pickup point in Lekki"."""
+    lead = "|".join(re.escape(w) for w in sorted(words(data, "list_after"), key=len, reverse=True))
+    found = []
+    for s in sents:
+        if len(s.raw) != len(s.text):
+            continue
+        places = {s.raw[m.end():].split()[1].strip(",.;") for m in find_terms(s.text, words(data, "single"))
+                  if re.match(rf"\s+(?i:{lead})\s+[^\W\d_a-z]", s.raw[m.end():])}
+        if len(places) >= 2:
+            found.append((len(places), s, " / ".join(sorted(places))))
+    return found
 
 
 def _named_places(sents: list[Sentence], data: dict) -> list[tuple]:
@@ -163,7 +179,8 @@ def _named_places(sents: list[Sentence], data: dict) -> list[tuple]:
         if len(s.raw) != len(s.text):  # the offsets of the lower-case text must be the raw text's
             continue
         for m in find_terms(s.text, words(data, "after")):
-            head = re.match(rf"\s*(?:{lead})\s+|\s*[:：]\s*", s.raw[m.end():], re.I)
+            # "Filialen in Graz", "Standorte: Brno", "филиалы открыты в Казани", "an unseren Standorten Cottbus und Potsdam"
+            head = re.match(rf"(?:\s+[^\W\d_A-Z]+){{0,2}}?\s*(?i:{lead})\s+|\s*[:：]\s*|\s+(?=[^\W\d_a-z])", s.raw[m.end():])
             if head:
                 places = _places(s.raw[m.end() + head.end():], ands)
                 if places >= 2:
@@ -172,15 +189,32 @@ def _named_places(sents: list[Sentence], data: dict) -> list[tuple]:
 
 
 def _places(text: str, ands: set[str]) -> int:
-    """How many capitalised names of at most four words open ``text``: "Brno, Olomouc, Zlín" is 3."""
+    """How many names of at most four words open ``text``: "Brno, Olomouc, Zlín" is 3, "Winterthur ·
+    St. Gallen · Chur" 3, "Leeds, Bradford and Wakefield open at 7am" 3; a name is capitalised (its
+    inner words too, but for short ones: "Viña del Mar"), or in Arabic script, which has no capitals
+    and glues "and" on ("القاهرة والإسكندرية وطنطا")."""
     count = 0
-    for item in re.split(r"\s*[,;、]\s*", re.split(r"[.!?()\n]", text, maxsplit=1)[0]):
-        parts = re.split(rf"\s+(?:{'|'.join(re.escape(a) for a in ands)})\s+", item)
+    joined = "|".join(re.escape(a) for a in ands)
+    # a sentence ends at a full stop, but not the one of "St. Gallen"
+    for item in re.split(r"\s*[,;、·•|/]\s*", re.split(r"(?<![A-Z][a-z])[.!?]|[()\n]", text, maxsplit=1)[0]):
+        parts = re.split(rf"\s+(?:{joined})\s+|\s+و(?=\S)", item)
         for part in parts:
-            if not part[:1].isupper() or len(part.split()) > 4:
+            words = part.split()
+            if not words or len(words) > 4:
+                return count
+            if _ARABIC_WORD.match(words[0]):
+                count += 1
+                continue
+            name = [w for w in words if w[:1].isupper() or len(w) <= 3]
+            if not words[0][:1].isupper():
                 return count
             count += 1
+            if len(name) < len(words):  # "Wakefield open at 7am": the name ends, and the list with it
+                return count
     return count
+
+
+_ARABIC_WORD = re.compile(r"[\u0600-\u06ff]{2,}$")
 
 
 def _listed_entries(doc, data: dict) -> list[tuple]:

@@ -25,7 +25,8 @@ _CELLS = {"td", "th"}
 _CARDS = {"div", "li", "section", "article", "figure", "a"}  # a block that may join its short children
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'«“(¿¡]?[^\W\d_a-z])|(?<=[。！？；])")
+# not after "St.", "Dr.", "Co." ("Standorte: Winterthur · St. Gallen · Chur" is one sentence)
+_SENTENCE_END = re.compile(r"(?<![A-Z][a-z]\.)(?<=[.!?;])\s+(?=[\"'«“(¿¡]?[^\W\d_a-z])|(?<=[。！？；])")
 
 
 @dataclass(slots=True)

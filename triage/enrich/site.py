@@ -73,8 +73,13 @@ def pick_links(home: Doc) -> list[str]:
 
 
 def _add_link(found: list[str], link: str | None, home: Doc) -> None:
-    if link and link not in found and link.rstrip("/") != home.url.rstrip("/"):
+    if link and link not in found and _home_path(link) != _home_path(home.url):
         found.append(link)
+
+
+def _home_path(url: str) -> str:
+    """``url`` without a trailing slash or index file: "/index.html" is the home page again."""
+    return re.sub(r"/(?:index|default)\.(?:html?|php|aspx?)$", "", url.split("?", 1)[0]).rstrip("/")
 
 
 def _first_link(home: Doc, keys: list[str]) -> str | None:
