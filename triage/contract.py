@@ -68,15 +68,12 @@ def _thread(m) -> dict[str, Any]:
 
 
 def _chat(m) -> list[dict[str, Any]] | None:
-    """A pasted chat's turns in order ({who, at, text, buyer}), so the draft reads the conversation from the
-    record and not from the source file; None for mail."""
-    if m.kind != "text" or not m.platform_fields.get("date_order"):
-        return None  # the parse stage marks a chat it read (mailtext._fill_chat) with the chat's date order
-    from triage.mailtext import parse_chat
-
-    chat = parse_chat(m.text)
-    buyer = m.platform_fields.get("name") or (chat.buyer if chat else None)
-    return [{"who": who, "at": at, "text": text, "buyer": who == buyer} for who, at, text in chat.turns] if chat else None
+    """A pasted chat's turns in order ({who, at, text, buyer}), as the parse stage read them
+    (mailtext._fill_chat), so the draft reads the conversation from the record; None for mail."""
+    if not m.chat_turns:
+        return None
+    buyer = m.platform_fields.get("name")
+    return [{"who": who, "at": at, "text": text, "buyer": who == buyer} for who, at, text in m.chat_turns]
 
 
 def _number(value: float) -> int | float:

@@ -489,6 +489,7 @@ def _assign_roles(turns: list[tuple[str, str, str]], seller: frozenset[str]) -> 
 def _fill_chat(message: Message, chat: Chat) -> None:
     message.platform = message.platform or "chat"
     message.platform_fields = {"name": chat.buyer, "date_order": _date_order(chat.last_stamp)}
+    message.chat_turns = list(chat.turns)
     message.new_text = "\n".join(chat.buyer_lines)
     message.quoted = "\n".join(chat.seller_lines)
     message.body, message.signature = message.new_text, ""

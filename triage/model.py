@@ -72,6 +72,7 @@ class Message:
     headers: str = ""  # how the mail was sent: the bulk/automation header fields, one "name: value" a line
     content_digest: str = ""  # sender, Date, Subject, Reply-To and body as written (triage.identity): same Message-ID, same message?
     history: str = ""  # the stored conversation a message continues without quoting it (triage.thread), for the draft
+    chat_turns: list[tuple[str, str, str]] = field(default_factory=list)  # a pasted chat's (speaker, time, text), in order
 
 
 @dataclass(slots=True)
