@@ -74,3 +74,18 @@ def test_a_quoted_header_block_is_no_form():
 def test_a_name_and_title_on_one_signature_line(line, display, name, title):
     inquiry = _inquiry(f"Please quote 1,000 pcs FOB.\n\nRegards,\n{line}\n", display=display)
     assert (inquiry.contact_name, inquiry.contact_title) == (name, title)
+
+
+@pytest.mark.parametrize("footer", ["Sent from my iPhone", "Get Outlook for Android", "Von meinem iPhone gesendet",
+                                    "Enviado desde mi Samsung Galaxy", "发自我的iPhone"])
+def test_a_mail_clients_footer_does_not_take_the_signatures_place(footer):
+    inquiry = _inquiry("Need 500 pcs of the 16A socket, CIF Durban.\n\nThabo\nMokoena Electrical Supplies\n"
+                       f"+27 11 555 0142\n\n{footer}\n", display="Thabo Mokoena")
+    assert (inquiry.contact_name, inquiry.company_name) == ("Thabo Mokoena", "Mokoena Electrical Supplies")
+    assert inquiry.phones == ["+27115550142"] and footer in inquiry.message.signature
+
+
+def test_a_title_then_a_company_with_its_legal_form():
+    inquiry = _inquiry("Quote 3,000 pcs FOB please.\n\nCheers,\nDana Reyes\nFounder & CEO | Reyes Sourcing Group LLC\n"
+                       "Phoenix, AZ\n\nSent from my iPhone\n", display="Dana Reyes")
+    assert (inquiry.contact_title, inquiry.company_name) == ("Founder & CEO", "Reyes Sourcing Group LLC")

@@ -82,7 +82,7 @@ def _split_title_line(line: str) -> list[str]:
     left, sep, right = line[:match.start()].strip(), match.group(1) or match.group(2), line[match.end():].strip()
     companyish = (_has_company_suffix(right) or _has_company_word(right)) and len(right.split()) >= 2
     department = fold(right.split()[0]).strip("&,.") in _word_patterns().departments
-    if (sep in "|·•" and not _title_words(right)) or (
+    if (sep in "|·•" and (not _title_words(right) or _has_company_suffix(right))) or (
             sep not in "|·•" and companyish and not department and not _title_words(right)):
         return [left, *_split_title_line(right)]
     return [line]
@@ -150,9 +150,11 @@ def _signature_name(sig: list[str], display: str) -> int | None:
             continue
         words = line.split()
         shared = display_words & {w.lower().strip(".,") for w in words}
-        if not shared and (_has_company_word(line) or len(words) == 1 and (len(display_words) >= 2 or i > 2)):
-            # 'Attiki Electric' under a Greek name the pattern cannot read; a lone word that is not
-            # the From name's nor right under the sign-off ('Unsubscribe' at the foot of a mailing)
+        if _has_company_word(line) and len(shared) < len(words) or \
+                not shared and len(words) == 1 and (len(display_words) >= 2 or i > 2):
+            # a company's line ('Ndlovu Industrial Supplies', 'Attiki Electric' under a Greek name the
+            # pattern cannot read) unless it is the From name; a lone word that is not the From name's
+            # nor right under the sign-off ('Unsubscribe' at the foot of a mailing)
             continue
         score = len(words) + 3 * len(shared) - i * 0.1
         if len(words) >= 2 or display_words & {words[0].lower()}:
@@ -395,11 +397,18 @@ _AT_HEAD = re.compile(r"^(?:at|@)\s+")
 def _signature_company(sig: list[str], contact: str | None) -> str | None:
     signoff = _signoff()
     plain = [ln for ln in sig[:10] if _plain_line(ln, contact, signoff)]
-    for test in (_has_company_suffix, lambda ln: _has_company_word(ln) and not _title_words(ln)):
+    for test in (_has_company_suffix, lambda ln: _has_company_word(ln) and not _title_words(ln) and _name_like(ln)):
         candidates = [ln for ln in plain if test(ln)]
         if candidates:
             return _without_place(_AT_HEAD.sub("", candidates[0]).strip(" |,"))
     return _after_title(sig, contact)
+
+
+def _name_like(line: str) -> bool:
+    """A line that can be a company's name: a few words, opening with a capital or a letter of a
+    script without case ('شركة', 'Công ty'), not a sentence ('10% for trading and trustline usage')."""
+    first = line.lstrip("«\"'(")[:1]
+    return len(line.split()) <= 7 and first.isalpha() and not first.islower()
 
 
 _PLACE_AFTER = re.compile(r"\s*(?:,|\s[-–—|]\s)\s*\S")

@@ -29,6 +29,7 @@ class Rules:
     forward_headers: list[str]
     signoff: re.Pattern
     contact_line: re.Pattern  # a line of a trailing contact block (see _contact_block_index)
+    client_footer: re.Pattern  # a mail client's line under the message (see _client_footer_index)
     platforms: dict[str, tuple[re.Pattern, list[str]]]
     labels: dict[str, str]  # label -> field
     label_re: re.Pattern = field(init=False)
@@ -75,6 +76,7 @@ def _compile(data: dict, path) -> Rules:
         signoff = re.compile(r"^\s*(?:%s)\s*[,.!:;\-–]*\s*$" % "|".join(data["signature"]["signoffs"]), re.I)
         words = "|".join(map(_whole_word, data["signature"]["contact_words"]))
         contact_line = re.compile(rf"{_CONTACT_MARK}|{words}", re.I)
+        client_footer = re.compile(r"^\s*(?:%s)\s*[.!]*\s*$" % "|".join(data["signature"]["client_footers"]), re.I)
         platforms = {
             name: (re.compile("|".join(p["markers"]), re.I), [d.lower() for d in p.get("domains", [])])
             for name, p in data["platforms"].items()
@@ -83,7 +85,7 @@ def _compile(data: dict, path) -> Rules:
     except (KeyError, TypeError, re.error) as exc:
         raise DataFileError(f"{path}: invalid parse rules: {exc}") from None
     return Rules(quote, [f.lower() for f in data["quote"].get("forward_headers", [])], signoff, contact_line,
-                 platforms, labels)
+                 client_footer, platforms, labels)
 
 
 # -- filling a Message -------------------------------------------------------------
@@ -290,14 +292,29 @@ def _contact_line(line: str) -> bool:
 
 
 def split_signature(text: str) -> tuple[str, str]:
-    """(body, signature): the signature starts at a sign-off line or at '-- ', else a trailing contact block."""
+    """(body, signature): the signature starts at a sign-off line or at '-- ', else a trailing contact
+    block; a mail client's footer under it ('Sent from my iPhone') is set aside first and ends it."""
     lines = text.rstrip().split("\n")
+    footer = _client_footer_index(lines)
+    lines, tail = lines[:footer], lines[footer:]
     cut = _signoff_index(lines)
     if cut is None:
         cut = _contact_block_index(lines)
     if cut is None:
-        return text.strip(), ""
-    return "\n".join(lines[:cut]).strip(), "\n".join(lines[cut:]).strip()
+        cut = len(lines)
+    body, signature = "\n".join(lines[:cut]).strip(), "\n".join(lines[cut:] + tail).strip()
+    return (body, signature) if body else (text.strip(), "")
+
+
+def _client_footer_index(lines: list[str]) -> int:
+    """Where the mail client's footer lines (and the blank lines around them) begin at the end."""
+    footer = rules().client_footer
+    i = len(lines)
+    while i > 0 and (not lines[i - 1].strip() or footer.match(lines[i - 1])):
+        i -= 1
+    while i < len(lines) and not lines[i].strip():
+        i += 1  # the blank lines above the footer stay with the message
+    return i
 
 
 def _signoff_index(lines: list[str]) -> int | None:
