@@ -187,3 +187,25 @@ def test_portuguese_no_is_in_the_and_a_count_after_grown_to(httpserver):
     crew = _read(httpserver, "sunreach-solar.com.au", "en", {
         "/": "<p>Started by two sparkies, the business has grown to 38 staff across Perth.</p>"})
     assert crew["staff"] == 38
+
+
+def test_the_headcount_of_today_over_the_one_of_the_founding_days(httpserver):
+    site = _read(httpserver, "traunsee-elektro.at", "de", {
+        "/": '<nav><a href="/ueber-uns">Über uns</a></nav><p>Heute sind wir ein Team von 57 Mitarbeitenden.</p>',
+        "/ueber-uns": "<h1>Über uns</h1><p>1962 eröffnete Josef Huber in Gmunden einen kleinen Elektrohandel mit drei Mitarbeitern.</p>"})
+    assert site["staff"] == 57
+
+
+def test_a_number_beside_a_staff_noun_beats_one_after_a_counting_verb(httpserver):
+    site = _read(httpserver, "volga-kabel.ru", "ru", {
+        "/": "<p>Сегодня в команде более 150 сотрудников, а каталог насчитывает свыше 25 000 позиций.</p>"})
+    assert site["staff"] == 150
+
+
+def test_contact_lines_that_each_give_a_place_of_the_company_are_branches(httpserver):
+    site = _read(httpserver, "lumiere-etudes.fr", "fr", {
+        "/": '<nav><a href="/contact">Contact</a></nav><p>Bureau d’études éclairage.</p>'
+             "<footer><p>Lumière Études SAS · 12 rue Garibaldi, 69006 Lyon</p></footer>",
+        "/contact": "<h1>Nous contacter</h1><p>Lyon : 04 78 11 22 33<br>Antenne de Valence : 3 place Aristide Briand, "
+                    "26000 Valence · 04 75 44 55 66<br>Service commercial : 04 78 11 22 34</p>"})
+    assert site["branches"] == 2

@@ -77,31 +77,54 @@ def number_value(text: str, lang: str = "") -> int | None:
 
 
 def _counts(sents: list[Sentence], after: list[str], before: list[str], low: int, high: int) -> list[tuple]:
-    """``(value, sentence, term, approximate)`` for every count next to one of the nouns, but not
-    one that counts the customers ("we serve 2,000 electricians")."""
+    """``(value, sentence, term, approximate, beside, past)`` for every count next to one of the nouns, but
+    not one that counts the customers ("we serve 2,000 electricians"). ``beside``: the number stands
+    next to a noun ("200 сотрудников", "team of 48"), not only after a verb that counts anything
+    ("насчитывает свыше 40 000 позиций"); ``past``: the count is told of the founding ("opened in 1957
+    with two employees", "empezó como una firma de dos personas"), not of today."""
     data = load("reading")
     approx = "|".join(re.escape(w) for w in sorted(words(data, "approx", "words"), key=len, reverse=True))
     vague = set(data["numbers"].get("approximate", {})) | set(words(data, "approx", "words"))
-    fill = rf"(?:\s*(?:{approx})\s*|\s+\w+\s+|\s+\w['’])?"  # "une soixantaine d'employés"
+    counters = "|".join(re.escape(w) for w in words(data, "numbers", "cjk_counters"))
+    # "une soixantaine d'employés"; "12位專業同事": a counter and a word or two between in CJK
+    cjk_fill = rf"|\s*(?:{counters})[\u3400-\u9fff]{{1,2}}" if counters else ""
+    fill = rf"(?:\s*(?:{approx})\s*|\s+\w+\s+|\s+\w['’]{cjk_fill})?"
     proclitics = tuple(words(data, "terms", "proclitics"))
     found = []
     row = int(data["weights"].get("facts_row_chars", 40))
     nouns_first = term_regex(tuple(after), proclitics)
+    noun_next = re.compile(rf"\s*\+?{fill}\s*(?:{nouns_first.pattern})") if nouns_first else None
     for s in sents:
         _, _, number = _number_words(s.lang)
-        hits = [(m.group("num"), m.start(), m.end(), m.group(0))
-                for regex in _count_regexes(tuple(after), tuple(before), number.pattern, approx, fill, proclitics)
+        hits = [(m.group("num"), m.start(), m.end(), m.group(0), i == 0 and bool(after))
+                for i, regex in enumerate(_count_regexes(tuple(after), tuple(before), number.pattern, approx, fill, proclitics))
                 for m in regex.finditer(s.text)]
         if len(s.text) <= row and nouns_first:  # a facts row or stat card: "Mitarbeitende 38", "Standorte | 4"
-            hits += _noun_then_number(s.text, nouns_first, number)
-        for num, start, end, phrase in hits:
+            hits += [h + (True,) for h in _noun_then_number(s.text, nouns_first, number)]
+        for num, start, end, phrase, beside in hits:
             value = number_value(num, s.lang)
             if value is None or not low <= value <= high or _counts_customers(s.text, start):
                 continue
             around = s.text[max(0, start - 16):end]
             approximate = any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", around) for w in vague)
-            found.append((value, s, phrase, approximate))
+            rest = s.text[end:]
+            # "team of 48", "employees: 120", "team of 48 dedicated people": the number stands by the noun
+            beside = beside or not re.match(r"\s*\+?\s*[^\W\d_]", rest) or bool(noun_next and noun_next.match(rest))
+            found.append((value, s, phrase, approximate, beside, _of_the_past(s, start)))
     return found
+
+
+def _of_the_past(s: Sentence, start: int) -> bool:
+    """The count is told of the founding: in its clause (no comma between) a founding word or a year
+    stands before it, and no word of today after that ("[story] now": "today", "heute", "hoy")."""
+    data = load("reading")
+    head = re.split(r"[,;:—–，；：]", s.text[:start])[-1]
+    then = [m.end() for m in find_terms(head, words(data, "founded", "strong") + words(data, "story", "then"))]
+    then += [m.end() for m in _YEAR.finditer(head)]
+    if not then:
+        return False
+    now = [m.end() for m in find_terms(head, words(data, "story", "now"))]
+    return max(then) > max(now, default=-1)
 
 
 def _noun_then_number(text: str, nouns: re.Pattern, number: re.Pattern) -> list[tuple]:
@@ -133,16 +156,20 @@ def _count_regexes(after: tuple, before: tuple, number: str, approx: str, fill: 
 
 
 def _pick(found: list[tuple]) -> tuple | None:
-    """The count from the weightiest sentence (the larger if equal)."""
-    return max(found, key=lambda f: (f[1].weight, f[0])) if found else None
+    """The count from the weightiest sentence (the larger if equal); a number beside its noun over one
+    after a counting verb only, and a count of today over one told of the founding."""
+    return max(found, key=lambda f: (not f[5:6] == (True,), f[4:5] != (False,), f[1].weight, f[0])) if found else None
 
 
 def staff(sents: list[Sentence]) -> tuple | None:
     """The headcount: "52 people", "team of 48", "a 52-strong outfit"; a count of one trade ("46
-    electricians", "18 montörer", ``[staff] subset``) only when no whole headcount is stated."""
+    electricians", "18 montörer", ``[staff] subset``) only when no whole headcount is stated; never
+    the count of the founding days ("opened in 1957 with two employees") when today's is stated."""
     data = load("reading")["staff"]
     whole = _counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"])
-    return _pick(whole) or _pick(_counts(sents, words(data, "subset"), [], data["min"], data["max"]))
+    subset = _counts(sents, words(data, "subset"), [], data["min"], data["max"])
+    today = [f for f in whole if not f[5]] or [f for f in subset if not f[5]]
+    return _pick(today) or _pick(whole) or _pick(subset)
 
 
 def branches(sents: list[Sentence], docs: list = ()) -> tuple | None:
@@ -151,8 +178,46 @@ def branches(sents: list[Sentence], docs: list = ()) -> tuple | None:
     or the entries (each with an address or a phone number) under a heading "Our branches"."""
     data = load("reading")["branches"]
     stated = _pick(_counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"]))
-    return stated or _pick(_named_places(sents, data) + _one_each(sents, data)
+    return stated or _pick(_named_places(sents, data) + _one_each(sents, data) + _location_lines(docs, data)
                            + [f for doc in docs for f in _listed_entries(doc, data)])
+
+
+def _location_lines(docs: list, data: dict) -> list[tuple]:
+    """``(n, sentence, term)`` for the places of the company given one a line, each with its address or
+    phone: "Antenne de Grenoble : 5 place Robert Schuman", "深圳辦事處：深圳市福田區...", "Registered office: 47
+    Newton Street", "Lyon : 04 78 62 19 40". A label counts when it holds a branch noun and a place
+    (not a department: "Sales office", ``not_places``), names the head office, or is a town named in an
+    address of the site ("69003 Lyon")."""
+    nouns, heads = words(data, "single") + words(data, "head_office"), words(data, "head_office")
+    departments = lexicon_set("branches", "not_places")
+    site_text = "\n".join(doc.raw_text for doc in docs)
+    places: dict[str, Sentence] = {}
+    for doc in docs:
+        for line in doc.raw_text.split("\n"):
+            for part in re.split(r"\s+[·•|]\s+", line):
+                m = re.match(r"\s*([^:：\d()]{2,40}?)\s*[:：]\s*(\S.*\d.*)$", part)
+                if not m or len(m.group(1).split()) > 5:
+                    continue
+                label = m.group(1).strip()
+                low = label.lower()
+                terms = find_terms(low, nouns)
+                if terms:
+                    rest = low
+                    for t in terms:
+                        rest = rest.replace(t.group(0), " ")
+                    named = [w for w in re.findall(r"[^\W\d_]+", label) if w.lower() in rest.split() and
+                             (w[0].isupper() or CJK.match(w) or _ARABIC_WORD.match(w))]
+                    cjk = CJK.search(rest) and not departments & set(re.findall(r"\w+", rest))
+                    if not ((named or cjk) and not departments & {w.lower() for w in named}) and not find_terms(low, heads):
+                        continue
+                elif not (all(w[:1].isupper() for w in label.split()) and len(label.split()) <= 3 and re.search(
+                        rf"\d{{4,5}}\s+{re.escape(label)}(?!\w)|(?<!\w){re.escape(label)},?\s+\d{{4,5}}(?!\d)", site_text)):
+                    continue
+                places.setdefault(low, Sentence(doc.url, part.lower(), part[:240], 1.0))
+    if len(places) < 2:
+        return []
+    first = next(iter(places.values()))
+    return [(len(places), first, " / ".join(places))]
 
 
 def _one_each(sents: list[Sentence], data: dict) -> list[tuple]:
@@ -163,8 +228,10 @@ def _one_each(sents: list[Sentence], data: dict) -> list[tuple]:
     for s in sents:
         if len(s.raw) != len(s.text):
             continue
-        places = {s.raw[m.end():].split()[1].strip(",.;") for m in find_terms(s.text, words(data, "single"))
-                  if re.match(rf"\s+(?i:{lead})\s+[^\W\d_a-z]", s.raw[m.end():])}
+        # "our showroom in Ikeja", "oficina de obra en Medellín": at most two words between
+        after = [re.match(rf"(?:\s+[^\W\d_A-Z]+){{0,2}}?\s+(?i:{lead})\s+(?P<place>[^\W\d_a-z][\w-]*)", s.raw[m.end():])
+                 for m in find_terms(s.text, words(data, "single"))]
+        places = {a.group("place") for a in after if a}
         if len(places) >= 2:
             found.append((len(places), s, " / ".join(sorted(places))))
     return found
@@ -192,17 +259,17 @@ def _places(text: str, ands: set[str]) -> int:
     """How many names of at most four words open ``text``: "Brno, Olomouc, Zlín" is 3, "Winterthur ·
     St. Gallen · Chur" 3, "Leeds, Bradford and Wakefield open at 7am" 3; a name is capitalised (its
     inner words too, but for short ones: "Viña del Mar"), or in Arabic script, which has no capitals
-    and glues "and" on ("القاهرة والإسكندرية وطنطا")."""
+    and glues "and" on ("القاهرة والإسكندرية وطنطا"), or in Chinese ("香港・深圳")."""
     count = 0
     joined = "|".join(re.escape(a) for a in ands)
     # a sentence ends at a full stop, but not the one of "St. Gallen"
-    for item in re.split(r"\s*[,;、·•|/]\s*", re.split(r"(?<![A-Z][a-z])[.!?]|[()\n]", text, maxsplit=1)[0]):
+    for item in re.split(r"\s*[,;、·・•|/]\s*", re.split(r"(?<![A-Z][a-z])[.!?。]|[()\n]", text, maxsplit=1)[0]):
         parts = re.split(rf"\s+(?:{joined})\s+|\s+و(?=\S)", item)
         for part in parts:
             words = part.split()
             if not words or len(words) > 4:
                 return count
-            if _ARABIC_WORD.match(words[0]):
+            if _ARABIC_WORD.match(words[0]) or (len(words) == 1 and CJK.match(words[0]) and len(words[0]) <= 6):
                 count += 1
                 continue
             name = [w for w in words if w[:1].isupper() or len(w) <= 3]
@@ -264,7 +331,7 @@ def _entries(heading) -> list:
 def area_m2(sents: list[Sentence]) -> tuple | None:
     data = load("reading")["area"]
     metres = _counts(sents, words(data, "square_metres"), [], 20, 10_000_000)
-    feet = [(round(v * 0.0929), s, t, a) for v, s, t, a in _counts(sents, words(data, "square_feet"), [], 200, 100_000_000)]
+    feet = [(round(v * 0.0929), s, t, *more) for v, s, t, *more in _counts(sents, words(data, "square_feet"), [], 200, 100_000_000)]
     return _pick(metres + feet)
 
 
