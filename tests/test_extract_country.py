@@ -50,3 +50,10 @@ def test_the_place_the_buyer_names_gives_the_country(body, country):
 ])
 def test_no_country_from_a_surname_a_port_of_ours_or_a_bare_name(body):
     assert _inquiry(body).country is None
+
+
+def test_a_generic_use_cctld_names_its_country_only_under_the_national_second_level():
+    from triage.geo import cctld_country
+
+    assert [cctld_country(d) for d in ("electrocaribe.com.co", "startup.co", "tienda.gov.co", "app.io")] == \
+        ["CO", None, "CO", None]

@@ -10,6 +10,7 @@ import re
 from functools import cache, lru_cache
 from typing import Iterator
 
+from triage import hostnames
 from triage.lexicon import fold, lexicon
 from triage.matching import alternation
 
@@ -133,8 +134,10 @@ def country_from_address(text: str) -> str | None:
 
 
 def cctld_country(domain: str) -> str | None:
+    """The country a domain's country-code TLD names: not one sold for generic use (``.co``, ``.io``),
+    unless the name sits under that country's own second level (``electrocaribe.com.co``)."""
     tld = domain.rsplit(".", 1)[-1].lower() if "." in domain else ""
-    if len(tld) != 2 or tld in _GENERIC_CCTLDS:
+    if len(tld) != 2 or tld in _GENERIC_CCTLDS and "." not in hostnames.split(domain.lower()).suffix:
         return None
     return {"uk": "GB"}.get(tld, tld.upper())
 
