@@ -89,3 +89,25 @@ def test_a_title_then_a_company_with_its_legal_form():
     inquiry = _inquiry("Quote 3,000 pcs FOB please.\n\nCheers,\nDana Reyes\nFounder & CEO | Reyes Sourcing Group LLC\n"
                        "Phoenix, AZ\n\nSent from my iPhone\n", display="Dana Reyes")
     assert (inquiry.contact_title, inquiry.company_name) == ("Founder & CEO", "Reyes Sourcing Group LLC")
+
+
+@pytest.mark.parametrize(("body", "display", "title", "company"), [
+    # no sign-off: the From name opens the signature ("Name - Company, City"; "Name / Department / Company")
+    ("Bom dia, preciso de preço para 3.000 tomadas duplas, CIF Luanda. Obrigado.\n"
+     "Joana Mendes - Luanda Materiais Eléctricos Lda, Luanda\n", "Joana Mendes", None,
+     "Luanda Materiais Eléctricos Lda"),
+    ("Goedemiddag,\ngraag een offerte voor 1.200 dimmers, levering eind januari.\n\nAlvast dank!\n"
+     "Pieter de Boer, afdeling inkoop, Lichtwerk Groothandel\n", "Pieter de Boer", "afdeling inkoop",
+     "Lichtwerk Groothandel"),
+    ("Hi, please quote 2,000 USB sockets CIF Mombasa, thanks a lot for the help.\n\nAmina Odhiambo\n"
+     "Procurement Officer\nNyota Electricals Ltd\n", "Amina Odhiambo", "Procurement Officer", "Nyota Electricals Ltd"),
+])
+def test_a_signature_that_opens_with_the_writers_name(body, display, title, company):
+    inquiry = _inquiry(body, display=display)
+    assert (inquiry.contact_name, inquiry.contact_title, inquiry.company_name) == (display, title, company)
+
+
+def test_a_name_in_the_middle_of_the_message_starts_no_signature():
+    inquiry = _inquiry("Hello,\nJoana Mendes - our buyer - asked me to write: we need 3,000 sockets.\n"
+                       "Please send the price list and the lead time for Luanda.\nThanks\n", display="Joana Mendes")
+    assert "3,000 sockets" in inquiry.message.body

@@ -33,7 +33,7 @@ def extract(message: Message, profile: Profile, *, today: date | None = None) ->
     source = _buyer_message(message, profile)
     inquiry = Inquiry(message=message)
     fields = source.platform_fields
-    sig_lines = _signature_lines(source.signature)
+    sig_lines = _signature_lines(source.signature, source.from_name)
     _sender(inquiry, source, fields, profile)
     _contact(inquiry, source, fields, sig_lines)
     _company(inquiry, source, fields, sig_lines)
@@ -63,12 +63,28 @@ def _lines(text: str) -> list[str]:
     return [ln.strip() for ln in text.split("\n") if ln.strip()]
 
 
-def _signature_lines(text: str) -> list[str]:
-    """Signature lines, with 'Title | Company' and 'Owner - Company' split in two."""
+def _signature_lines(text: str, name: str = "") -> list[str]:
+    """Signature lines, with 'Title | Company' and 'Owner - Company' split in two, and a line that
+    opens with the writer's name (``name``, the From name) split at each separator after it
+    ('Piotr Zieliński, dział techniczny, Luxo Oświetlenie': name, title, company)."""
     out = []
     for line in _lines(text):
-        out += _split_title_line(line)
+        parts = _after_own_name(line, name)
+        for part in parts or [line]:
+            out += _split_title_line(part)
     return out
+
+
+def _after_own_name(line: str, name: str) -> list[str]:
+    """[the name, each part after it] when ``line`` is the name and more, joined by separators."""
+    name = name.strip().strip('"')
+    if len(name.split()) < 2 or line[:len(name)].casefold() != name.casefold() or "@" in line:
+        return []
+    joined = _JOINED.match(line, len(name))
+    if not joined:
+        return []
+    rest = _JOINED.split(line[joined.end():])
+    return [line[:len(name)], *(part.strip() for part in rest[::3] if part and part.strip())]
 
 
 _THREE_DIGITS = re.compile(r"\d{3}")
@@ -411,7 +427,7 @@ def _name_like(line: str) -> bool:
     return len(line.split()) <= 7 and first.isalpha() and not first.islower()
 
 
-_PLACE_AFTER = re.compile(r"\s*(?:,|\s[-–—|]\s)\s*\S")
+_PLACE_AFTER = re.compile(r"\.?\s*(?:,|\s[-–—|]\s)\s*\S")
 
 
 def _without_place(line: str) -> str:
@@ -420,7 +436,7 @@ def _without_place(line: str) -> str:
     folded = fold(line)
     ends = [m.end() for m in regex.finditer(folded)] if len(folded) == len(line) else []
     if ends and _PLACE_AFTER.match(line[ends[-1]:]):
-        return line[:ends[-1]].rstrip(" ,")
+        return line[:ends[-1] + line[ends[-1]:].startswith(".")].rstrip(" ,")  # 'Co., Ltd.' keeps its dot
     return line
 
 

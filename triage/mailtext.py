@@ -121,7 +121,7 @@ def fill(message: Message, text: str, depth: int = 0, seller: frozenset[str] = f
         else:
             message.notes.append(f"forwarded messages nested deeper than {limits.MAX_DEPTH} levels were not read")
     message.new_text, message.quoted = new, quoted
-    body, signature = split_signature(_form_message(message) or new)
+    body, signature = split_signature(_form_message(message) or new, message.from_name)
     message.body, message.signature = body, signature
     if message.kind == "text" and message.date is None:
         message.date = field_date(message.platform_fields.get("received", ""))
@@ -291,15 +291,17 @@ def _contact_line(line: str) -> bool:
     return rules().contact_line.search(line) is not None
 
 
-def split_signature(text: str) -> tuple[str, str]:
-    """(body, signature): the signature starts at a sign-off line or at '-- ', else a trailing contact
-    block; a mail client's footer under it ('Sent from my iPhone') is set aside first and ends it."""
+def split_signature(text: str, name: str = "") -> tuple[str, str]:
+    """(body, signature): the signature starts at a sign-off line or at '-- ', else at the writer's
+    name (``name``, the From name) opening one of the last lines, or at a trailing contact block; a
+    mail client's footer under it ('Sent from my iPhone') is set aside first and ends it."""
     lines = text.rstrip().split("\n")
     footer = _client_footer_index(lines)
     lines, tail = lines[:footer], lines[footer:]
     cut = _signoff_index(lines)
     if cut is None:
-        cut = _contact_block_index(lines)
+        starts = [i for i in (_name_line_index(lines, name), _contact_block_index(lines)) if i is not None]
+        cut = min(starts, default=None)
     if cut is None:
         cut = len(lines)
     body, signature = "\n".join(lines[:cut]).strip(), "\n".join(lines[cut:] + tail).strip()
@@ -325,6 +327,21 @@ def _signoff_index(lines: list[str]) -> int | None:
         if line in ("--", "-- ", "__", "—"):
             return i + 1 if i + 1 < len(lines) else None
         if len(line) <= 40 and signoff.match(line) and i > 0:
+            return i
+    return None
+
+
+def _name_line_index(lines: list[str], name: str) -> int | None:
+    """A line among the last few that opens with the writer's full name and is no sentence of the
+    message: many sign with their name and no sign-off ('Luis Fernández - Distribuidora Andina SAC')."""
+    name = name.strip().strip('"')
+    if len(name.split()) < 2:
+        return None
+    shown = [i for i, line in enumerate(lines) if line.strip()][-6:]
+    for i in shown:
+        line = lines[i].strip()
+        if i and line[:len(name)].casefold() == name.casefold() and not line[len(name):][:1].isalnum() \
+                and len(line) <= 80 and not line.endswith(("?", ":")):
             return i
     return None
 
