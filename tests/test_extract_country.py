@@ -57,3 +57,13 @@ def test_a_generic_use_cctld_names_its_country_only_under_the_national_second_le
 
     assert [cctld_country(d) for d in ("electrocaribe.com.co", "startup.co", "tienda.gov.co", "app.io")] == \
         ["CO", None, "CO", None]
+
+
+@pytest.mark.parametrize(("address", "country"), [
+    ("Οδός Πειραιώς 10, Αθήνα, Ελλάδα", "GR"), ("רחוב הרצל 12, תל אביב, ישראל", "IL"),
+    ("خیابان ولیعصر، تهران، ایران", "IR"), ("서울특별시 강남구, 대한민국", "KR"), ("Київ, Україна", "UA"),
+])
+def test_a_country_written_in_its_own_script_in_an_address(address, country):
+    from triage.geo import country_from_address
+
+    assert country_from_address(address) == country
