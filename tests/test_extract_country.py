@@ -67,3 +67,22 @@ def test_a_country_written_in_its_own_script_in_an_address(address, country):
     from triage.geo import country_from_address
 
     assert country_from_address(address) == country
+
+
+def test_the_destination_port_tells_where_a_buyer_is_when_nothing_else_does():
+    inquiry = _inquiry("Hi, kindly quote 4,000 pcs twin switched sockets, CIF Dar es Salaam, 30% deposit.\nJoseph")
+    assert (inquiry.country, inquiry.country_source) == ("TZ", "destination")
+
+
+@pytest.mark.parametrize("body", [
+    "Please quote 2,000 dimmers FOB Ningbo, delivery in March.\nAlex",  # the seller's own port
+    "Please quote 2,000 dimmers CIF your best port, delivery in March.\nAlex",  # no place we know
+])
+def test_no_country_from_the_sellers_port_or_an_unknown_place(body):
+    assert _inquiry(body).country is None
+
+
+def test_the_signature_outranks_the_destination_port():
+    inquiry = _inquiry("Hello, price for 3,000 sockets CIF Jebel Ali please (for our Kabul store).\n\n"
+                       "Best regards\nAhmad Noori\nNoori Trading LLC\nKabul, Afghanistan\n")
+    assert (inquiry.country, inquiry.country_source) == ("AF", "signature")

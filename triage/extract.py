@@ -39,6 +39,8 @@ def extract(message: Message, profile: Profile, *, today: date | None = None) ->
     _company(inquiry, source, fields, sig_lines)
     _phones_and_country(inquiry, source, fields, sig_lines)
     _request(inquiry, source, fields, profile, today or _today(message))
+    if inquiry.country is None and inquiry.destination:
+        _destination_country(inquiry)
     return inquiry
 
 
@@ -514,6 +516,17 @@ def _phones_and_country(inquiry: Inquiry, source: Message, fields: dict[str, str
     country = geo.country_from_text(source.new_text[:1500], strict=True)  # the costliest look, so the last
     if country:
         inquiry.country, inquiry.country_source = country, "text"
+
+
+def _destination_country(inquiry: Inquiry) -> None:
+    """Nothing else says where the buyer is: the port or city it wants the goods delivered to ('CIF
+    Mombasa') is, most often, in its own country (the weakest source, read last: a transit port such
+    as Dar es Salaam for a Gulf trader is the exception)."""
+    from triage import geo
+
+    country = geo.country_of_place(inquiry.destination)
+    if country and country != "CN":
+        inquiry.country, inquiry.country_source = country, "destination"
 
 
 def _chat_number(source: Message) -> str:

@@ -122,6 +122,13 @@ def _cue_before(key: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{alternation(lexicon().words('geo', key))})\s+$")
 
 
+def country_of_place(place: str) -> str | None:
+    """The country of a place named on its own ('Mombasa', 'Puerto Caldera', '인천'): a city of
+    extract.toml [cities] or a country's name, the whole of ``place``; None for any other."""
+    folded = fold(place).strip(" .,;")
+    return _places().names.get(folded) if folded else None
+
+
 def country_from_address(text: str) -> str | None:
     """A country named in an address block, else one implied by a postcode format."""
     found = country_from_text(text)

@@ -161,7 +161,7 @@ class Inquiry:
     website: str | None = None
     company_name: str | None = None
     country: str | None = None  # ISO 3166 alpha-2
-    country_source: str | None = None  # signature, address, phone, cctld, platform, text
+    country_source: str | None = None  # signature, address, phone, cctld, platform, text, destination
     products: list[ProductMatch] = field(default_factory=list)
     quantity: Quantity | None = None
     volume: Volume | None = None  # a monthly or yearly need, beside the order quantity
