@@ -277,11 +277,14 @@ def _named_places(sents: list[Sentence], data: dict) -> list[tuple]:
     """``(n, sentence, term)`` for a branch noun followed by a list of n place names."""
     ands = set(words(load("reading"), "negation", "and")) | {"&"}
     lead = "|".join(re.escape(w) for w in sorted(words(data, "list_after"), key=len, reverse=True))
+    only = term_regex(tuple(words(data, "only")))
     found = []
     for s in sents:
         if len(s.raw) != len(s.text):  # the offsets of the lower-case text must be the raw text's
             continue
         for m in find_terms(s.text, words(data, "after")):
+            if only and only.search(" ".join(s.text[:m.start()].split()[-2:])):  # "unserem einzigen Standort in Ulm"
+                continue
             # "Filialen in Graz", "Standorte: Brno", "филиалы открыты в Казани", "an unseren Standorten Cottbus und Potsdam"
             head = re.match(rf"(?:\s+[^\W\d_A-Z]+){{0,2}}?\s*(?i:{lead})\s+|\s*[:：]\s*|\s+(?=[^\W\d_a-z])", s.raw[m.end():])
             if head:
