@@ -57,3 +57,9 @@ def test_a_testing_service_is_no_contractor(httpserver):
     site = _read(httpserver, "d20-shannon-electrical-testing", "shannontesting.ie")
     assert site["business_type"] == "service"
     assert (site["founded"], site["branches"]) == (1995, 1)  # "in nineteen ninety-five", "our one base in Athlone"
+
+
+def test_a_story_told_from_its_year_to_today_gives_the_founding(httpserver):
+    site = _read(httpserver, "s21-quadri-ferri", "quadriferri.it")
+    assert (site["founded"], site["staff"]) == (1998, 31)  # "Nel 1998 ... hanno rilevato", "Oggi siamo 31 persone"
+    assert site["evidence"]["founded"]["phrase"].startswith("Nel 1998")

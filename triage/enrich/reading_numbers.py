@@ -436,7 +436,26 @@ def founded(sents: list[Sentence]) -> tuple | None:
                 found.append((year, s, term.group(0)))
         if found:
             return min(found, key=lambda f: (f[0], -f[1].weight))
-    return _timeline_start(sents, this_year)
+    return _timeline_start(sents, this_year) or _story_start(sents, this_year)
+
+
+def _story_start(sents: list[Sentence], this_year: int) -> tuple | None:
+    """A story told from its start without a founding word: "in 2014 two brothers listed their first ten
+    products. These days we're a team of nine", "1989 übernahm Walter Pichler eine Schlosserei ... Heute
+    arbeiten bei uns 74 Menschen": a year in the body of a page, and a word of today (``[story] now``) in
+    it or in the next ``story_sentences`` sentences of that page; the earliest such year."""
+    data = load("reading")
+    ahead = int(data["weights"].get("story_sentences", 2))
+    now = words(data, "story", "now")
+    found = []
+    for i, s in enumerate(sents):
+        years = [y for y, _, _ in _years(s) if y <= this_year]
+        if not years or s.weight < data["weights"]["other_page"]:  # not the footer's "Reg. 2014/123456/07"
+            continue
+        later = [t for t in sents[i:i + ahead + 1] if t.page == s.page]
+        if any(find_terms(t.text, now) for t in later):
+            found.append((min(years), s, str(min(years))))
+    return min(found, key=lambda f: f[0]) if found else None
 
 
 def _timeline_start(sents: list[Sentence], this_year: int) -> tuple | None:
