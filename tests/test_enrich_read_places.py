@@ -63,3 +63,9 @@ def test_a_story_told_from_its_year_to_today_gives_the_founding(httpserver):
     site = _read(httpserver, "s21-quadri-ferri", "quadriferri.it")
     assert (site["founded"], site["staff"]) == (1998, 31)  # "Nel 1998 ... hanno rilevato", "Oggi siamo 31 persone"
     assert site["evidence"]["founded"]["phrase"].startswith("Nel 1998")
+
+
+def test_a_russian_address_in_a_footer_line_of_parts_gives_the_country(httpserver):
+    site = _read(httpserver, "s21-uralsvet-montazh", "uralsvet-montazh.com")
+    assert site["country"] == "RU"  # "ООО ... · ИНН ... · 620014, Свердловская обл., г. Екатеринбург ..."
+    assert any("Свердловская обл" in e["phrase"] for e in site["evidence"]["country"])

@@ -302,7 +302,8 @@ def _region(text: str) -> str | None:
 
 def _address_lines(doc) -> list[str]:
     blocks = [a.get_text(" ", strip=True) for a in doc.soup.find_all("address")]
-    lines = [line.strip() for line in doc.raw_text.split("\n")]
+    # a footer line joins its parts with dots or bars: "ООО «Светофор» · ИНН 5036178842 · 142116, Московская обл., г. Подольск"
+    lines = [part.strip() for line in doc.raw_text.split("\n") for part in re.split(r"\s[·|•]\s", line)]
     blocks += [line for line in lines if 8 < len(line) <= 160 and
                ((_POSTCODE.search(line) and "," in line) or (re.search(r"\d", line) and _region(line)))]
     return list(dict.fromkeys(re.sub(r"\s+", " ", b) for b in blocks if b))
