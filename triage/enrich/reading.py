@@ -51,13 +51,14 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
     against: dict[str, dict] = {}
     names = _trade_names(sents)
     cues = _cues(sents)
+    wider = _strong_spans(sents, data["types"])
     for kind in data["types"]:
         lists = {key: lexicon("types", kind, key, optional=True) for key in ("strong", "weak", "served", "not", "in_name")}
         used: dict[str, int] = {}
         total, best = 0.0, None
         for i, s in enumerate(sents):
             found = [(m, f, d) for m, f, d in _terms_for(s, lists, weights, names)
-                     if used.get(m.group(0), 0) < weights["per_term_cap"]]
+                     if used.get(m.group(0), 0) < weights["per_term_cap"] and not _inside_other(m, kind, wider[i])]
             found += [(m, weights["weak"], False) for m in cues[i] if m.group(0) in data["types"][kind].get("cues", [])
                       and used.get(m.group(0), 0) < weights["per_term_cap"]]
             if not found:
@@ -99,6 +100,21 @@ def business_type(docs: list, sents: list[Sentence] | None = None) -> dict:
     if against:
         out["evidence"]["business_type_against"] = against
     return out
+
+
+def _strong_spans(sents: list[Sentence], types: dict) -> list[list[tuple[int, int, list[str]]]]:
+    """Per sentence, ``(start, end, absorbed)`` of the strong terms of the types that declare
+    ``absorbs`` (the types whose words their terms hold: an online shop holds a shop)."""
+    strong = {kind: lexicon("types", kind, "strong") for kind in types if types[kind].get("absorbs")}
+    return [[(m.start(), m.end(), types[kind]["absorbs"]) for kind, terms in strong.items()
+             for m in find_terms(s.text, terms)] for s in sents]
+
+
+def _inside_other(m: re.Match, kind: str, spans: list[tuple[int, int, list[str]]]) -> bool:
+    """The term is part of a longer strong term of a type that absorbs ``kind``: the "магазин" of
+    "онлайн-магазин", the "shop" of "online shop" are the online seller's, not a shop's."""
+    return any(kind in absorbed and a <= m.start() and m.end() <= b and b - a > m.end() - m.start()
+               for a, b, absorbed in spans)
 
 
 def _terms_for(s: Sentence, lists: dict, weights: dict, names: list[str]) -> list[tuple[re.Match, float, bool]]:
@@ -286,7 +302,8 @@ def _region(text: str) -> str | None:
 
 def _address_lines(doc) -> list[str]:
     blocks = [a.get_text(" ", strip=True) for a in doc.soup.find_all("address")]
-    lines = [line.strip() for line in doc.raw_text.split("\n")]
+    # a footer line joins its parts with dots or bars: "ООО «Светофор» · ИНН 5036178842 · 142116, Московская обл., г. Подольск"
+    lines = [part.strip() for line in doc.raw_text.split("\n") for part in re.split(r"\s[·|•]\s", line)]
     blocks += [line for line in lines if 8 < len(line) <= 160 and
                ((_POSTCODE.search(line) and "," in line) or (re.search(r"\d", line) and _region(line)))]
     return list(dict.fromkeys(re.sub(r"\s+", " ", b) for b in blocks if b))

@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 
 from triage.enrich.data import load, words
-from triage.enrich.reading_text import CJK, Sentence, find_terms, lexicon_set, term_regex
+from triage.enrich.reading_text import CJK, Sentence, find_terms, is_negated, lexicon_set, term_regex
 
 def _number_words(lang: str = "") -> tuple[dict[str, tuple[str, int]], set[str], re.Pattern]:
     """word -> (kind, value), the joiners, and a regex for a number written in words or digits;
@@ -28,11 +28,16 @@ def _number_table(_data_id: int, lang: str) -> tuple[dict[str, tuple[str, int]],
     # "une quarantaine", "ein Dutzend", "decenas": multiply what stands before them, like "hundred"
     table |= {k.lower(): ("small", int(v)) for k, v in (data["small"] | data.get("approximate", {})).items()}
     table |= {k.lower(): ("large", int(v)) for k, v in (data["large"] | own.get("large", {})).items()}
+    for word in own.get("not", []):  # Dutch "onze" is "our", not the French eleven
+        table.pop(word.lower(), None)
     joiners = {j.lower() for j in data["joiners"]}
     morph = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
     glue = "|".join(re.escape(j) for j in sorted(joiners, key=len, reverse=True))
+    # "ألف وتسعمائة وخمسة": Arabic glues "and" to the next number word
+    prefixed = "|".join(re.escape(j) for j in data.get("glued_joiners", []))
+    lead = rf"(?:{prefixed})?" if prefixed else ""
     word = rf"(?:{morph})(?:(?:{glue})?(?:{morph}))*"
-    spelled = rf"(?<!\w){word}(?:[\s-]+(?:(?:{glue})[\s-]+)?{word})*(?!\w)"
+    spelled = rf"(?<!\w){word}(?:[\s-]+(?:(?:{glue})[\s-]+)?{lead}{word})*(?!\w)"
     cjk = "|".join(re.escape(w) for w in table if CJK.search(w))
     # not the "7" of "24/7 support staff" nor a part of "1/2"
     digits = r"(?<![\d.,/])\d{1,3}(?:[,.'’ \u00a0]\d{3})+(?![\d/])|(?<![\d.,/])\d+(?![\d/])"
@@ -178,8 +183,39 @@ def branches(sents: list[Sentence], docs: list = ()) -> tuple | None:
     or the entries (each with an address or a phone number) under a heading "Our branches"."""
     data = load("reading")["branches"]
     stated = _pick(_counts(sents, words(data, "after"), words(data, "before"), data["min"], data["max"]))
-    return stated or _pick(_named_places(sents, data) + _one_each(sents, data) + _location_lines(docs, data)
+    stated = stated or _pick(_named_places(sents, data))
+    found = _and_head_office(stated, data) if stated else None
+    found = found or _pick(_one_each(sents, data) + _location_lines(docs, data)
                            + [f for doc in docs for f in _listed_entries(doc, data)])
+    return found or _pick(_one_place(sents, data))
+
+
+def _and_head_office(found: tuple, data: dict) -> tuple:
+    """"centrala w Łodzi oraz 11 oddziałów", "المركز الرئيسي في الرياض، ولنا فرعان": the head office named
+    before the count is one place more, unless the count says it holds it ("7 branches including
+    our head office", ``including``)."""
+    s, term = found[1], found[2]
+    at = s.text.find(term.lower())
+    if at <= 0 or not find_terms(s.text[:at], words(data, "head_office")) or find_terms(s.text, words(data, "including")):
+        return found
+    return (found[0] + 1, *found[1:])
+
+
+def _one_place(sents: list[Sentence], data: dict) -> list[tuple]:
+    """``(1, sentence, term)`` where a site says it has one place: "our one base in Athlone", "1 seul
+    site de production", "с нашего единственного склада" (one of ``only`` and, at most two words on,
+    one of ``single``), or denies having branches: "vi har inga fysiska butiker", "we have no branches"."""
+    only = term_regex(tuple(words(data, "only")))
+    place = term_regex(tuple(words(data, "single")))
+    found = []
+    for s in sents:
+        for m in (only.finditer(s.text) if only and place else ()):
+            noun = re.match(rf"(?:\s+[^\W\d_]+){{0,2}}?\s+(?:{place.pattern})", s.text[m.end():])
+            if noun:
+                found.append((1, s, s.text[m.start():m.end() + noun.end()]))
+        found += [(1, s, t.group(0)) for t in find_terms(s.text, words(data, "after"))
+                  if is_negated(s.text, t.start(), t.end(), s.lang)]
+    return found
 
 
 def _location_lines(docs: list, data: dict) -> list[tuple]:
@@ -241,11 +277,14 @@ def _named_places(sents: list[Sentence], data: dict) -> list[tuple]:
     """``(n, sentence, term)`` for a branch noun followed by a list of n place names."""
     ands = set(words(load("reading"), "negation", "and")) | {"&"}
     lead = "|".join(re.escape(w) for w in sorted(words(data, "list_after"), key=len, reverse=True))
+    only = term_regex(tuple(words(data, "only")))
     found = []
     for s in sents:
         if len(s.raw) != len(s.text):  # the offsets of the lower-case text must be the raw text's
             continue
         for m in find_terms(s.text, words(data, "after")):
+            if only and only.search(" ".join(s.text[:m.start()].split()[-2:])):  # "unserem einzigen Standort in Ulm"
+                continue
             # "Filialen in Graz", "Standorte: Brno", "филиалы открыты в Казани", "an unseren Standorten Cottbus und Potsdam"
             head = re.match(rf"(?:\s+[^\W\d_A-Z]+){{0,2}}?\s*(?i:{lead})\s+|\s*[:：]\s*|\s+(?=[^\W\d_a-z])", s.raw[m.end():])
             if head:
@@ -338,6 +377,34 @@ def area_m2(sents: list[Sentence]) -> tuple | None:
 _YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d.,]\d)")
 
 
+def _years(s: Sentence) -> list[tuple[int, int, int]]:
+    """``(year, start, end)`` for every year of a sentence, in digits ("1995", "١٩٩٥") or in words:
+    "two thousand and nine", "ألف وتسعمائة وخمسة وتسعين", and a year said as two numbers, the
+    hundreds then the rest: "nineteen ninety-five", "twenty twelve"."""
+    found = [(int(y.group(1)), y.start(), y.end()) for y in _YEAR.finditer(s.text)]
+    _, _, number = _number_words(s.lang)
+    for m in number.finditer(s.text):
+        spelled = m.group("num")
+        if re.search(r"\d", spelled):
+            continue
+        value = _year_value(spelled, s.lang)
+        if value:
+            found.append((value, m.start("num"), m.end("num")))
+    return sorted(found, key=lambda f: f[1])
+
+
+def _year_value(spelled: str, lang: str) -> int | None:
+    value = number_value(spelled, lang)
+    if value is not None and 1800 <= value <= 2099:
+        return value
+    words_ = spelled.split()
+    for i in range(1, len(words_)):
+        hundreds, rest = number_value(" ".join(words_[:i]), lang), number_value(" ".join(words_[i:]), lang)
+        if hundreds in range(18, 21) and rest is not None and 0 <= rest <= 99:
+            return hundreds * 100 + rest
+    return None
+
+
 def founded(sents: list[Sentence]) -> tuple | None:
     """``(year, sentence, term)``: a year beside a founding word, the earliest; "since 1998" only if
     nothing better."""
@@ -351,26 +418,44 @@ def founded(sents: list[Sentence]) -> tuple | None:
             after = find_terms(s.text, words(data, "weak_after")) if strength == "weak" else []
             if not terms and not after:
                 continue
-            for y in _YEAR.finditer(s.text):
-                year = int(y.group(1))
-                head = s.text[max(0, y.start() - 8):y.start()]
+            for year, y_start, y_end in _years(s):
+                head = s.text[max(0, y_start - 8):y_start]
                 if year > this_year or any(re.search(rf"(?<!\w){re.escape(w)}\W*$", head) for w in stops):
                     continue
-                following = [t for t in after if 0 <= t.start() - y.end() <= 4]  # "1999'dan beri", "1999年から"
+                following = [t for t in after if 0 <= t.start() - y_end <= 4]  # "1999'dan beri", "1999年から"
                 if following:
                     found.append((year, s, following[0].group(0)))
                     continue
                 if not terms:
                     continue
-                term = min(terms, key=lambda t: abs(t.start() - y.start()))
-                if strength == "weak" and not (0 <= y.start() - term.end() <= 4):
+                term = min(terms, key=lambda t: abs(t.start() - y_start))
+                if strength == "weak" and not (0 <= y_start - term.end() <= 4):
                     continue  # "since" must stand right before the year
-                if strength == "strong" and abs(term.start() - y.start()) > 120:
+                if strength == "strong" and abs(term.start() - y_start) > 120:
                     continue
                 found.append((year, s, term.group(0)))
         if found:
             return min(found, key=lambda f: (f[0], -f[1].weight))
-    return _timeline_start(sents, this_year)
+    return _timeline_start(sents, this_year) or _story_start(sents, this_year)
+
+
+def _story_start(sents: list[Sentence], this_year: int) -> tuple | None:
+    """A story told from its start without a founding word: "in 2014 two brothers listed their first ten
+    products. These days we're a team of nine", "1989 übernahm Walter Pichler eine Schlosserei ... Heute
+    arbeiten bei uns 74 Menschen": a year in the body of a page, and a word of today (``[story] now``) in
+    it or in the next ``story_sentences`` sentences of that page; the earliest such year."""
+    data = load("reading")
+    ahead = int(data["weights"].get("story_sentences", 2))
+    now = words(data, "story", "now")
+    found = []
+    for i, s in enumerate(sents):
+        years = [y for y, _, _ in _years(s) if y <= this_year]
+        if not years or s.weight < data["weights"]["other_page"]:  # not the footer's "Reg. 2014/123456/07"
+            continue
+        later = [t for t in sents[i:i + ahead + 1] if t.page == s.page]
+        if any(find_terms(t.text, now) for t in later):
+            found.append((min(years), s, str(min(years))))
+    return min(found, key=lambda f: f[0]) if found else None
 
 
 def _timeline_start(sents: list[Sentence], this_year: int) -> tuple | None:

@@ -11,6 +11,7 @@ customers or is denied. The decisions are in :mod:`triage.enrich.reading` and
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,8 +26,8 @@ _CELLS = {"td", "th"}
 _CARDS = {"div", "li", "section", "article", "figure", "a"}  # a block that may join its short children
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
-# not after "St.", "Dr.", "Co." ("Standorte: Winterthur · St. Gallen · Chur" is one sentence)
-_SENTENCE_END = re.compile(r"(?<![A-Z][a-z]\.)(?<=[.!?;])\s+(?=[\"'«“(¿¡]?[^\W\d_a-z])|(?<=[。！？；])")
+# not after "St.", "Dr.", "Co.", "TP." ("Standorte: Winterthur · St. Gallen · Chur" is one sentence)
+_SENTENCE_END = re.compile(r"(?<![A-Z][A-Za-z]\.)(?<=[.!?;])\s+(?=[\"'«“(¿¡]?[^\W\d_a-z])|(?<=[。！？；])")
 
 
 @dataclass(slots=True)
@@ -56,8 +57,16 @@ def sentences(docs: list) -> list[Sentence]:
                 part = part.strip()
                 if len(part) > 1 and part.lower() not in seen:
                     seen.add(part.lower())
-                    out.append(Sentence(doc.url, part.lower(), part, page * zone_weight, lang))
+                    out.append(Sentence(doc.url, ascii_digits(part.lower()), part, page * zone_weight, lang))
     return out
+
+
+def ascii_digits(text: str) -> str:
+    """Every decimal digit of any script as its ASCII digit, one character for one: "١٩٨٥" is "1985",
+    "१२०" is "120" (``unicodedata.decimal``), so that years and counts read alike in every script."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
 
 
 def _lang(doc) -> str:
