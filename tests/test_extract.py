@@ -145,3 +145,19 @@ def test_arabic_questions_end_with_the_arabic_question_mark():
     i = read_inquiry(next(items([str(path)])), PROFILE)
     assert len(i.questions) == 2 and all(q.endswith("؟") for q in i.questions)
     assert request.questions("هل لديكم شهادة SASO؟ شكرا.") == ["هل لديكم شهادة SASO؟"]
+
+
+@pytest.mark.parametrize(("text", "skus"), [
+    ("Trebam ponudu za 4.000 kom šuko utičnica 16A, podžbukne, bijele.", ["BL-EU16"]),  # Croatian
+    ("Tarvitsemme 5 000 kpl Schuko-pistorasioita... anteeksi: Schuko-pistorasia 16A, valkoinen.", ["BL-EU16"]),
+    ("Poptávka: schuko zásuvky 16A, 2 000 ks, a USB zásuvka 500 ks.", ["BL-EU16", "BL-USB"]),  # Czech
+    ("Vi söker infällda schuko-uttag, ca 3 000 st.", ["BL-EU16"]),  # Swedish
+])
+def test_a_product_named_in_the_buyers_own_word_for_its_kind(text, skus):
+    assert [m.sku for m in catalogue(PROFILE).match(text)] == skus
+
+
+def test_an_alias_in_the_buyers_words_keeps_its_text_and_a_common_word_names_nothing():
+    found = catalogue(PROFILE).match("Wir brauchen 5.000 Schuko-Steckdosen, Unterputz.")
+    assert [(m.sku, m.text) for m in found] == [("BL-EU16", "Schuko-Steckdose")]
+    assert catalogue(PROFILE).match("Merci pour la prise de contact et la prise de commande rapide.") == []

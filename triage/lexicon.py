@@ -114,6 +114,16 @@ class Lexicon:
 
         return self._view(("numbered", section), build)
 
+    def forms(self, section: str) -> dict[str, str]:
+        """``[section]`` as ``word = [the other ways it is written]``, turned round: each way -> the word."""
+        def build():
+            try:
+                return {fold(w): fold(word) for word, ways in self.data.get(section, {}).items() for w in ways}
+            except (AttributeError, TypeError):
+                raise DataFileError(f"{self.path}: [{section}] must map words to lists of words") from None
+
+        return self._view(("forms", section), build)
+
     def mapping(self, section: str, key: str | None = None) -> dict[str, str]:
         def build():
             table = self.data.get(section, {})

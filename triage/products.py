@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from itertools import compress
 
-from triage.lexicon import fold
+from triage.lexicon import fold, lexicon
 from triage.matching import Matcher
 from triage.model import ProductMatch
 from triage.profile import Product, Profile
@@ -59,9 +59,12 @@ class Catalogue:
         self.sku_pattern = re.compile(rf"(?<![\w-])(?:{codes})(?!\w)", re.I)  # BL-GFCI-20A names BL-GFCI
         # SKUs mostly share a few openings ('bl-'): finding those is cheaper than the search
         self.sku_matcher = Matcher(self.sku_pattern)
+        self.forms = lexicon().forms("product_words")
         self.aliases = [a for p in profile.products for a in _aliases(p)]
         self.vocabulary = frozenset(w for a in self.aliases for w in a.words)
-        self._choices = sorted(self.vocabulary)  # rapidfuzz keeps the first of equally close words: a fixed order
+        # rapidfuzz keeps the first of equally close words: a fixed order. The other ways of writing a
+        # catalogue word are near words too ('steckdosen' is near 'steckdose', which is the catalogue's 'socket')
+        self._choices = sorted(self.vocabulary | self.forms.keys())
         self._near: dict[int, list[str]] = {}  # word length -> the choices that can be near it
         self.excludes = {p.sku: frozenset(w for e in p.excludes for w in tokens(e)) for p in profile.products}
         # one-word names ('gfci', 'dimmer'): inside another product's phrase they mean that other product
@@ -102,12 +105,21 @@ class Catalogue:
         return raw, list(map(word.__getitem__, raw))
 
     def _nearest(self, word: str) -> tuple[str, float]:
-        if word in self.vocabulary or len(word) < 5 or word.isdigit():
+        """The catalogue word ``word`` is: itself, the one extract.toml [product_words] says it is
+        ('uticnica' -> 'socket': an alias in the buyer's own words, where there is one, keeps its text),
+        else the nearest catalogue word or other way of writing one."""
+        if word in self.vocabulary or word.isdigit():
+            return word, 100.0
+        if word in self.forms:
+            return self.forms[word], 100.0
+        if len(word) < 5:
             return word, 100.0
         from rapidfuzz import fuzz, process
 
         best = process.extractOne(word, self._choices_as_long(len(word)), scorer=fuzz.ratio, score_cutoff=NEAR_SCORE)
-        return (best[0], best[1]) if best else (word, 100.0)
+        if not best:
+            return word, 100.0
+        return (best[0] if best[0] in self.vocabulary else self.forms[best[0]]), best[1]
 
     def _choices_as_long(self, length: int) -> list[str]:
         """The catalogue words whose length lets them reach NEAR_SCORE against a word of ``length``
@@ -234,9 +246,9 @@ def catalogue(profile: Profile) -> Catalogue:
 
     The content is compared with the last one's (read on every message: a list comparison of the
     same strings costs ~1 us; a nested tuple built and hashed for a dict lookup cost ~9)."""
-    content = [(p.sku, p.name, p.aliases, p.excludes) for p in profile.products]
+    content = [(p.sku, p.name, p.aliases, p.excludes) for p in profile.products] + [lexicon().forms("product_words")]
     if content != _LAST_CATALOGUE[0]:
         # a copy of the lists, so that a product edited in place is seen as a new catalogue
-        _LAST_CATALOGUE[:] = [[(sku, name, list(aliases), list(excludes)) for sku, name, aliases, excludes in content],
-                              Catalogue(profile)]
+        _LAST_CATALOGUE[:] = [[(sku, name, list(aliases), list(excludes)) for sku, name, aliases, excludes in content[:-1]]
+                              + content[-1:], Catalogue(profile)]
     return _LAST_CATALOGUE[1]
