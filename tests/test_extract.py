@@ -161,3 +161,6 @@ def test_an_alias_in_the_buyers_words_keeps_its_text_and_a_common_word_names_not
     found = catalogue(PROFILE).match("Wir brauchen 5.000 Schuko-Steckdosen, Unterputz.")
     assert [(m.sku, m.text) for m in found] == [("BL-EU16", "Schuko-Steckdose")]
     assert catalogue(PROFILE).match("Merci pour la prise de contact et la prise de commande rapide.") == []
+    # noun first, as many languages write it: the catalogue's 'gniazdo schuko' in Dutch or Czech words
+    assert [m.sku for m in catalogue(PROFILE).match("een wandcontactdoos (schuko) inbouw, wit")] == ["BL-EU16"]
+    assert [m.sku for m in catalogue(PROFILE).match("zásuvka schuko 16A bílá, 2 000 ks")] == ["BL-EU16"]

@@ -107,7 +107,7 @@ def test_catalogue_phrase_hits_equal_trying_every_alias():
     rng = random.Random(5)
     for _ in range(2000):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
-        assert cat._phrase_hits(text) == every_alias(text), text
+        assert cat._phrase_hits(text)[0] == every_alias(text), text
         assert cat.match(text) == cat.match(text, folded=fold(text)), text
 
 

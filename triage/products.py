@@ -45,8 +45,9 @@ def stem(word: str) -> str:
 @dataclass(frozen=True)
 class _Alias:
     sku: str
-    words: tuple[str, ...]
+    words: tuple[str, ...]  # the catalogue's words ([product_words]: 'gniazdo schuko' -> 'socket schuko')
     text: str
+    own: tuple[str, ...] = ()  # its tokens as written: a buyer who writes them gets this alias's text
 
 
 class Catalogue:
@@ -60,7 +61,7 @@ class Catalogue:
         # SKUs mostly share a few openings ('bl-'): finding those is cheaper than the search
         self.sku_matcher = Matcher(self.sku_pattern)
         self.forms = lexicon().forms("product_words")
-        self.aliases = [a for p in profile.products for a in _aliases(p)]
+        self.aliases = [a for p in profile.products for a in _aliases(p, self.forms)]
         self.vocabulary = frozenset(w for a in self.aliases for w in a.words)
         # rapidfuzz keeps the first of equally close words: a fixed order. The other ways of writing a
         # catalogue word are near words too ('steckdosen' is near 'steckdose', which is the catalogue's 'socket')
@@ -74,6 +75,7 @@ class Catalogue:
             self.first_words.setdefault(alias.words[0], []).append(alias)
         self._openers = {word: _Opener.of(aliases) for word, aliases in self.first_words.items()}
         self._token_cache: dict[str, tuple[str, float]] = {}
+        self._written: dict[str, str] = {}  # the same, as an alias writes it ('steckdosen' -> 'steckdose')
         self._token_word: dict[str, str] = {}  # the same, without the closeness: read by map() on every token
 
     def _words(self, text: str) -> list[tuple[str, float]]:
@@ -98,28 +100,26 @@ class Catalogue:
         if len(cache) > 50_000:
             cache.clear()
             word.clear()
+            self._written.clear()
         for w in raw:
             if w not in cache:
-                cache[w] = self._nearest(stem(w))
-                word[w] = cache[w][0]
+                nearest, closeness, written = self._nearest(stem(w))
+                cache[w], word[w], self._written[w] = (nearest, closeness), nearest, written
         return raw, list(map(word.__getitem__, raw))
 
-    def _nearest(self, word: str) -> tuple[str, float]:
-        """The catalogue word ``word`` is: itself, the one extract.toml [product_words] says it is
-        ('uticnica' -> 'socket': an alias in the buyer's own words, where there is one, keeps its text),
-        else the nearest catalogue word or other way of writing one."""
-        if word in self.vocabulary or word.isdigit():
-            return word, 100.0
-        if word in self.forms:
-            return self.forms[word], 100.0
-        if len(word) < 5:
-            return word, 100.0
-        from rapidfuzz import fuzz, process
+    def _nearest(self, word: str) -> tuple[str, float, str]:
+        """(the catalogue word ``word`` is, closeness, the word as a catalogue alias writes it): itself, else
+        the nearest catalogue word or other way of writing one; a way of writing one is read as the word
+        extract.toml [product_words] says it is ('uticnica', 'steckdose' -> 'socket')."""
+        written, closeness = word, 100.0
+        if not (word in self.vocabulary or word in self.forms or len(word) < 5 or word.isdigit()):
+            from rapidfuzz import fuzz, process
 
-        best = process.extractOne(word, self._choices_as_long(len(word)), scorer=fuzz.ratio, score_cutoff=NEAR_SCORE)
-        if not best:
-            return word, 100.0
-        return (best[0] if best[0] in self.vocabulary else self.forms[best[0]]), best[1]
+            best = process.extractOne(word, self._choices_as_long(len(word)), scorer=fuzz.ratio,
+                                      score_cutoff=NEAR_SCORE)
+            if best:
+                written, closeness = best[0], best[1]
+        return self.forms.get(written, written), closeness, written
 
     def _choices_as_long(self, length: int) -> list[str]:
         """The catalogue words whose length lets them reach NEAR_SCORE against a word of ``length``
@@ -138,23 +138,31 @@ class Catalogue:
         'stainless steel wall plate') does not count for the shorter one.
         """
         found: dict[str, tuple[int, ProductMatch]] = {}
+        mine: dict[str, bool] = {}  # whether the match's alias is written as the buyer wrote it
         for position, match in self._sku_mentions(text):
             found.setdefault(match.sku, (position, match))
-        hits = self._phrase_hits(text, folded)
+            mine[match.sku] = True
+        hits, own = self._phrase_hits(text, folded)
         widest = max((end - start for _, start, end, _, _ in hits), default=0)
-        for sku, start, end, score, alias in hits:
+        for n, (sku, start, end, score, alias) in enumerate(hits):
             # (only a wider phrase can dominate one: most texts' hits are all as wide)
-            if end - start < widest and _dominated(sku, start, end, hits) or not _better(found.get(sku), score):
+            if end - start < widest and _dominated(sku, start, end, hits):
                 continue
-            product = self.products[sku]
-            found[sku] = (min(start, found.get(sku, (start, None))[0]), ProductMatch(sku, product.name, score, alias))
+            first = min(start, found.get(sku, (start, None))[0])
+            if not _better(found.get(sku), score, own[n], mine.get(sku, True)):
+                found[sku] = (first, found[sku][1])
+                continue
+            found[sku] = (first, ProductMatch(sku, self.products[sku].name, score, alias))
+            mine[sku] = own[n]
         return [m for _, m in sorted(found.values(), key=lambda pm: pm[0])]
 
-    def _phrase_hits(self, text: str, folded: str | None = None) -> list[tuple[str, int, int, float, str]]:
+    def _phrase_hits(self, text: str, folded: str | None = None) -> tuple[list[tuple[str, int, int, float, str]], list[bool]]:
+        """The alias phrases the text holds (sku, start, end, score, alias text), and for each whether the
+        text writes the alias's own words (not only the same catalogue words: 'prise schuko' for 'gniazdo schuko')."""
         raw, plain = self._tokens(text, folded)
         cache = self._token_cache
         openers = self._openers
-        hits = []
+        hits, own = [], []
         for i in compress(range(len(plain)), map(openers.__contains__, plain)):  # (C loops, no Python per token)
             closeness = cache[raw[i]][1]
             opener = openers[plain[i]]
@@ -163,7 +171,8 @@ class Catalogue:
                 if score >= MIN_SCORE and not self._foreign(alias, plain[i:i + span]) \
                         and self.excludes[alias.sku].isdisjoint(plain[i + span:i + span + 3]):
                     hits.append((alias.sku, i, i + span, score, alias.text))
-        return hits
+                    own.append(set(alias.own) <= {self._written[w] for w in raw[i:i + span]})
+        return hits, own
 
     def _foreign(self, alias: _Alias, window: list[str]) -> bool:
         """A word in the gaps of a loose phrase match that names another product of ours."""
@@ -205,13 +214,13 @@ class _Opener:
         return self.aliases
 
 
-def _aliases(product: Product) -> list[_Alias]:
+def _aliases(product: Product, forms: dict[str, str]) -> list[_Alias]:
     phrases = [product.name.split(",")[0], *product.aliases]
     out = []
     for phrase in phrases:
-        words = tuple(tokens(phrase))
-        if words:
-            out.append(_Alias(product.sku, words, phrase))
+        own = tuple(tokens(phrase))
+        if own:
+            out.append(_Alias(product.sku, tuple(forms.get(w, w) for w in own), phrase, own))
     return out
 
 
@@ -234,8 +243,12 @@ def _dominated(sku: str, start: int, end: int, hits) -> bool:
     return any(other != sku and s <= start and end <= e and e - s > end - start for other, s, e, _, _ in hits)
 
 
-def _better(current: tuple[int, ProductMatch | None] | None, score: float) -> bool:
-    return current is None or current[1] is None or score > current[1].score
+def _better(current: tuple[int, ProductMatch | None] | None, score: float, own: bool = False,
+            current_own: bool = True) -> bool:
+    """A higher score, or as high in the buyer's own words where the current one is not."""
+    if current is None or current[1] is None:
+        return True
+    return score > current[1].score or score == current[1].score and own and not current_own
 
 
 _LAST_CATALOGUE: list = [None, None]  # [the products' content it was built from, Catalogue]
