@@ -164,3 +164,15 @@ def test_an_alias_in_the_buyers_words_keeps_its_text_and_a_common_word_names_not
     # noun first, as many languages write it: the catalogue's 'gniazdo schuko' in Dutch or Czech words
     assert [m.sku for m in catalogue(PROFILE).match("een wandcontactdoos (schuko) inbouw, wit")] == ["BL-EU16"]
     assert [m.sku for m in catalogue(PROFILE).match("zásuvka schuko 16A bílá, 2 000 ks")] == ["BL-EU16"]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Chúng tôi cần 1.800 cái ổ cắm USB, giao trước Tết.", 1800),  # Vietnamese
+    ("Potrebno nam je 6.000 komada utičnica 16A.", 6000),  # Serbian / Croatian
+    ("Kérünk árajánlatot 2 500 darab dimmerre.", 2500),  # Hungarian
+    ("Χρειαζόμαστε 4.000 τεμάχια πρίζες σούκο.", 4000),  # Greek
+    ("אנחנו צריכים 1,200 יחידות של שקעי USB", 1200),  # Hebrew
+])
+def test_quantity_in_the_buyers_own_unit_word(text, value):
+    found = request.quantity(text)
+    assert (found.value, found.unit) == (value, "pcs")
