@@ -111,3 +111,16 @@ def test_a_name_in_the_middle_of_the_message_starts_no_signature():
     inquiry = _inquiry("Hello,\nJoana Mendes - our buyer - asked me to write: we need 3,000 sockets.\n"
                        "Please send the price list and the lead time for Luanda.\nThanks\n", display="Joana Mendes")
     assert "3,000 sockets" in inquiry.message.body
+
+
+@pytest.mark.parametrize(("body", "title", "company"), [
+    ("Shalom,\nplease quote 2,000 USB sockets.\n\nבכבוד רב\nדנה לוי\nמנהלת רכש\nאור חשמל בע\"מ\n", "מנהלת רכש",
+     "אור חשמל בע\"מ"),
+    ("Poštovani,\ntrebamo 4.000 komada utičnica.\n\nLijep pozdrav\nIvan Horvat\nDirektor nabave\nElektro Horvat d.o.o.\n",
+     "Direktor nabave", "Elektro Horvat d.o.o."),
+    ("Hyvä vastaanottaja,\npyydämme tarjousta 3 000 kpl pistorasioita.\n\nParhain terveisin\nMatti Virtanen\n"
+     "Hankintapäällikkö\nSähkö-Virtanen Oy\n", "Hankintapäällikkö", "Sähkö-Virtanen Oy"),
+])
+def test_sign_offs_titles_and_legal_forms_of_more_languages(body, title, company):
+    inquiry = _inquiry(body)
+    assert (inquiry.contact_title, inquiry.company_name) == (title, company)
