@@ -57,7 +57,9 @@ def test_a_ddp_price_to_the_buyers_3pl_names_the_place_and_the_part_container():
     record, draft = _read("r01-ddp-amazon-en.eml")  # "DDP our 3PL in Houston, TX", 3,600 pcs
     assert record["request"]["destination"] == "Houston"
     assert "your port" not in draft.body and "DDP Houston" in draft.body
-    assert "LCL" in draft.body and "<<to fill: LCL rate to Houston" in draft.body  # not a whole 40'HQ's freight
+    # 3,600 pcs fill no container the profile has a rate for: no LCL share is invented, the DDP part is to fill
+    assert "LCL" not in draft.body and "<<to fill: DDP Houston: freight to Houston, duties and taxes" in draft.body
+    assert "FOB Ningbo" in draft.body
     landed = draft.body.split('"What is the landed cost per unit?"')[1].splitlines()[1]
     assert "Lead time" not in landed  # a cost question, not a date one
 
