@@ -96,3 +96,18 @@ def test_a_discount_asked_in_a_thread_is_left_to_the_salesperson():
     _, draft = _read("r10-thread-discount-en.eml")
     assert 'answer to "At that volume can you improve on the 1.32?"' in draft.body
     assert "UKCA: we do not hold UKCA" in draft.body
+
+
+@pytest.mark.parametrize("name, returned", [
+    ("r21-salam-kano-en.eml", "Wa alaikum assalam,"),  # an English mail from Kano opening "Assalamu alaikum"
+    ("r22-salam-kw-ar.eml", "وعليكم السلام ورحمة الله وبركاته،"),  # "السلام عليكم ورحمة الله" from Kuwait
+])
+def test_a_greeting_of_faith_is_returned_in_the_replys_language(name, returned):
+    _, draft = _read(name)
+    assert draft.body.splitlines()[1] == returned  # under the form of address, as an Arabic letter has it
+    assert draft.body.count(returned) == 1
+
+
+def test_a_buyer_who_opens_with_no_such_greeting_gets_none_returned():
+    _, draft = _read("r10-thread-discount-en.eml")
+    assert "alaikum" not in draft.body.lower() and "السلام" not in draft.body

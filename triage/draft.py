@@ -212,6 +212,8 @@ def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", tod
     today = today or date.today()
     said = buyer_said(record, text, thread) if _chat(record) else new_text(text, thread)
     buyer = _buyer(record, said, lang)
+    if step:
+        buyer["returned"] = ""  # a greeting is returned once, in the reply, not in every follow-up
     competitor = record.get("category") == "competitor"
     products = [p for p in (_product_view(m, profile) for m in request.get("products") or [] if m.get("sku")) if p]
     earlier = earlier_prices(thread["quoted"], products)
@@ -314,7 +316,7 @@ def _notes(record: dict[str, Any], quote: dict[str, Any], certs: list[dict[str, 
 def _buyer(record: dict[str, Any], text: str = "", reply_lang: str | None = None) -> dict[str, Any]:
     """The buyer as the draft addresses them. A name the mail opens by greeting ("陈经理，您好") is the
     reader's, our salesperson's, not the buyer's: the sender's name then, if it is another."""
-    from triage.names import greets_reader, person, signed_name
+    from triage.names import greets_reader, person, returned_greeting, signed_name
 
     contact, sender, company = (record.get(k) or {} for k in ("contact", "sender", "company"))
     names = [n for n in (contact.get("name"), sender.get("name"), signed_name(text)) if n and not greets_reader(n, text)]
@@ -327,6 +329,7 @@ def _buyer(record: dict[str, Any], text: str = "", reply_lang: str | None = None
         "country": (company.get("country") or "").upper(),
         "website": company.get("website") or contact.get("website") or "",
         "email": sender.get("email") or "",
+        "returned": returned_greeting(text, reply_lang),  # "وعليكم السلام" to a buyer who opened with "السلام عليكم"
     }
 
 
