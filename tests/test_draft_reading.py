@@ -111,3 +111,17 @@ def test_a_greeting_of_faith_is_returned_in_the_replys_language(name, returned):
 def test_a_buyer_who_opens_with_no_such_greeting_gets_none_returned():
     _, draft = _read("r10-thread-discount-en.eml")
     assert "alaikum" not in draft.body.lower() and "السلام" not in draft.body
+
+
+@pytest.mark.parametrize("name, goods, others", [
+    # samples by 15 Dec, a board meeting on 22 Dec, the offer before 18 Dec; the goods by 26 Feb
+    ("r23-dates-ke-en.eml", "26 February", ("15 December", "18 December", "22 December")),
+    # "as amostras até 14 de dezembro e a vossa proposta até 21 de dezembro"; the goods by 10 March
+    ("r24-datas-pt-pt.eml", "10 de março", ("14 de dezembro", "21 de dezembro")),
+])
+def test_the_date_a_draft_meets_is_the_goods_date_not_the_samples_or_the_offers(name, goods, others):
+    _, draft = _read(name)
+    dated = [ln for ln in draft.body.splitlines() if goods in ln]
+    assert dated and "too close" not in dated[0]
+    ours = [ln for ln in draft.body.splitlines() if '"' not in ln and "valid" not in ln.lower()]  # not the buyer's
+    assert not any(d in ln for d in others for ln in ours)  # words echoed, nor the offer's own validity date

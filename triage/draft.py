@@ -220,6 +220,7 @@ def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", tod
     offer_text = said
     if request is not stated:  # "quantities as per your offer": the lines, their counts and place as quoted
         offer_text, request = _with_thread_offer(said, thread, request)
+    request = {**request, "deadline": _goods_date(record, said, request.get("deadline"))}
     quote = build_quote(request, products, profile, text=offer_text, country=buyer["country"],
                         earlier=earlier, today=today, moq_only=competitor)
     if request is not stated:  # a count our own offer named stands: no MOQ gap raised against it now
@@ -281,6 +282,20 @@ def _with_thread_offer(said: str, thread: dict[str, Any], request: dict[str, Any
     if not request.get("destination"):
         request = {**request, "destination": destination(quoted)}
     return f"{said}\n{quoted}", request
+
+
+def _goods_date(record: dict[str, Any], said: str, stated: Any) -> str | None:
+    """The date the goods are wanted, for the draft to meet: the extracted deadline read again without
+    the dates for samples, the offer, a reply or the deposit ("samples by 18 Dec ... on site by 26 Feb")."""
+    from triage.dates import deadline
+
+    if not stated:
+        return None
+    sent = _date((record.get("source") or {}).get("date")) or date.today()
+    if deadline(said, sent) is None:
+        return str(stated)  # the text does not hold the date (a form's field, a stored record): it stands
+    found = deadline(said, sent, goods_only=True)
+    return found.isoformat() if found else None
 
 
 def _mark_names() -> list[str]:
