@@ -97,5 +97,7 @@ def test_a_container_the_buyer_asks_for_carries_the_freight_of_a_full_one():
 def test_a_delivered_term_without_a_place_goes_to_the_buyers_door_not_a_port():
     draft = _draft("ddp-no-place-es.txt").inquiry.draft
     t = templating.phrases(templating.default_environment(), "es")
-    assert f"DDP {t['your_door']}" in draft.body and t["your_port"] not in draft.body
-    assert "the buyer's port" not in draft.body
+    # no freight or duty figure in the profile: the offer stands FOB and DDP is the salesperson's to fill
+    # (it used to read "DDP su almacén" on a price that folded in an invented freight figure)
+    assert "FOB Ningbo" in draft.body and "<<to fill: DDP: freight, duties and taxes" in draft.body
+    assert t["your_port"] not in draft.body and "the buyer's port" not in draft.body

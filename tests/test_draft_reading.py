@@ -57,7 +57,9 @@ def test_a_ddp_price_to_the_buyers_3pl_names_the_place_and_the_part_container():
     record, draft = _read("r01-ddp-amazon-en.eml")  # "DDP our 3PL in Houston, TX", 3,600 pcs
     assert record["request"]["destination"] == "Houston"
     assert "your port" not in draft.body and "DDP Houston" in draft.body
-    assert "LCL" in draft.body and "<<to fill: LCL rate to Houston" in draft.body  # not a whole 40'HQ's freight
+    # 3,600 pcs fill no container the profile has a rate for: no LCL share is invented, the DDP part is to fill
+    assert "LCL" not in draft.body and "<<to fill: DDP Houston: freight to Houston, duties and taxes" in draft.body
+    assert "FOB Ningbo" in draft.body
     landed = draft.body.split('"What is the landed cost per unit?"')[1].splitlines()[1]
     assert "Lead time" not in landed  # a cost question, not a date one
 
@@ -94,3 +96,32 @@ def test_a_discount_asked_in_a_thread_is_left_to_the_salesperson():
     _, draft = _read("r10-thread-discount-en.eml")
     assert 'answer to "At that volume can you improve on the 1.32?"' in draft.body
     assert "UKCA: we do not hold UKCA" in draft.body
+
+
+@pytest.mark.parametrize("name, returned", [
+    ("r21-salam-kano-en.eml", "Wa alaikum assalam,"),  # an English mail from Kano opening "Assalamu alaikum"
+    ("r22-salam-kw-ar.eml", "وعليكم السلام ورحمة الله وبركاته،"),  # "السلام عليكم ورحمة الله" from Kuwait
+])
+def test_a_greeting_of_faith_is_returned_in_the_replys_language(name, returned):
+    _, draft = _read(name)
+    assert draft.body.splitlines()[1] == returned  # under the form of address, as an Arabic letter has it
+    assert draft.body.count(returned) == 1
+
+
+def test_a_buyer_who_opens_with_no_such_greeting_gets_none_returned():
+    _, draft = _read("r10-thread-discount-en.eml")
+    assert "alaikum" not in draft.body.lower() and "السلام" not in draft.body
+
+
+@pytest.mark.parametrize("name, goods, others", [
+    # samples by 15 Dec, a board meeting on 22 Dec, the offer before 18 Dec; the goods by 26 Feb
+    ("r23-dates-ke-en.eml", "26 February", ("15 December", "18 December", "22 December")),
+    # "as amostras até 14 de dezembro e a vossa proposta até 21 de dezembro"; the goods by 10 March
+    ("r24-datas-pt-pt.eml", "10 de março", ("14 de dezembro", "21 de dezembro")),
+])
+def test_the_date_a_draft_meets_is_the_goods_date_not_the_samples_or_the_offers(name, goods, others):
+    _, draft = _read(name)
+    dated = [ln for ln in draft.body.splitlines() if goods in ln]
+    assert dated and "too close" not in dated[0]
+    ours = [ln for ln in draft.body.splitlines() if '"' not in ln and "valid" not in ln.lower()]  # not the buyer's
+    assert not any(d in ln for d in others for ln in ours)  # words echoed, nor the offer's own validity date

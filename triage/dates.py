@@ -66,22 +66,49 @@ def _cjk_date_pattern(lex: Lexicon) -> tuple[re.Pattern, tuple[str, ...]]:
 
 
 def deadline(text: str, today: date, *, field: str | None = None, us_dates: bool = False,
-             words: WordPlaces | None = None) -> date | None:
+             words: WordPlaces | None = None, goods_only: bool = False) -> date | None:
     """The date by which the buyer wants the quote or the goods, resolved against ``today``.
-    ``words``: scan_words(text), when the caller has it."""
-    if field:
+    ``words``: scan_words(text), when the caller has it. ``goods_only``: the goods' date alone, never
+    one for samples, the offer, a reply or the deposit (``_not_goods``): the date a draft meets."""
+    if field and not goods_only:
         found = dates_in(field, today, us_dates=us_dates)
         if found:
             return found[0][1]
     folded = fold(text)
     dates = dates_in(text, today, us_dates=us_dates, words=words)
     weekdays = [(p, d) for p, d in _weekdays(folded, today, words) if not any(0 < q - p < 25 for q, _ in dates)]
-    candidates = sorted(dates + weekdays + _relative(folded, today))
+    candidates = [(p, d) for p, d in sorted(dates + weekdays + _relative(folded, today)) if not (goods_only and _not_goods(folded, p))]
     cued = [d for pos, d in candidates if _cued(folded, pos)]
     if cued:
         return cued[0]
     ahead = [d for _, d in candidates if today <= d <= today + timedelta(days=366)]
     return min(ahead) if ahead else None
+
+
+_CLAUSE_END = re.compile(r"[.;!?\n。；！？]\s")
+
+
+def _not_goods(folded: str, position: int) -> bool:
+    """Whether the date is for something else than the goods: samples, our offer, a reply, the deposit,
+    a decision ("samples by 18 Dec", "offer before 20.12", "reply by Friday", "deposit on 11 Dec"). A word
+    of extract.toml [deadline] not_goods nearer before the date, in its clause, than any word of [deadline]
+    goods ("delivery", "on site") says so; or one right after it with no goods word ("12月11日前回复")."""
+    before = folded[max(0, position - 60):position]
+    ends = list(_CLAUSE_END.finditer(before))
+    clause = before[ends[-1].end():] if ends else before
+    other = _last_word(clause, "not_goods")
+    if other >= 0 and other > _last_word(clause, "goods"):
+        return True
+    after = _CLAUSE_END.split(folded[position:position + 24], 1)[0]  # "12 月 11 日前回复": the verb after the date
+    return _last_word(after, "not_goods") >= 0 and _last_word(after, "goods") < 0
+
+
+def _last_word(clause: str, key: str) -> int:
+    """Where the last word of [deadline] ``key`` starts in the clause, -1 if none is there."""
+    words = compiled(f"deadline-{key}", lambda lex: pattern(f"deadline-{key}", tuple(lex.words("deadline", key)),
+                                                             r"(?<!\w)(?:{})"))
+    found = [m.start() for m in words.finditer(clause)]
+    return found[-1] if found else -1
 
 
 def _cued(folded: str, position: int) -> bool:

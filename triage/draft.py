@@ -212,12 +212,15 @@ def build_context(record: dict[str, Any], profile: Any, *, lang: str = "en", tod
     today = today or date.today()
     said = buyer_said(record, text, thread) if _chat(record) else new_text(text, thread)
     buyer = _buyer(record, said, lang)
+    if step:
+        buyer["returned"] = ""  # a greeting is returned once, in the reply, not in every follow-up
     competitor = record.get("category") == "competitor"
     products = [p for p in (_product_view(m, profile) for m in request.get("products") or [] if m.get("sku")) if p]
     earlier = earlier_prices(thread["quoted"], products)
     offer_text = said
     if request is not stated:  # "quantities as per your offer": the lines, their counts and place as quoted
         offer_text, request = _with_thread_offer(said, thread, request)
+    request = {**request, "deadline": _goods_date(record, said, request.get("deadline"))}
     quote = build_quote(request, products, profile, text=offer_text, country=buyer["country"],
                         earlier=earlier, today=today, moq_only=competitor)
     if request is not stated:  # a count our own offer named stands: no MOQ gap raised against it now
@@ -281,6 +284,20 @@ def _with_thread_offer(said: str, thread: dict[str, Any], request: dict[str, Any
     return f"{said}\n{quoted}", request
 
 
+def _goods_date(record: dict[str, Any], said: str, stated: Any) -> str | None:
+    """The date the goods are wanted, for the draft to meet: the extracted deadline read again without
+    the dates for samples, the offer, a reply or the deposit ("samples by 18 Dec ... on site by 26 Feb")."""
+    from triage.dates import deadline
+
+    if not stated:
+        return None
+    sent = _date((record.get("source") or {}).get("date")) or date.today()
+    if deadline(said, sent) is None:
+        return str(stated)  # the text does not hold the date (a form's field, a stored record): it stands
+    found = deadline(said, sent, goods_only=True)
+    return found.isoformat() if found else None
+
+
 def _mark_names() -> list[str]:
     from triage.answers import data
 
@@ -314,7 +331,7 @@ def _notes(record: dict[str, Any], quote: dict[str, Any], certs: list[dict[str, 
 def _buyer(record: dict[str, Any], text: str = "", reply_lang: str | None = None) -> dict[str, Any]:
     """The buyer as the draft addresses them. A name the mail opens by greeting ("陈经理，您好") is the
     reader's, our salesperson's, not the buyer's: the sender's name then, if it is another."""
-    from triage.names import greets_reader, person, signed_name
+    from triage.names import greets_reader, person, returned_greeting, signed_name
 
     contact, sender, company = (record.get(k) or {} for k in ("contact", "sender", "company"))
     names = [n for n in (contact.get("name"), sender.get("name"), signed_name(text)) if n and not greets_reader(n, text)]
@@ -327,6 +344,7 @@ def _buyer(record: dict[str, Any], text: str = "", reply_lang: str | None = None
         "country": (company.get("country") or "").upper(),
         "website": company.get("website") or contact.get("website") or "",
         "email": sender.get("email") or "",
+        "returned": returned_greeting(text, reply_lang),  # "وعليكم السلام" to a buyer who opened with "السلام عليكم"
     }
 
 

@@ -197,3 +197,22 @@ def looks_like_company(text: str) -> bool:
         return False
     folded = " " + _NOT_WORD.sub(" ", text.lower()) + " "
     return not any((w in folded) if w[-1] in ".:" else (f" {w} " in folded) for w in _table()["not_company"]["words"])
+
+
+def returned_greeting(text: str, reply_lang: str | None) -> str:
+    """The greeting the reply returns when the buyer opens with one a reply answers in kind
+    ("السلام عليكم" -> "وعليكم السلام ورحمة الله وبركاته"): playbooks/draft/greetings.toml [[returned]],
+    its ``reply`` in the reply's language (else its ``default``); "" when the buyer opened with none."""
+    from triage.answers import data
+
+    opening = " ".join([ln.strip() for ln in (text or "").splitlines() if ln.strip()][:3]).lower()
+    for record in data("greetings.toml").get("returned", []):
+        opened, reply = record.get("opened"), record.get("reply")
+        if not isinstance(opened, list) or not isinstance(reply, dict) or "default" not in reply:
+            from triage.errors import DataFileError
+
+            raise DataFileError(f"playbooks/draft/greetings.toml: [[returned]] {record.get('name', '?')} needs "
+                                "a list 'opened' and a table 'reply' with a 'default'")
+        if any(str(p).lower() in opening for p in opened):
+            return str(reply.get(reply_lang or "", reply["default"]))
+    return ""

@@ -216,7 +216,14 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
     to_fill: list[str] = []
     boxes = int(total_qty) if unit == "containers" and total_qty and total_qty.is_integer() else None
     container = _container_pieces(lines, by_sku, boxes, text, profile, to_fill) if boxes and not moq_only else None
+    before_freight = len(to_fill)
     freight = _freight(term, place, country, lines, profile, to_fill, boxes)
+    if freight is not None and not freight["known"] and lines and _all_offered_on(lines, term):
+        del to_fill[before_freight:]  # the thread's prices on this term include the freight already
+    asked_term = term
+    if (freight is not None and not freight["known"] and not moq_only and any(ln["fob"] is not None for ln in lines)
+            and not _all_offered_on(lines, term)):
+        term, freight = "FOB", None  # no freight we know: the FOB figures stand, the buyer's term is marked to fill
     for line in lines:
         _on_term(line, term, freight)
     priced = [ln for ln in lines if ln["qty"] and ln["price"] is not None]
@@ -232,6 +239,7 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
     return {
         "term": term,
         "term_asked": bool(request.get("incoterm")),
+        "asked_term": asked_term,  # the buyer's term when it is not the offer's (no freight known to price it)
         "place": place if term not in FOB_LIKE else (port if term == "FOB" else profile.company.get("city", "")),
         "port": port,
         "lines": lines,
@@ -357,18 +365,27 @@ def _honour(line: dict[str, Any], earlier: dict[str, Any]) -> None:
         line["fob"] = line["price"] = earlier["price"]
 
 
+def _all_offered_on(lines: list[dict[str, Any]], term: str) -> bool:
+    """Every line has a price our thread already offered on this term ("USD 1.38 CIF Mombasa"): it stands."""
+    return all(ln["earlier"] and ln["earlier"].get("term") == term for ln in lines)
+
+
 def _freight(term: str, place: str, country: str, lines: list[dict[str, Any]], profile: Any,
              to_fill: list[str], boxes: int | None = None) -> dict[str, Any] | None:
     """Freight and insurance per piece for the shipment, from the profile's rules (None on FOB-like terms).
     ``boxes``: the containers the buyer asks for ('1x40HQ mixed'): full ones, the freight spread over them."""
     if term not in FREIGHT_TERMS:
         return None
-    where = place or country or ("the buyer's warehouse" if term in DELIVERED else "the buyer's port")
+    where = place or country or ""
     rule = _rule(profile.freight, place, country)
     qty = sum(ln["qty"] or ln["moq"] or 0 for ln in lines)
     value = sum((ln["qty"] or ln["moq"] or 0) * (ln["fob"] or 0) for ln in lines)
-    if rule is None or not qty:
-        to_fill.append(f"freight to {where}")
+    if rule is None or not qty or not boxes:
+        # a rate per 40'HQ prices a container the buyer orders; for pieces, how many containers (or what
+        # share of one) they fill is the cartons' volume, which no profile holds: the salesperson books it
+        to_fill.append(f"{term} {where}".strip() + ": freight" + (f" to {where}" if where else "")
+                       + (", duties and taxes" if term == "DDP" else "")
+                       + (" and delivery to the door" if term in DELIVERED else ""))
         return {"known": False, "where": where, "per_piece": None}
     per_box = max(int(profile.terms.get("container_pcs") or 10000), 1)
     if boxes:
@@ -380,7 +397,7 @@ def _freight(term: str, place: str, country: str, lines: list[dict[str, Any]], p
         to_fill.append(f"LCL rate to {where} (the figure is a 40'HQ's share for {qty:,} pcs)")
     insurance = (value + sea) * 1.1 * float(profile.freight.get("insurance_rate") or 0) if term in INSURED else 0.0
     if term in DELIVERED:
-        to_fill.append(f"{'duties, taxes and ' if term == 'DDP' else ''}delivery from the port to {where}")
+        to_fill.append(f"{'duties, taxes and ' if term == 'DDP' else ''}delivery from the port to {where or 'the door'}")
     return {"known": True, "where": where, "containers": containers, "lcl": lcl, "sea": round(sea, 2),
             "insurance": round(insurance, 2), "per_piece": (sea + insurance) / qty,
             "transit_days": int(rule.get("transit_days") or 0), "delivered": term in DELIVERED}
@@ -401,8 +418,8 @@ def _on_term(line: dict[str, Any], term: str, freight: dict[str, Any] | None) ->
         return
     line["price"] = round(line["fob"] + freight["per_piece"], 2) if freight["known"] else None
     earlier = line.get("earlier")
-    if earlier and earlier.get("term") == term and line["price"] is not None:
-        if abs(earlier["price"] - line["price"]) > 0.005:
+    if earlier and earlier.get("term") == term:  # our offer on this term stands, freight known or not
+        if line["price"] is not None and abs(earlier["price"] - line["price"]) > 0.005:
             line["changed_from"] = line["price"]
         line["price"] = earlier["price"]
 
