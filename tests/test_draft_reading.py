@@ -125,3 +125,9 @@ def test_the_date_a_draft_meets_is_the_goods_date_not_the_samples_or_the_offers(
     assert dated and "too close" not in dated[0]
     ours = [ln for ln in draft.body.splitlines() if '"' not in ln and "valid" not in ln.lower()]  # not the buyer's
     assert not any(d in ln for d in others for ln in ours)  # words echoed, nor the offer's own validity date
+
+
+def test_a_certificate_the_company_holds_is_never_denied_when_no_product_is_named():
+    _, draft = _read("r25-certs-no-product-es.eml")  # the demo seller holds CE and RoHS; no catalogue product named
+    assert "todavía no tenemos CE" not in draft.body and "todavía no tenemos RoHS" not in draft.body
+    assert "CE: sí, nuestros productos tienen CE." in draft.body
