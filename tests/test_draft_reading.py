@@ -125,3 +125,11 @@ def test_the_date_a_draft_meets_is_the_goods_date_not_the_samples_or_the_offers(
     assert dated and "too close" not in dated[0]
     ours = [ln for ln in draft.body.splitlines() if '"' not in ln and "valid" not in ln.lower()]  # not the buyer's
     assert not any(d in ln for d in others for ln in ours)  # words echoed, nor the offer's own validity date
+
+
+def test_a_date_at_the_buyers_door_counts_the_sea_transit_when_no_freight_is_priced():
+    # DDP Houston by 20 February with no freight figure: the offer stands FOB, yet the date still counts
+    # the profile's 32 days to the US Gulf, not only the goods ready to ship
+    _, draft = _read("r01-ddp-amazon-en.eml")
+    line = next(ln for ln in draft.body.splitlines() if "20 February" in ln)
+    assert "with you" in line and "ready to ship" not in line
