@@ -131,3 +131,11 @@ def test_a_certificate_the_company_holds_is_never_denied_when_no_product_is_name
     _, draft = _read("r25-certs-no-product-es.eml")  # the demo seller holds CE and RoHS; no catalogue product named
     assert "todavía no tenemos CE" not in draft.body and "todavía no tenemos RoHS" not in draft.body
     assert "CE: sí, nuestros productos tienen CE." in draft.body
+
+
+def test_a_date_at_the_buyers_door_counts_the_sea_transit_when_no_freight_is_priced():
+    # DDP Houston by 20 February with no freight figure: the offer stands FOB, yet the date still counts
+    # the profile's 32 days to the US Gulf, not only the goods ready to ship
+    _, draft = _read("r01-ddp-amazon-en.eml")
+    line = next(ln for ln in draft.body.splitlines() if "20 February" in ln)
+    assert "with you" in line and "ready to ship" not in line

@@ -249,7 +249,7 @@ def build_quote(request: dict[str, Any], products: list[dict[str, Any]], profile
         "rest": rest,  # the part of the buyer's total that no offer line covers: {qty, total, unit, asked}
         "freight": freight,
         "to_fill": to_fill,
-        "timing": timing(request, profile, freight, today),
+        "timing": timing(request, profile, freight or _transit(asked_term, place, country, profile), today),
         "moq_only": moq_only,
         "container": container,  # the buyer's containers in pieces: {count, share, pieces, per_line, known}
         "volume": None if moq_only else _volume(request.get("volume"), lines, by_sku),
@@ -363,6 +363,15 @@ def _honour(line: dict[str, Any], earlier: dict[str, Any]) -> None:
         if abs(earlier["price"] - line["fob"]) > 0.005:
             line["changed_from"] = line["fob"]
         line["fob"] = line["price"] = earlier["price"]
+
+
+def _transit(term: str, place: str, country: str, profile: Any) -> dict[str, Any] | None:
+    """The sea transit to the buyer (the profile's freight rule), for the date even when no freight is
+    priced: a buyer who wants the goods in Savannah by 15 March needs them shipped a month before."""
+    if term in FOB_LIKE and not place:
+        return None
+    rule = _rule(profile.freight, place, country)
+    return {"transit_days": int(rule.get("transit_days") or 0)} if rule else None
 
 
 def _all_offered_on(lines: list[dict[str, Any]], term: str) -> bool:
